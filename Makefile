@@ -1,0 +1,119 @@
+# The workshop's build. `make help` lists the targets.
+#
+# Every stage is one binary, build/stageN, linked against build/libworkshop.a
+# (the modules of common/). Other builds go to their own folders:
+# build/asan (address + undefined sanitizers) and build/fuzz (libFuzzer).
+
+STAGES    := $(sort $(notdir $(wildcard stages/stage*)))
+NEWEST    := $(lastword $(STAGES))
+STAGE     ?= $(patsubst stage%,%,$(NEWEST))
+PORT      ?= 6379
+BUILD     ?= build
+SAN       ?=
+FUZZ_SECONDS ?= 60
+PYTEST    := /usr/bin/python3 -m pytest
+
+CC        ?= cc
+WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Icommon
+LDLIBS    += -lpthread
+ifneq ($(SAN),)
+CFLAGS    += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS   += -fsanitize=$(SAN)
+endif
+
+COMMON_SRC := $(wildcard common/*.c common/commands/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIB        := $(BUILD)/libworkshop.a
+STAGE_BINS := $(STAGES:%=$(BUILD)/%)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+
+.SECONDARY:
+
+.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan fuzz bench clean help deps
+
+all: $(STAGE_BINS) $(UNIT_BINS)
+
+$(STAGES): %: $(BUILD)/%
+
+help:
+	@echo "make run        install what is missing, build, start stage $(STAGE) on 127.0.0.1:$(PORT) (PORT=, STAGE=)"
+	@echo "make check      everything CI runs: units, suite on every stage, oracle, sanitizers, valgrind, fuzz"
+	@echo "make stageN     build one stage into $(BUILD)/stageN      make all: every stage and unit test"
+	@echo "make test       unit tests + integration suite for stage $(STAGE)"
+	@echo "make valgrind   integration suite against stage $(STAGE) under valgrind memcheck"
+	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS=$(FUZZ_SECONDS)"
+	@echo "make bench      stage $(STAGE) side by side with redis-server (redis-benchmark)"
+	@echo "make clean      remove build/"
+
+deps:
+	@ci/install-deps.sh
+
+# ---------------- Objects, library, binaries ----------------
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(COMMON_OBJ)
+	@echo "  AR    $@"
+	@rm -f $@
+	@ar rcs $@ $^
+
+# Stage 0 is written by hand and uses nothing from common/.
+$(BUILD)/stage0: $(BUILD)/obj/stages/stage0/main.o
+	@echo "  LD    $@"
+	@$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/stage%: $(BUILD)/obj/stages/stage%/main.o $(LIB)
+	@echo "  LD    $@"
+	@$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) -o $@ -lcriterion $(LDLIBS)
+
+-include $(COMMON_OBJ:.o=.d) $(BUILD)/obj/stages/*/main.d
+
+# ---------------- Running ----------------
+
+run: deps $(BUILD)/stage$(STAGE)
+	@ci/run-server.sh $(BUILD)/stage$(STAGE) $(PORT)
+
+# ---------------- Tests ----------------
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do echo "  UNIT  $$t"; $$t --jobs 1 || exit 1; done
+
+integration: $(BUILD)/stage$(STAGE)
+	$(PYTEST) tests/integration -q --stage $(STAGE) --build-dir $(BUILD)
+
+test: unit integration
+
+oracle:
+	$(PYTEST) tests/integration -q --server-cmd "redis-server --port {port} --dir {dir} --save '' --appendonly no"
+
+valgrind: $(BUILD)/stage$(STAGE)
+	$(PYTEST) tests/integration -q --stage $(STAGE) --build-dir $(BUILD) --startup-timeout 60 \
+	  --wrapper "valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-fds=no"
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" all
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" unit
+	$(PYTEST) tests/integration -q --stage $(STAGE) --build-dir build/asan
+
+fuzz:
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
+bench: $(BUILD)/stage$(STAGE)
+	/usr/bin/python3 tests/bench/bench.py --stage $(STAGE) --build-dir $(BUILD)
+
+check:
+	@ci/check.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,46 @@
+/* client: one connected client, from accept to close (stage 1).
+ *
+ * A client is a socket plus two buffers and a parser. Bytes read go into
+ * `query`; the parser cuts requests out of it; each request runs as a
+ * command whose reply is appended to `reply`; `reply` is written back as
+ * far as the socket takes it, and the rest waits for the socket to be
+ * writable again. Nothing here ever blocks, so one slow client cannot hold
+ * up the others. */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "db.h"
+#include "loop.h"
+#include "net.h"
+#include "resp.h"
+
+#define CLIENT_CLOSE_AFTER_REPLY 1     /* flush the reply, then hang up */
+
+typedef struct client {
+    int fd;
+    uint64_t id;                /* unique, increasing: CLIENT ID in stage 6 */
+    char ip[NET_IP_LEN];        /* peer address, for the log */
+    int port;
+    int flags;                  /* CLIENT_* */
+    buf query;                  /* bytes read and not yet parsed */
+    buf reply;                  /* bytes produced and not yet written */
+    resp_parser parser;
+    db *db;                     /* the keyspace commands act on */
+
+    /* The command being executed; points into query or the parser. */
+    int argc;
+    const char **argv;
+    size_t *argvlen;
+
+    struct client *prev, *next; /* all clients, to free them at shutdown */
+} client;
+
+void client_accept(loop *l, int listen_fd, void *data, int ready);
+void client_free(client *c);
+void client_free_all(void);
+size_t client_count(void);
+
+#endif

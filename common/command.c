@@ -1,0 +1,103 @@
+/* command: command table lookup and dispatch (stage 1).
+ *
+ * Names are matched without regard to case (GET, get and gEt are one
+ * command), through a dict keyed by the lower-case name: one hash and one
+ * compare per request, whatever the number of commands. */
+#include "command.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "dict.h"
+#include "reply.h"
+
+#define COMMAND_NAME_MAX 64         /* longer names cannot be commands */
+#define COMMAND_ARGS_SHOWN 128      /* bytes of arguments an unknown-command error quotes */
+
+static dict *command_table;
+
+void command_register(const command *table)
+{
+    if (command_table == NULL)
+        command_table = dict_create();
+    for (const command *cmd = table; cmd->name != NULL; cmd++) {
+        bool created;
+        dict_entry *e = dict_add_or_find(command_table, cmd->name, strlen(cmd->name), &created);
+        e->value = (void *)cmd;
+    }
+}
+
+void command_unregister_all(void)
+{
+    dict_destroy(command_table, NULL);
+    command_table = NULL;
+}
+
+const command *command_lookup(const char *name, size_t len)
+{
+    if (command_table == NULL || len > COMMAND_NAME_MAX)
+        return NULL;
+    char lower[COMMAND_NAME_MAX];
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)tolower((unsigned char)name[i]);
+    dict_entry *e = dict_find(command_table, lower, len);
+    return e ? e->value : NULL;
+}
+
+/* Arguments are not NUL-terminated (they point into the query buffer),
+ * so comparing one with a keyword needs its length. */
+bool command_arg_is(const client *c, int i, const char *word)
+{
+    size_t len = strlen(word);
+    return c->argvlen[i] == len && strncasecmp(c->argv[i], word, len) == 0;
+}
+
+/* Append at most `max` bytes of s, stopping at a NUL byte as Redis's
+ * printf("%.*s") does: its arguments are C strings. */
+static void command_quote_arg(buf *out, const char *s, size_t len, size_t max)
+{
+    size_t n = 0;
+    while (n < len && n < max && s[n] != '\0')
+        n++;
+    buf_append(out, s, n);
+}
+
+/* ERR unknown command 'foo', with args beginning with: 'a' 'b'
+ * The arguments are quoted until 128 bytes of them have been shown. */
+static void command_reply_unknown(client *c)
+{
+    buf text = BUF_INIT;
+    buf_append(&text, "ERR unknown command '", 21);
+    command_quote_arg(&text, c->argv[0], c->argvlen[0], 128);
+    buf_append(&text, "', with args beginning with: ", 29);
+    size_t shown_from = buf_length(&text);
+    for (int i = 1; i < c->argc && buf_length(&text) - shown_from < COMMAND_ARGS_SHOWN; i++) {
+        size_t shown = buf_length(&text) - shown_from;
+        buf_append(&text, "'", 1);
+        command_quote_arg(&text, c->argv[i], c->argvlen[i], COMMAND_ARGS_SHOWN - shown);
+        buf_append(&text, "' ", 2);
+    }
+    resp_add_error(&c->reply, buf_data(&text), buf_length(&text));
+    buf_free(&text);
+}
+
+static bool command_arity_ok(const command *cmd, int argc)
+{
+    return cmd->arity >= 0 ? argc == cmd->arity : argc >= -cmd->arity;
+}
+
+void command_execute(client *c)
+{
+    const command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
+    if (cmd == NULL) {
+        command_reply_unknown(c);
+        return;
+    }
+    if (!command_arity_ok(cmd, c->argc)) {
+        reply_error_arity(c, cmd->name);
+        return;
+    }
+    cmd->fn(c);
+}

@@ -1,0 +1,39 @@
+/* command: the command table and dispatch (stage 1).
+ *
+ * A command is a function taking the client, plus what the dispatcher
+ * checks before calling it: the arity. Positive arity is the exact number
+ * of arguments, the command name included (GET key: 2); negative means
+ * "at least" (DEL key [key ...]: -2). Families of commands live in
+ * the files of commands/, each exporting a table; a stage registers the tables it
+ * serves, which is how stage N's main.c says what stage N adds.
+ *
+ *     command_register(connection_commands);
+ *     command_execute(c);         // looks up c->argv[0], checks arity, runs it
+ */
+#ifndef COMMAND_H
+#define COMMAND_H
+
+#include <stdbool.h>
+
+#include "client.h"
+
+#define COMMAND_WRITE 1         /* may change the dataset (stage 5 logs these) */
+#define COMMAND_READONLY 2
+#define COMMAND_FAST 4          /* O(1) or O(log N) */
+
+typedef void command_fn(client *c);
+
+typedef struct command {
+    const char *name;       /* lower case: Redis names commands so in errors */
+    command_fn *fn;
+    int arity;              /* exact argc, or -N for at least N */
+    int flags;              /* COMMAND_* */
+} command;
+
+void command_register(const command *table);    /* ends with a {NULL} entry */
+const command *command_lookup(const char *name, size_t len);
+void command_execute(client *c);
+void command_unregister_all(void);
+bool command_arg_is(const client *c, int i, const char *word);   /* case-insensitive */
+
+#endif

@@ -1,0 +1,15 @@
+/* commands: the command tables, one per family (stage 1 on).
+ *
+ * Each family file holds its commands as functions taking the client, and
+ * exports a table a stage registers with command_register(). */
+#ifndef COMMANDS_H
+#define COMMANDS_H
+
+#include "../command.h"
+
+extern const command connection_commands[];    /* PING ECHO (stage 1) */
+extern const command string_commands[];        /* SET GET INCR ... (stage 2) */
+extern const command key_commands[];           /* DEL EXISTS KEYS ... (stage 2) */
+extern const command server_commands[];        /* CONFIG GET (stage 2) */
+
+#endif

@@ -1,0 +1,31 @@
+/* Connection commands: PING and ECHO (stage 1).
+ *
+ * The first commands a server needs: clients use PING to check the
+ * connection is alive, and ECHO shows a bulk string making the round trip. */
+#include "commands.h"
+#include "../reply.h"
+
+/* PING [message] */
+static void cmd_ping(client *c)
+{
+    if (c->argc > 2) {
+        reply_error_arity(c, "ping");
+        return;
+    }
+    if (c->argc == 2)
+        reply_bulk(c, c->argv[1], c->argvlen[1]);
+    else
+        reply_simple(c, "PONG");
+}
+
+/* ECHO message */
+static void cmd_echo(client *c)
+{
+    reply_bulk(c, c->argv[1], c->argvlen[1]);
+}
+
+const command connection_commands[] = {
+    {"ping", cmd_ping, -1, COMMAND_FAST},
+    {"echo", cmd_echo, 2, COMMAND_FAST},
+    {NULL, NULL, 0, 0},
+};

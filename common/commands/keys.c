@@ -1,0 +1,81 @@
+/* Keyspace commands: DEL EXISTS KEYS DBSIZE FLUSHALL FLUSHDB (stage 2).
+ *
+ * These act on keys whatever their values hold. KEYS walks the whole
+ * keyspace, O(N) with the server doing nothing else meanwhile: fine for a
+ * learner's terminal, dangerous on a big production dataset, which is why
+ * Redis added SCAN. */
+#include "commands.h"
+#include "../glob.h"
+#include "../reply.h"
+
+/* DEL key [key ...] */
+static void cmd_del(client *c)
+{
+    long long deleted = 0;
+    for (int i = 1; i < c->argc; i++)
+        deleted += db_delete(c->db, c->argv[i], c->argvlen[i]);
+    reply_int(c, deleted);
+}
+
+/* EXISTS key [key ...]  (a key named twice counts twice, as in Redis) */
+static void cmd_exists(client *c)
+{
+    long long found = 0;
+    for (int i = 1; i < c->argc; i++)
+        found += db_get(c->db, c->argv[i], c->argvlen[i]) != NULL;
+    reply_int(c, found);
+}
+
+/* KEYS pattern
+ * The count is known only at the end, so matches are encoded into a side
+ * buffer first and the array header goes out before it. */
+static void cmd_keys(client *c)
+{
+    const char *pattern = c->argv[1];
+    size_t plen = c->argvlen[1];
+    bool all = plen == 1 && pattern[0] == '*';
+    buf matches = BUF_INIT;
+    long long count = 0;
+    dict_iter it;
+    dict_iter_start(&it, c->db->keys);
+    for (dict_entry *e; (e = dict_iter_next(&it)) != NULL;) {
+        if (all || glob_match(pattern, plen, e->key, e->keylen, false)) {
+            resp_add_bulk(&matches, e->key, e->keylen);
+            count++;
+        }
+    }
+    dict_iter_end(&it);
+    reply_array(c, count);
+    buf_append(&c->reply, buf_data(&matches), buf_length(&matches));
+    buf_free(&matches);
+}
+
+/* DBSIZE */
+static void cmd_dbsize(client *c)
+{
+    reply_int(c, (long long)db_size(c->db));
+}
+
+/* FLUSHALL [ASYNC|SYNC] and FLUSHDB [ASYNC|SYNC]
+ * Both flush synchronously: ASYNC is accepted for compatibility. Until
+ * stage 6 adds SELECT there is one database, so the two are the same. */
+static void cmd_flush(client *c)
+{
+    if (c->argc > 2 ||
+        (c->argc == 2 && !command_arg_is(c, 1, "sync") && !command_arg_is(c, 1, "async"))) {
+        reply_error(c, REPLY_ERR_SYNTAX);
+        return;
+    }
+    db_flush(c->db);
+    reply_ok(c);
+}
+
+const command key_commands[] = {
+    {"del", cmd_del, -2, COMMAND_WRITE},
+    {"exists", cmd_exists, -2, COMMAND_READONLY | COMMAND_FAST},
+    {"keys", cmd_keys, 2, COMMAND_READONLY},
+    {"dbsize", cmd_dbsize, 1, COMMAND_READONLY | COMMAND_FAST},
+    {"flushall", cmd_flush, -1, COMMAND_WRITE},
+    {"flushdb", cmd_flush, -1, COMMAND_WRITE},
+    {NULL, NULL, 0, 0},
+};

@@ -1,0 +1,177 @@
+/* String commands: SET GET MSET MGET APPEND STRLEN and the INCR family
+ * (stage 2).
+ *
+ * Redis has no integer type: INCR parses the string, adds, and stores the
+ * decimal text back. The parse is strict (see num.h) and the addition is
+ * checked for overflow before it happens, as signed overflow in C is
+ * undefined behaviour, not a wrap-around. */
+#include <limits.h>
+
+#include "commands.h"
+#include "../num.h"
+#include "../reply.h"
+#include "../resp.h"
+
+/* SET key value */
+static void cmd_set(client *c)
+{
+    if (c->argc != 3) {
+        reply_error(c, REPLY_ERR_SYNTAX);      /* options arrive in stage 3 */
+        return;
+    }
+    db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(c->argv[2], c->argvlen[2]));
+    reply_ok(c);
+}
+
+/* GET key */
+static void cmd_get(client *c)
+{
+    db_value *v = db_get(c->db, c->argv[1], c->argvlen[1]);
+    if (v == NULL)
+        reply_null(c);
+    else
+        reply_bulk(c, v->str, v->len);
+}
+
+/* MSET key value [key value ...] */
+static void cmd_mset(client *c)
+{
+    if (c->argc % 2 == 0) {
+        reply_error_arity(c, "mset");
+        return;
+    }
+    for (int i = 1; i < c->argc; i += 2)
+        db_set(c->db, c->argv[i], c->argvlen[i], db_string_new(c->argv[i + 1], c->argvlen[i + 1]));
+    reply_ok(c);
+}
+
+/* MGET key [key ...] */
+static void cmd_mget(client *c)
+{
+    reply_array(c, c->argc - 1);
+    for (int i = 1; i < c->argc; i++) {
+        db_value *v = db_get(c->db, c->argv[i], c->argvlen[i]);
+        if (v == NULL)
+            reply_null(c);
+        else
+            reply_bulk(c, v->str, v->len);
+    }
+}
+
+/* APPEND key value */
+static void cmd_append(client *c)
+{
+    dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
+    if (e == NULL) {
+        db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(c->argv[2], c->argvlen[2]));
+        reply_int(c, (long long)c->argvlen[2]);
+        return;
+    }
+    db_value *v = e->value;
+    if ((long long)v->len + (long long)c->argvlen[2] > RESP_BULK_MAX) {
+        reply_error(c, REPLY_ERR_TOO_BIG);
+        return;
+    }
+    v = db_string_append(v, c->argv[2], c->argvlen[2]);
+    e->value = v;
+    reply_int(c, v->len);
+}
+
+/* STRLEN key */
+static void cmd_strlen(client *c)
+{
+    db_value *v = db_get(c->db, c->argv[1], c->argvlen[1]);
+    reply_int(c, v ? (long long)v->len : 0);
+}
+
+/* ---------------- INCR and friends ---------------- */
+
+static bool incr_would_overflow(long long value, long long by)
+{
+    return (by > 0 && value > LLONG_MAX - by) || (by < 0 && value < LLONG_MIN - by);
+}
+
+/* The body shared by INCR DECR INCRBY DECRBY: add `by` to the integer
+ * stored at key (0 when missing) and reply with the result. */
+static void incr_generic(client *c, long long by)
+{
+    dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
+    long long value = 0;
+    if (e != NULL) {
+        db_value *v = e->value;
+        if (!num_parse_ll(v->str, v->len, &value)) {
+            reply_error(c, REPLY_ERR_NOT_INTEGER);
+            return;
+        }
+    }
+    if (incr_would_overflow(value, by)) {
+        reply_error(c, REPLY_ERR_OVERFLOW);
+        return;
+    }
+    value += by;
+    char text[NUM_LL_MAX];
+    size_t len = num_format_ll(text, value);
+    if (e != NULL) {
+        db_value_free(e->value);
+        e->value = db_string_new(text, len);
+    } else {
+        db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(text, len));
+    }
+    reply_int(c, value);
+}
+
+/* Parse argv[i] as the increment, or reply with the error. */
+static bool incr_argument(client *c, int i, long long *by)
+{
+    if (num_parse_ll(c->argv[i], c->argvlen[i], by))
+        return true;
+    reply_error(c, REPLY_ERR_NOT_INTEGER);
+    return false;
+}
+
+/* INCR key */
+static void cmd_incr(client *c)
+{
+    incr_generic(c, 1);
+}
+
+/* DECR key */
+static void cmd_decr(client *c)
+{
+    incr_generic(c, -1);
+}
+
+/* INCRBY key increment */
+static void cmd_incrby(client *c)
+{
+    long long by;
+    if (incr_argument(c, 2, &by))
+        incr_generic(c, by);
+}
+
+/* DECRBY key decrement */
+static void cmd_decrby(client *c)
+{
+    long long by;
+    if (!incr_argument(c, 2, &by))
+        return;
+    if (by == LLONG_MIN) {
+        reply_error(c, REPLY_ERR_DECR_OVERFLOW);    /* -LLONG_MIN does not fit */
+        return;
+    }
+    incr_generic(c, -by);
+}
+
+const command string_commands[] = {
+    {"set", cmd_set, -3, COMMAND_WRITE},
+    {"get", cmd_get, 2, COMMAND_READONLY | COMMAND_FAST},
+    {"mset", cmd_mset, -3, COMMAND_WRITE},
+    {"mget", cmd_mget, -2, COMMAND_READONLY | COMMAND_FAST},
+    {"append", cmd_append, 3, COMMAND_WRITE | COMMAND_FAST},
+    {"strlen", cmd_strlen, 2, COMMAND_READONLY | COMMAND_FAST},
+    {"incr", cmd_incr, 2, COMMAND_WRITE | COMMAND_FAST},
+    {"decr", cmd_decr, 2, COMMAND_WRITE | COMMAND_FAST},
+    {"incrby", cmd_incrby, 3, COMMAND_WRITE | COMMAND_FAST},
+    {"decrby", cmd_decrby, 3, COMMAND_WRITE | COMMAND_FAST},
+    {NULL, NULL, 0, 0},
+};

@@ -1,0 +1,29 @@
+/* reply: what commands use to answer a client (stage 1).
+ *
+ * Commands never write protocol bytes themselves; they call these, and
+ * every error text lives here once, exactly as Redis 7 spells it. */
+#ifndef REPLY_H
+#define REPLY_H
+
+#include <stddef.h>
+
+#include "client.h"
+
+/* Shared error texts (without the leading '-' and trailing CRLF). */
+#define REPLY_ERR_SYNTAX "ERR syntax error"
+#define REPLY_ERR_NOT_INTEGER "ERR value is not an integer or out of range"
+#define REPLY_ERR_OVERFLOW "ERR increment or decrement would overflow"
+#define REPLY_ERR_DECR_OVERFLOW "ERR decrement would overflow"
+#define REPLY_ERR_TOO_BIG "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+
+void reply_ok(client *c);
+void reply_simple(client *c, const char *text);
+void reply_int(client *c, long long value);
+void reply_bulk(client *c, const char *bytes, size_t len);
+void reply_null(client *c);
+void reply_array(client *c, long long count);
+void reply_error(client *c, const char *text);
+void reply_error_format(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void reply_error_arity(client *c, const char *command_name);
+
+#endif

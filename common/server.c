@@ -1,0 +1,294 @@
+/* server: options, start-up, the housekeeping timer and shutdown (stage 1).
+ *
+ * Options are redis-server's: `--port 7000 --bind 127.0.0.1 ::1`. Each
+ * "--name" starts an option and the words up to the next "--name" are its
+ * values, which is how redis-server reads its command line too (it turns
+ * it into config-file lines). Stage 6 reads a config file through the
+ * same table. */
+#include "server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "command.h"
+#include "log.h"
+#include "mem.h"
+#include "net.h"
+#include "num.h"
+
+#define SERVER_DEFAULT_PORT 6379
+#define SERVER_BACKLOG 511          /* Redis's tcp-backlog */
+#define SERVER_CRON_MS 100          /* hz 10 */
+#define SERVER_REHASH_BUDGET_MS 1   /* per cron tick, like Redis's activerehashing */
+
+struct server server;
+
+/* ---------------- Options ---------------- */
+
+typedef int server_option_fn(server_config *config, int argc, char **argv, char *err);
+
+typedef struct server_option {
+    const char *name;
+    int min_args, max_args;     /* how many values it takes */
+    server_option_fn *apply;
+    const char *help;
+} server_option;
+
+static int server_option_port(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    long long port;
+    if (!num_parse_ll(argv[0], strlen(argv[0]), &port) || port < 1 || port > 65535) {
+        snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --port: expected a port number from 1 to 65535", argv[0]);
+        return -1;
+    }
+    config->port = (int)port;
+    return 0;
+}
+
+static void server_config_clear_bind(server_config *config)
+{
+    for (int i = 0; i < config->bind_count; i++)
+        mem_free(config->bind[i]);
+    config->bind_count = 0;
+}
+
+static int server_option_bind(server_config *config, int argc, char **argv, char *err)
+{
+    (void)err;
+    server_config_clear_bind(config);
+    for (int i = 0; i < argc; i++)
+        config->bind[config->bind_count++] = mem_strdup(argv[i]);
+    return 0;
+}
+
+static const server_option server_options[] = {
+    {"port", 1, 1, server_option_port, "--port N           TCP port to listen on (default 6379)"},
+    {"bind", 1, SERVER_MAX_BIND, server_option_bind,
+     "--bind ADDR ...    addresses to listen on (default 127.0.0.1 -::1;\n"
+     "                   a leading '-' skips an address this host lacks)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+void server_config_init(server_config *config, const char *name)
+{
+    memset(config, 0, sizeof(*config));
+    config->name = name;
+    config->port = SERVER_DEFAULT_PORT;
+    config->bind[config->bind_count++] = mem_strdup("127.0.0.1");
+    config->bind[config->bind_count++] = mem_strdup("-::1");
+}
+
+void server_config_free(server_config *config)
+{
+    server_config_clear_bind(config);
+}
+
+static void server_print_help(const server_config *config)
+{
+    printf("Usage: %s [options]\n\n"
+           "A Redis-compatible server built in the workshop (%s).\n\n"
+           "Options, as redis-server takes them:\n",
+           config->name, config->name);
+    for (const server_option *opt = server_options; opt->name != NULL; opt++)
+        printf("  %s\n", opt->help);
+    printf("  --help             show this help\n\n"
+           "Example: %s --port 7000 --bind 127.0.0.1\n", config->name);
+}
+
+static const server_option *server_find_option(const char *name)
+{
+    for (const server_option *opt = server_options; opt->name != NULL; opt++) {
+        if (strcasecmp(opt->name, name) == 0)
+            return opt;
+    }
+    return NULL;
+}
+
+static bool server_is_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] == '-' && arg[2] != '\0';
+}
+
+enum server_args_result server_config_from_args(server_config *config, int argc, char **argv,
+                                                char *err)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            server_print_help(config);
+            return SERVER_ARGS_EXIT;
+        }
+        if (!server_is_option(argv[i])) {
+            snprintf(err, SERVER_ERR_LEN, "unexpected argument '%s' (try --help)", argv[i]);
+            return SERVER_ARGS_ERROR;
+        }
+        const server_option *opt = server_find_option(argv[i] + 2);
+        if (opt == NULL) {
+            snprintf(err, SERVER_ERR_LEN, "unknown option '%s' (try --help)", argv[i]);
+            return SERVER_ARGS_ERROR;
+        }
+        int values = 0;
+        while (i + 1 + values < argc && !server_is_option(argv[i + 1 + values]))
+            values++;
+        if (values < opt->min_args || values > opt->max_args) {
+            snprintf(err, SERVER_ERR_LEN, "wrong number of values for '%s' (try --help)", argv[i]);
+            return SERVER_ARGS_ERROR;
+        }
+        if (opt->apply(config, values, argv + i + 1, err) == -1)
+            return SERVER_ARGS_ERROR;
+        i += values;
+    }
+    return SERVER_ARGS_OK;
+}
+
+/* ---------------- Start-up ---------------- */
+
+static void server_on_signal(int sig)
+{
+    server.shutdown_signal = sig;
+    loop_stop(server.loop);
+}
+
+static void server_setup_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = server_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* A client that hangs up while we write would otherwise kill us. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* The hash secret: unpredictable, so keys cannot be chosen to collide. */
+static void server_seed_hash(void)
+{
+    uint8_t seed[16];
+    if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
+        long long t = (long long)time(NULL) ^ (long long)getpid();
+        memcpy(seed, &t, sizeof(t));
+        memcpy(seed + 8, &t, sizeof(t));
+    }
+    dict_seed(seed);
+}
+
+static int server_listen(const server_config *config, char *err)
+{
+    for (int i = 0; i < config->bind_count; i++) {
+        const char *addr = config->bind[i];
+        bool optional = addr[0] == '-';
+        if (optional)
+            addr++;
+        char net_err[NET_ERR_LEN];
+        int fd = net_listen_tcp(addr, config->port, SERVER_BACKLOG, net_err);
+        if (fd == -1 && optional && (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT)) {
+            log_write(LOG_NOTICE, "Skipping %s: %s", addr, net_err);
+            continue;
+        }
+        if (fd == -1 && errno == EADDRINUSE) {
+            snprintf(err, SERVER_ERR_LEN,
+                     "Port %d on %s is already in use (a system redis-server?); "
+                     "pick another with --port N (make run PORT=N)", config->port, addr);
+            return -1;
+        }
+        if (fd == -1) {
+            snprintf(err, SERVER_ERR_LEN, "Could not listen on %s:%d: %s", addr, config->port, net_err);
+            return -1;
+        }
+        server.listen_fds[server.listen_count++] = fd;
+        loop_watch(server.loop, fd, LOOP_READABLE, client_accept, NULL);
+    }
+    if (server.listen_count == 0) {
+        snprintf(err, SERVER_ERR_LEN, "No address to listen on");
+        return -1;
+    }
+    return 0;
+}
+
+/* Housekeeping, ten times a second: finish growing the keyspace's table
+ * when the server is idle (lookups alone would take forever then). Stage 3
+ * adds the active expiry cycle here. */
+static long long server_cron(loop *l, long long id, void *data)
+{
+    (void)l, (void)id, (void)data;
+    long long start = loop_now_ms();
+    while (dict_is_rehashing(server.db->keys) && loop_now_ms() - start < SERVER_REHASH_BUDGET_MS)
+        db_rehash_steps(server.db, 100);
+    return SERVER_CRON_MS;
+}
+
+int server_init(const server_config *config, char *err)
+{
+    memset(&server, 0, sizeof(server));
+    server.config = *config;
+    server_seed_hash();
+    server_setup_signals();
+    log_write(LOG_NOTICE, "Workshop %s is starting, pid=%d", config->name, (int)getpid());
+    server.loop = loop_create();
+    if (server.loop == NULL) {
+        snprintf(err, SERVER_ERR_LEN, "Could not create the event loop: %s", strerror(errno));
+        return -1;
+    }
+    server.db = db_create();
+    if (server_listen(config, err) == -1)
+        return -1;
+    server.cron_id = loop_add_timer(server.loop, SERVER_CRON_MS, server_cron, NULL);
+    log_write(LOG_NOTICE, "Server initialized");
+    return 0;
+}
+
+/* Options, then start-up. On false the process should exit with
+ * *exit_status: 0 after --help, 1 after a bad option or a failed start
+ * (the reason is already printed or logged). */
+bool server_start(const char *name, int argc, char **argv, int *exit_status)
+{
+    server_config config;
+    char err[SERVER_ERR_LEN];
+    server_config_init(&config, name);
+    enum server_args_result args = server_config_from_args(&config, argc, argv, err);
+    if (args != SERVER_ARGS_OK) {
+        if (args == SERVER_ARGS_ERROR)
+            fprintf(stderr, "%s: %s\n", name, err);
+        server_config_free(&config);
+        *exit_status = args == SERVER_ARGS_ERROR ? 1 : 0;
+        return false;
+    }
+    if (server_init(&config, err) == -1) {
+        log_write(LOG_WARNING, "%s", err);
+        *exit_status = 1;
+        return false;
+    }
+    return true;
+}
+
+/* ---------------- Running and stopping ---------------- */
+
+static void server_shutdown(void)
+{
+    const char *name = server.shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM";
+    log_write(LOG_WARNING, "Received %s scheduling shutdown...", name);
+    log_write(LOG_NOTICE, "User requested shutdown...");
+    client_free_all();
+    for (int i = 0; i < server.listen_count; i++)
+        close(server.listen_fds[i]);
+    db_destroy(server.db);
+    loop_destroy(server.loop);
+    command_unregister_all();
+    server_config_free(&server.config);
+    log_write(LOG_NOTICE, "%s is now ready to exit, bye bye...", server.config.name);
+}
+
+int server_run(void)
+{
+    log_write(LOG_NOTICE, "Ready to accept connections tcp on port %d", server.config.port);
+    loop_run(server.loop);
+    server_shutdown();
+    return 0;
+}

@@ -1,0 +1,56 @@
+/* server: the server's state, its options, start and stop (stage 1).
+ *
+ * There is one server per process, so its state is one global struct, as
+ * in Redis: every module can reach the loop, the keyspace and the config
+ * without threading a pointer through every call.
+ *
+ * A stage's main() is then a short story:
+ *
+ *     if (!server_start("stage2", argc, argv, &status))    // options, loop, sockets
+ *         return status;
+ *     command_register(connection_commands);               // what it serves
+ *     return server_run();                                 // until SIGTERM
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "loop.h"
+
+#define SERVER_MAX_BIND 16
+#define SERVER_ERR_LEN 512
+
+typedef struct server_config {
+    const char *name;                   /* the binary's stage name, for messages */
+    int port;                           /* TCP port, 6379 by default */
+    char *bind[SERVER_MAX_BIND];        /* addresses; a leading '-' means "skip if unavailable" */
+    int bind_count;
+} server_config;
+
+struct server {
+    server_config config;
+    loop *loop;
+    int listen_fds[SERVER_MAX_BIND];
+    int listen_count;
+    db *db;                             /* the keyspace (stage 2 on) */
+    uint64_t next_client_id;
+    long long cron_id;                  /* the 10 Hz housekeeping timer */
+    volatile int shutdown_signal;       /* set by SIGINT/SIGTERM */
+};
+
+extern struct server server;
+
+enum server_args_result { SERVER_ARGS_OK, SERVER_ARGS_EXIT, SERVER_ARGS_ERROR };
+
+void server_config_init(server_config *config, const char *name);
+void server_config_free(server_config *config);
+enum server_args_result server_config_from_args(server_config *config, int argc, char **argv,
+                                                char *err);
+int server_init(const server_config *config, char *err);   /* takes the config */
+bool server_start(const char *name, int argc, char **argv, int *exit_status);
+int server_run(void);
+
+#endif

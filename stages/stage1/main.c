@@ -1,0 +1,24 @@
+/* Stage 1 — echo: an event loop serving many clients, and the RESP parser.
+ *
+ * Stage 0 served one client at a time with blocking calls. From here on
+ * the server is built from common/: an epoll loop (loop.c) hands each
+ * ready socket to its client (client.c), whose bytes the incremental
+ * parser (resp.c) cuts into requests, which the dispatcher (command.c)
+ * runs. This stage answers PING and ECHO. Read workshop.md chapter 1. */
+#include "commands/commands.h"
+#include "server.h"
+
+int main(int argc, char **argv)
+{
+    int status;
+
+    /* 1. Options (--port, --bind, --help), the event loop, the sockets. */
+    if (!server_start("stage1", argc, argv, &status))
+        return status;
+
+    /* 2. The commands this stage serves. */
+    command_register(connection_commands);     /* PING ECHO */
+
+    /* 3. Serve until SIGINT or SIGTERM. */
+    return server_run();
+}

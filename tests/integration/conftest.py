@@ -1,0 +1,491 @@
+"""Fixtures and options of the integration suite, shared by every stage.
+
+One suite tests every stage. Each test module starts with
+`pytestmark = pytest.mark.stage(N)`, N being the stage that introduces the
+behaviour it tests, so a stage-N server must pass the modules of stages 0..N.
+
+Options:
+  --stage N          test build/stageN and skip the modules of later stages
+                     (default: the highest stages/stageN folder that exists)
+  --server-cmd CMD   test any server instead of ours, e.g. the real one:
+                     --server-cmd "redis-server --port {port} --dir {dir}
+                     --save '' --appendonly no". Tests marked project_only
+                     (our binary's own command line) are skipped then.
+  --wrapper PREFIX   run our binary under PREFIX, e.g. "valgrind
+                     --error-exitcode=99 --leak-check=full"; a server that
+                     exits with code 99 after SIGTERM fails the test
+  --build-dir DIR    take the binaries from DIR instead of build/ (build/asan)
+  --startup-timeout  seconds a server may take to accept connections (10)
+
+Every server gets a free port on 127.0.0.1 (never 6379), its own temporary
+directory as working directory, and a log file there with its stdout and
+stderr. It is stopped by PID with SIGTERM (SIGKILL if it does not exit), also
+when a test fails; a failing test prints the tail of that log.
+"""
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent          # tests/integration -> repository root
+STAGES_DIR = REPO / "stages"
+FALLBACK_STAGE = 2                 # used while no stages/stageN folder exists
+LOG_TAIL_LINES = 30
+REDIS_DEFAULT_PORT = 6379          # a developer's own Redis: never touch it
+
+
+# ---------------------------------------------------------------------------
+# Options and configuration
+# ---------------------------------------------------------------------------
+
+def default_stage():
+    """The highest N for which stages/stageN exists, else FALLBACK_STAGE."""
+    found = []
+    if STAGES_DIR.is_dir():
+        for entry in STAGES_DIR.iterdir():
+            name = entry.name
+            if entry.is_dir() and name.startswith("stage") and name[5:].isdigit():
+                found.append(int(name[5:]))
+    return max(found) if found else FALLBACK_STAGE
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("workshop", "Redis workshop integration suite")
+    group.addoption("--stage", type=int, default=None,
+                    help="stage under test: runs the tests of stages <= N "
+                         "against build/stageN (default: highest "
+                         "stages/stageN folder, else %d)" % FALLBACK_STAGE)
+    group.addoption("--server-cmd", default=None,
+                    help="command starting the server under test, with "
+                         "{port} and {dir} placeholders; skips project_only "
+                         "tests")
+    group.addoption("--wrapper", default="",
+                    help="prefix for our binary's command line, e.g. "
+                         "'valgrind --error-exitcode=99'")
+    group.addoption("--build-dir", default="build",
+                    help="directory holding the stage binaries (default: "
+                         "build), relative to the repository root")
+    group.addoption("--startup-timeout", type=float, default=10.0,
+                    help="seconds a server may take to accept connections")
+
+
+class SuiteConfig:
+    """What the command line asked for, in one place."""
+
+    def __init__(self, config):
+        stage = config.getoption("--stage")
+        self.stage = default_stage() if stage is None else stage
+        self.server_cmd = config.getoption("--server-cmd")
+        self.wrapper = shlex.split(config.getoption("--wrapper") or "")
+        build_dir = Path(config.getoption("--build-dir"))
+        self.build_dir = build_dir if build_dir.is_absolute() else REPO / build_dir
+        self.startup_timeout = config.getoption("--startup-timeout")
+        # SIGTERM -> exit: give a slow wrapper (valgrind's leak check) at least
+        # as long as it was given to start.
+        self.stop_timeout = max(10.0, self.startup_timeout)
+
+    @property
+    def binary(self):
+        return self.build_dir / ("stage%d" % self.stage)
+
+    @property
+    def own_binary(self):
+        """True when the server under test is this project's binary."""
+        return not self.server_cmd
+
+    def describe(self):
+        if self.server_cmd:
+            return "stages 0..%d against --server-cmd %r" % (self.stage,
+                                                              self.server_cmd)
+        text = "stages 0..%d against %s" % (self.stage, self.binary)
+        if self.wrapper:
+            text += " under %r" % " ".join(self.wrapper)
+        return text
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "stage(n): the stage that introduces the behaviour tested")
+    config.addinivalue_line(
+        "markers", "project_only: behaviour only this project has (our "
+                   "binary's command line, log format); skipped with "
+                   "--server-cmd")
+    config.workshop = SuiteConfig(config)
+
+
+def pytest_report_header(config):
+    return "workshop: " + config.workshop.describe()
+
+
+def pytest_collection_modifyitems(config, items):
+    suite = config.workshop
+    for item in items:
+        marker = item.get_closest_marker("stage")
+        if marker is None or not marker.args:
+            raise pytest.UsageError(
+                "%s has no stage marker: start its module with "
+                "`pytestmark = pytest.mark.stage(N)`" % item.nodeid)
+        introduced = marker.args[0]
+        if introduced > suite.stage:
+            item.add_marker(pytest.mark.skip(
+                reason="introduced in stage %d (run with --stage %d)"
+                       % (introduced, introduced)))
+        elif suite.server_cmd and item.get_closest_marker("project_only"):
+            item.add_marker(pytest.mark.skip(
+                reason="project-only behaviour, not tested with --server-cmd"))
+
+
+# ---------------------------------------------------------------------------
+# Starting and stopping servers
+# ---------------------------------------------------------------------------
+
+def free_port():
+    """A TCP port nobody listens on right now (the kernel picks it)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port != REDIS_DEFAULT_PORT:
+            return port
+
+
+def describe_exit(code):
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "signal %d" % -code
+        return "killed by %s" % name
+    return "exit code %d" % code
+
+
+class ServerFailed(Exception):
+    """The server could not be started; the message says why."""
+
+
+class ServerProcess:
+    """One server process: its command line, port, directory and log."""
+
+    def __init__(self, suite, workdir, extra_args=()):
+        self.suite = suite
+        self.workdir = Path(workdir)
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.log_path = self.workdir / "server.log"
+        self.own_binary = suite.own_binary
+        self.argv = self._argv(list(extra_args))
+        self.proc = None
+        self.stopped_by_suite = False  # we sent the signal that ended it
+        self.killed = False            # it ignored SIGTERM and got SIGKILL
+
+    def _argv(self, extra):
+        if self.suite.server_cmd:
+            line = self.suite.server_cmd.format(port=self.port,
+                                                dir=str(self.workdir))
+            return shlex.split(line) + extra
+        return (self.suite.wrapper + [str(self.suite.binary),
+                                      "--port", str(self.port)] + extra)
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    def describe(self):
+        return "pid %s, port %d, log %s" % (self.pid, self.port, self.log_path)
+
+    def start(self):
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.argv, cwd=self.workdir,
+                                         stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.suite.startup_timeout
+        while True:
+            code = self.proc.poll()
+            if code is not None:
+                raise ServerFailed(
+                    "the server exited before accepting connections (%s)"
+                    % describe_exit(code))
+            try:
+                with socket.create_connection((self.host, self.port),
+                                              timeout=0.5):
+                    return self
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ServerFailed(
+                    "the server did not accept connections on port %d within "
+                    "%.0f s (raise --startup-timeout for slow wrappers)"
+                    % (self.port, self.suite.startup_timeout))
+            time.sleep(0.02)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def signal(self, signum):
+        """Send `signum` to the server, by PID."""
+        self.stopped_by_suite = True
+        self.proc.send_signal(signum)
+
+    def wait(self, timeout=None):
+        """Wait for the process to exit; SIGKILL it after `timeout`."""
+        timeout = self.suite.stop_timeout if timeout is None else timeout
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.killed = True
+            self.proc.kill()
+            return self.proc.wait()
+
+    def stop(self):
+        """SIGTERM, wait, SIGKILL if needed. Returns the exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.signal(signal.SIGTERM)
+        return self.wait()
+
+    def log_text(self):
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, lines=LOG_TAIL_LINES):
+        text = self.log_text().splitlines()
+        if not text:
+            return "(the log is empty)"
+        return "\n".join(text[-lines:])
+
+    def check_stopped_cleanly(self):
+        """Fail if the stop revealed a problem in our own binary.
+
+        Valgrind (--error-exitcode=99) and sanitizer builds run with
+        exitcode=99 report memory errors and leaks through exit code 99,
+        which they can only do when the server exits, so this runs after
+        SIGTERM, in the finalizers.
+        """
+        if not self.own_binary or self.proc is None:
+            return
+        code = self.proc.returncode
+        if self.killed:
+            pytest.fail("The server (%s) did not exit within %.0f s of "
+                        "SIGTERM and was killed. It should exit promptly.\n"
+                        "Log tail:\n%s" % (self.describe(),
+                                           self.suite.stop_timeout,
+                                           self.log_tail()), pytrace=False)
+        if code == 99:
+            pytest.fail("The server (%s) exited with code 99 after SIGTERM: "
+                        "the wrapper or sanitizer found memory errors or "
+                        "leaks.\nLog tail:\n%s"
+                        % (self.describe(), self.log_tail(80)), pytrace=False)
+
+
+def launch(suite, workdir, extra_args=()):
+    """Start a server in `workdir`; retry if its port got taken meanwhile."""
+    for attempt in range(3):
+        server = ServerProcess(suite, workdir, extra_args)
+        try:
+            return server.start()
+        except ServerFailed as exc:
+            if attempt < 2 and "in use" in server.log_text().lower():
+                continue  # lost the race for the free port: pick another
+            pytest.fail("Could not start the server: %s.\n  command: %s\n"
+                        "Log tail (%s):\n%s"
+                        % (exc, shlex.join(server.argv), server.log_path,
+                           server.log_tail()), pytrace=False)
+    raise AssertionError("unreachable")
+
+
+class ModuleServer:
+    """The server one test module shares; restarted if a test killed it."""
+
+    def __init__(self, suite, tmp_path_factory, name):
+        self.suite = suite
+        self.tmp_path_factory = tmp_path_factory
+        self.name = name
+        self.current = None
+        self.finished = []  # earlier processes of this module, all stopped
+
+    def ensure(self):
+        if self.current is None or not self.current.alive():
+            if self.current is not None:
+                self.finished.append(self.current)
+            workdir = self.tmp_path_factory.mktemp(self.name)
+            self.current = launch(self.suite, workdir)
+        return self.current
+
+
+# ---------------------------------------------------------------------------
+# Fixtures
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def suite(request):
+    """The suite's configuration (stage, server command, wrapper ...)."""
+    suite = request.config.workshop
+    if suite.own_binary and not suite.binary.is_file():
+        pytest.exit("%s does not exist: build it first (`make stage%d`), pick "
+                    "another --stage or --build-dir, or test another server "
+                    "with --server-cmd." % (suite.binary, suite.stage),
+                    returncode=4)
+    return suite
+
+
+@pytest.fixture(scope="module")
+def _module_server(request, suite, tmp_path_factory):
+    name = "stage%d-%s" % (suite.stage, request.module.__name__)
+    shared = ModuleServer(suite, tmp_path_factory, name)
+    yield shared
+    if shared.current is not None:
+        shared.current.stop()
+        shared.current.check_stopped_cleanly()
+
+
+@pytest.fixture
+def server(_module_server):
+    """The module's server, (re)started if needed and checked after the test.
+
+    If the process died during the test (a crash, an exit), the test fails
+    with the log tail, and the next test gets a fresh server.
+    """
+    process = _module_server.ensure()
+    yield process
+    if not process.alive() and not process.stopped_by_suite:
+        pytest.fail("The server exited during this test (%s).\nLog tail (%s):"
+                    "\n%s" % (describe_exit(process.proc.returncode),
+                              process.log_path, process.log_tail()),
+                    pytrace=False)
+
+
+@pytest.fixture
+def r(server, suite):
+    """A redis-py client of the module's server; FLUSHALL first (stage >= 2)."""
+    client = redis.Redis(host=server.host, port=server.port,
+                         socket_timeout=10, decode_responses=False)
+    if suite.stage >= 2:
+        client.flushall()
+    yield client
+    client.close()
+    client.connection_pool.disconnect()
+
+
+@pytest.fixture
+def connect(server):
+    """connect() opens a RawConnection to the module's server.
+
+    Every connection it opened is closed after the test. Stage 0 serves one
+    client at a time, so its tests close each connection before opening the
+    next one.
+    """
+    from helpers import RawConnection
+    opened = []
+
+    def _connect(timeout=None):
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        conn = RawConnection(server.host, server.port, **kwargs)
+        opened.append(conn)
+        return conn
+
+    yield _connect
+    for conn in opened:
+        conn.close()
+
+
+class ServerFactory:
+    """Starts fresh servers for one test and stops them all afterwards."""
+
+    def __init__(self, suite, tmp_path_factory, name):
+        self.suite = suite
+        self.tmp_path_factory = tmp_path_factory
+        self.name = name
+        self.servers = []
+
+    def start(self, *extra_args):
+        workdir = self.tmp_path_factory.mktemp(self.name)
+        server = launch(self.suite, workdir, extra_args)
+        self.servers.append(server)
+        return server
+
+    def stop_all(self):
+        for server in self.servers:
+            server.stop()
+        for server in self.servers:
+            server.check_stopped_cleanly()
+
+
+@pytest.fixture
+def server_factory(request, suite, tmp_path_factory):
+    """server_factory.start(*extra_args): a fresh server for this test only."""
+    factory = ServerFactory(suite, tmp_path_factory,
+                            "fresh-" + request.node.name[:40])
+    yield factory
+    factory.stop_all()
+
+
+@pytest.fixture
+def run_binary(suite, tmp_path):
+    """run_binary(*args): run our binary (under the wrapper) to completion.
+
+    Returns (exit status, output lines), stdout and stderr merged, with the
+    wrapper's own lines (valgrind's "==PID==") left out.
+    """
+    def _run(*args, timeout=None):
+        argv = suite.wrapper + [str(suite.binary)] + list(args)
+        done = subprocess.run(argv, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=timeout or suite.stop_timeout)
+        lines = [line for line in
+                 done.stdout.decode(errors="replace").splitlines()
+                 if line.strip() and not _is_wrapper_line(line)]
+        return done.returncode, lines
+    return _run
+
+
+def _is_wrapper_line(line):
+    """Valgrind prefixes its lines with ==PID== or --PID--."""
+    for mark in ("==", "--"):
+        if line.startswith(mark):
+            end = line.find(mark, 2)
+            if end > 2 and line[2:end].isdigit():
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# On failure: the tail of every server log the test used
+# ---------------------------------------------------------------------------
+
+def _servers_of(item):
+    found = []
+    for value in getattr(item, "funcargs", {}).values():
+        if isinstance(value, ServerProcess):
+            found.append(value)
+        elif isinstance(value, ServerFactory):
+            found.extend(value.servers)
+    unique = []
+    for server in found:
+        if server not in unique:
+            unique.append(server)
+    return unique
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and report.when in ("setup", "call"):
+        for server in _servers_of(item):
+            report.sections.append((
+                "server log tail (%s)" % server.describe(),
+                server.log_tail()))

@@ -1,0 +1,232 @@
+"""Byte-level helpers for the integration suite.
+
+redis-py hides the wire: it parses replies, strips the "ERR " prefix from
+errors and never shows what was actually sent. The tests that care about
+exact bytes (every protocol error, the exact text of an error reply, the
+framing of a bulk or integer reply) use the raw socket helpers below instead.
+
+`expect_reply` is the one to reach for. When the reply differs it fails with
+a message a learner can act on: what the test sent, what came back, what the
+real Redis sends, and which workshop.md chapter explains it.
+"""
+
+import socket
+import time
+
+DEFAULT_TIMEOUT = 3.0  # seconds to wait for a reply the oracle sends at once
+
+
+# ---------------------------------------------------------------------------
+# Encoding: the bytes a client puts on the wire
+# ---------------------------------------------------------------------------
+
+def _as_bytes(value):
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, int):
+        return str(value).encode()
+    return value.encode()
+
+
+def command(*args):
+    """A request in RESP multibulk form: command("SET", "k", b"v")."""
+    out = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        arg = _as_bytes(arg)
+        out.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
+    return b"".join(out)
+
+
+def bulk(value):
+    """The bulk string reply Redis sends for `value` ($-1 for None)."""
+    if value is None:
+        return b"$-1\r\n"
+    value = _as_bytes(value)
+    return b"$%d\r\n%s\r\n" % (len(value), value)
+
+
+def integer(n):
+    """The integer reply Redis sends for `n`."""
+    return b":%d\r\n" % n
+
+
+def array(*items):
+    """An array reply; each item is already encoded (bulk(), integer() ...)."""
+    return b"*%d\r\n" % len(items) + b"".join(items)
+
+
+def error(text):
+    """An error reply: error("ERR syntax error")."""
+    return b"-" + _as_bytes(text) + b"\r\n"
+
+
+def arity_error(name):
+    """The arity error Redis 7 sends for command `name` (lower case)."""
+    return error("ERR wrong number of arguments for '%s' command" % name)
+
+
+# ---------------------------------------------------------------------------
+# A raw connection
+# ---------------------------------------------------------------------------
+
+class RawConnection:
+    """A plain TCP client: send bytes, read bytes, notice the server closing.
+
+    Reads never raise on a timeout or a reset: they return what arrived so
+    far, and `closed` says whether the server ended the connection, so the
+    tests can report what happened instead of a bare socket exception.
+    """
+
+    def __init__(self, host, port, timeout=DEFAULT_TIMEOUT, nodelay=True):
+        self.host, self.port = host, port
+        self.timeout = timeout
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        if nodelay:
+            # Without TCP_NODELAY the kernel may glue small writes together,
+            # and the tests that split a command across writes want each
+            # piece to leave on its own.
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.closed = False  # the server closed (EOF) or reset the connection
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def read_exactly(self, n, timeout=None):
+        """Read until `n` bytes arrived, the server closed, or the timeout.
+
+        Returns the bytes read, which may be fewer than `n`.
+        """
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        chunks, got = [], 0
+        while got < n and not self.closed:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(min(n - got, 1 << 20))
+            except socket.timeout:
+                break
+            except (ConnectionResetError, BrokenPipeError):
+                self.closed = True
+                break
+            if not chunk:
+                self.closed = True
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def read_available(self, timeout=0.05):
+        """Whatever arrives within `timeout` seconds (b"" if nothing)."""
+        deadline = time.monotonic() + timeout
+        chunks = []
+        while not self.closed:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                break
+            except (ConnectionResetError, BrokenPipeError):
+                self.closed = True
+                break
+            if not chunk:
+                self.closed = True
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def wait_closed(self, timeout=None):
+        """Read until the server closes; returns any bytes that came first."""
+        timeout = self.timeout if timeout is None else timeout
+        return self.read_available(timeout)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------------------
+# Assertions with a hint
+# ---------------------------------------------------------------------------
+
+def _show(data, limit=300):
+    """repr() of bytes, shortened in the middle when it is long."""
+    if len(data) <= limit:
+        return repr(data)
+    half = limit // 2
+    return "%r ... (%d bytes) ... %r" % (data[:half], len(data), data[-half:])
+
+
+def hint_message(sent, got, expected, chapter, problem, hint=None):
+    lines = [
+        problem,
+        "  sent:          %s" % _show(sent),
+        "  received:      %s" % _show(got),
+        "  Redis replies: %s" % _show(expected),
+    ]
+    if hint:
+        lines.append("  hint: " + hint)
+    lines.append("  Read workshop.md chapter %d." % chapter)
+    return "\n".join(lines)
+
+
+def expect_reply(conn, sent, expected, chapter, close_after=False, hint=None,
+                 timeout=None):
+    """Send `sent` and assert the server answers exactly `expected`.
+
+    With close_after=True the server must also close the connection right
+    after that reply (what Redis does after a protocol error). `sent` may be
+    b"" to only read, e.g. the rest of a pipelined answer.
+    """
+    if sent:
+        try:
+            conn.send(sent)
+        except (ConnectionResetError, BrokenPipeError) as exc:
+            raise AssertionError(hint_message(
+                sent, b"", expected, chapter,
+                "The server closed the connection while the test was "
+                "still sending (%s)." % exc, hint)) from None
+    got = conn.read_exactly(len(expected), timeout)
+    if got != expected:
+        if conn.closed:
+            problem = "The server closed the connection instead of replying."
+            if got:
+                problem = "Wrong reply, then the server closed the connection."
+        elif len(got) < len(expected) and expected.startswith(got):
+            problem = ("The reply is incomplete: nothing more arrived within "
+                       "%.1f s." % (timeout or conn.timeout))
+        else:
+            problem = "Wrong reply."
+        raise AssertionError(hint_message(sent, got, expected, chapter,
+                                          problem, hint))
+    if close_after:
+        extra = conn.wait_closed(timeout)
+        if not conn.closed or extra:
+            problem = ("The reply was right, but Redis then closes the "
+                       "connection, and this server ")
+            if extra:
+                problem += "sent more bytes: %s" % _show(extra)
+            else:
+                problem += "kept it open."
+            raise AssertionError(hint_message(sent, got + extra, expected,
+                                              chapter, problem, hint))
+    return got
+
+
+def expect_no_reply_yet(conn, sent, chapter, wait=0.05, hint=None):
+    """Assert that nothing comes back (yet) after sending `sent`."""
+    if sent:
+        conn.send(sent)
+    got = conn.read_available(wait)
+    if got or conn.closed:
+        problem = ("The server answered (or closed) before the command was "
+                   "complete: a command may arrive over several reads.")
+        raise AssertionError(hint_message(sent, got, b"(nothing yet)",
+                                          chapter, problem, hint))

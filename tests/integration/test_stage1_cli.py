@@ -1,0 +1,87 @@
+"""Stage 1: the server's command line, signals and log.
+
+Most of this is behaviour only this project has (our binary's options and
+exit codes), so those tests carry `project_only` and are skipped when the
+suite runs against another server with --server-cmd.
+"""
+
+import re
+import signal
+
+import pytest
+
+from helpers import RawConnection, expect_reply
+
+pytestmark = pytest.mark.stage(1)
+
+# Redis's log line: "PID:ROLE DD Mon YYYY HH:MM:SS.mmm LEVEL message", e.g.
+# "2974:M 25 Nov 2026 09:00:45.934 * Ready to accept connections".
+LOG_LINE = re.compile(r"^\d+:[XCSM] \d{2} [A-Z][a-z]{2} \d{4} "
+                      r"\d{2}:\d{2}:\d{2}\.\d{3} [.\-*#] \S")
+
+
+def test_server_started_with_bind_answers_on_that_address(server_factory):
+    fresh = server_factory.start("--bind", "127.0.0.1")
+    conn = RawConnection("127.0.0.1", fresh.port)
+    try:
+        expect_reply(conn, b"PING\r\n", b"+PONG\r\n", chapter=1)
+    finally:
+        conn.close()
+
+
+@pytest.mark.project_only
+def test_help_option_prints_usage_and_exits_zero(run_binary):
+    code, lines = run_binary("--help")
+    text = "\n".join(lines)
+    assert code == 0, "--help should exit 0, got %d:\n%s" % (code, text)
+    assert "usage" in text.lower() and "--port" in text, (
+        "--help should print a usage text naming the options "
+        "(at least --port):\n%s" % text)
+
+
+@pytest.mark.project_only
+@pytest.mark.parametrize("args, named", [
+    (("--port", "notanumber"), "--port"),
+    (("--port", "70000"), "--port"),
+    (("--nosuchoption",), "--nosuchoption"),
+], ids=["port-not-a-number", "port-out-of-range", "unknown-option"])
+def test_bad_option_exits_1_with_one_line_naming_it(run_binary, args, named):
+    code, lines = run_binary(*args)
+    shown = "\n".join(lines) or "(no output)"
+    assert code == 1, "%s should exit with status 1, got %d:\n%s" % (
+        " ".join(args), code, shown)
+    assert len(lines) == 1 and named in lines[0], (
+        "%s should print one line naming %s, got:\n%s"
+        % (" ".join(args), named, shown))
+
+
+@pytest.mark.project_only
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT],
+                         ids=["SIGTERM", "SIGINT"])
+def test_server_exits_cleanly_on_signal(server_factory, signum):
+    fresh = server_factory.start()
+    conn = RawConnection(fresh.host, fresh.port)  # a client still connected
+    try:
+        expect_reply(conn, b"PING\r\n", b"+PONG\r\n", chapter=1)
+        fresh.signal(signum)
+        code = fresh.wait()
+    finally:
+        conn.close()
+    assert not fresh.killed, "the server ignored %s" % signum.name
+    assert code == 0, (
+        "after %s the server should exit with status 0, got %d. Hint: catch "
+        "the signal, let the event loop stop, free everything, return 0 "
+        "from main.\nLog tail:\n%s" % (signum.name, code, fresh.log_tail()))
+
+
+@pytest.mark.project_only
+def test_log_lines_use_redis_format(server_factory):
+    fresh = server_factory.start()
+    lines = [line for line in fresh.log_text().splitlines()
+             if line.strip() and not line.startswith(("==", "--"))]
+    assert lines, "the server logged nothing at startup"
+    wrong = [line for line in lines if not LOG_LINE.match(line)]
+    assert not wrong, (
+        "log lines should look like Redis's "
+        "'PID:M DD Mon YYYY HH:MM:SS.mmm * message'; these do not:\n%s"
+        % "\n".join(wrong[:10]))
