@@ -15,8 +15,8 @@ PYTEST    := /usr/bin/python3 -m pytest
 
 CC        ?= cc
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Icommon
+OPT       ?= -O2 -g
+CFLAGS    := $(OPT) -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Icommon
 LDLIBS    += -lpthread
 ifneq ($(SAN),)
 CFLAGS    += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -102,8 +102,8 @@ valgrind: $(BUILD)/stage$(STAGE)
 	  --wrapper "valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-fds=no"
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" all
-	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined CFLAGS="-O1 -g" unit
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT="-O1 -g" all
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT="-O1 -g" unit
 	$(PYTEST) tests/integration -q --stage $(STAGE) --build-dir build/asan
 
 fuzz:

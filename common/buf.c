@@ -29,7 +29,7 @@ void buf_compact(buf *b)
 
 char *buf_reserve(buf *b, size_t extra)
 {
-    if (b->cap - b->len >= extra)
+    if (b->data != NULL && b->cap - b->len >= extra)
         return b->data + b->len;
     /* Reclaim the consumed front first when that alone makes room. */
     if (b->pos > 0 && b->cap - (b->len - b->pos) >= extra) {
@@ -53,6 +53,8 @@ void buf_commit(buf *b, size_t n)
 
 void buf_append(buf *b, const void *bytes, size_t n)
 {
+    if (n == 0)
+        return;
     memcpy(buf_reserve(b, n), bytes, n);
     b->len += n;
 }

@@ -36,7 +36,8 @@ void buf_compact(buf *b);                    /* move unconsumed bytes to the sta
 void buf_clear(buf *b);
 void buf_shrink(buf *b, size_t keep);        /* free the memory if empty and cap > keep */
 
-static inline char *buf_data(const buf *b) { return b->data + b->pos; }
+/* NULL for a buffer that never held anything (adding 0 to NULL is undefined). */
+static inline char *buf_data(const buf *b) { return b->data ? b->data + b->pos : NULL; }
 static inline size_t buf_length(const buf *b) { return b->len - b->pos; }
 
 #endif

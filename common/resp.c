@@ -167,6 +167,9 @@ static bool resp_inline_token(const char *line, size_t n, size_t *i, buf *out)
 static bool resp_split_inline(resp_parser *p, const char *line, size_t n)
 {
     size_t i = 0, argc = 0;
+    /* Unquoted arguments are never longer than the line: one reservation
+     * up front, and argv can point into a buffer that exists. */
+    buf_reserve(&p->inline_args, n + 1);
     for (;;) {
         while (i < n && resp_is_space(line[i]))
             i++;
@@ -354,7 +357,8 @@ void resp_add_bulk(buf *b, const char *bytes, size_t len)
     size_t n = 1 + num_format_ll(out + 1, (long long)len);
     memcpy(out + n, "\r\n", 2);
     n += 2;
-    memcpy(out + n, bytes, len);
+    if (len > 0)
+        memcpy(out + n, bytes, len);        /* an empty value may have no bytes at all */
     n += len;
     memcpy(out + n, "\r\n", 2);
     buf_commit(b, n + 2);

@@ -99,25 +99,36 @@ static int write_all(int fd, const char *bytes, size_t len)
     return 0;
 }
 
-/* Serve one client until it hangs up. */
+/* Serve one client until it hangs up. The replies to everything one read
+ * brought are sent in one write: a reply per write would leave small
+ * packets waiting on the network's acknowledgements (Nagle's algorithm). */
 static void serve_client(int fd)
 {
     static char buf[BUFFER_SIZE];
+    static char out[BUFFER_SIZE];
     size_t len = 0;
     for (;;) {
         ssize_t n = read(fd, buf + len, sizeof(buf) - len);
         if (n <= 0)
             return;                               /* hung up, or a signal */
         len += (size_t)n;
+        size_t out_len = 0;
         long used = 0;
         int is_ping = 0;
         while (len > 0 && (used = request_length(buf, len, &is_ping)) > 0) {
             const char *reply = is_ping ? "+PONG\r\n" : "-ERR stage 0 only knows PING\r\n";
-            if (write_all(fd, reply, strlen(reply)) == -1)
-                return;
+            if (out_len + strlen(reply) > sizeof(out)) {     /* full: send what we have */
+                if (write_all(fd, out, out_len) == -1)
+                    return;
+                out_len = 0;
+            }
+            memcpy(out + out_len, reply, strlen(reply));
+            out_len += strlen(reply);
             memmove(buf, buf + used, len - (size_t)used);
             len -= (size_t)used;
         }
+        if (write_all(fd, out, out_len) == -1)
+            return;
         if (used == -1 || len == sizeof(buf)) {
             write_all(fd, "-ERR Protocol error\r\n", 21);
             return;

@@ -185,6 +185,7 @@ def expect_reply(conn, sent, expected, chapter, close_after=False, hint=None,
     after that reply (what Redis does after a protocol error). `sent` may be
     b"" to only read, e.g. the rest of a pipelined answer.
     """
+    __tracebackhide__ = True  # pytest shows the test's line, not this one
     if sent:
         try:
             conn.send(sent)
@@ -222,6 +223,7 @@ def expect_reply(conn, sent, expected, chapter, close_after=False, hint=None,
 
 def expect_no_reply_yet(conn, sent, chapter, wait=0.05, hint=None):
     """Assert that nothing comes back (yet) after sending `sent`."""
+    __tracebackhide__ = True
     if sent:
         conn.send(sent)
     got = conn.read_available(wait)

@@ -1,0 +1,153 @@
+"""Stage 2: the keyspace as a whole: DEL EXISTS DBSIZE KEYS FLUSHALL FLUSHDB.
+
+KEYS matches every key against a glob pattern with Redis's rules
+(stringmatchlen): `*` any run of bytes, `?` one byte, `[abc]` a set,
+`[^a]` its complement, `[a-c]` a range, and a backslash to take the next
+character literally.
+"""
+
+import pytest
+
+from helpers import arity_error, array, bulk, command, expect_reply
+
+pytestmark = pytest.mark.stage(2)
+
+
+def test_del_replies_how_many_keys_it_removed(r, connect):
+    r.mset({b"a": b"1", b"b": b"2"})
+    expect_reply(connect(), command("DEL", "a", "b", "missing"), b":2\r\n",
+                 chapter=2)
+    assert r.exists(b"a", b"b") == 0
+
+
+def test_del_counts_a_key_named_twice_once(r):
+    r.set(b"a", b"1")
+    assert r.delete(b"a", b"a") == 1
+
+
+def test_del_of_a_missing_key_replies_zero(r):
+    assert r.delete(b"missing") == 0
+
+
+def test_exists_counts_each_argument_that_exists(r, connect):
+    r.set(b"a", b"1")
+    expect_reply(connect(), command("EXISTS", "a", "a", "missing"),
+                 b":2\r\n", chapter=2,
+                 hint="EXISTS counts arguments, not keys: a key named twice "
+                      "counts twice")
+
+
+def test_exists_of_a_missing_key_replies_zero(r):
+    assert r.exists(b"missing") == 0
+
+
+def test_dbsize_counts_the_keys(r, connect):
+    conn = connect()
+    expect_reply(conn, command("DBSIZE"), b":0\r\n", chapter=2)
+    r.mset({b"a": b"1", b"b": b"2", b"c": b"3"})
+    r.set(b"a", b"overwritten")
+    expect_reply(conn, command("DBSIZE"), b":3\r\n", chapter=2,
+                 hint="overwriting a key does not add one")
+    r.delete(b"b")
+    expect_reply(conn, command("DBSIZE"), b":2\r\n", chapter=2)
+
+
+def test_many_keys_are_all_kept(r):
+    # Enough keys to make a hash table grow several times.
+    pipe = r.pipeline(transaction=False)
+    for i in range(5000):
+        pipe.set(b"key:%d" % i, b"%d" % i)
+    pipe.execute()
+    assert r.dbsize() == 5000
+    assert r.mget([b"key:%d" % i for i in range(0, 5000, 7)]) == [
+        b"%d" % i for i in range(0, 5000, 7)]
+    assert r.delete(*[b"key:%d" % i for i in range(0, 5000, 2)]) == 2500
+    assert r.dbsize() == 2500
+    assert r.get(b"key:4999") == b"4999"
+
+
+def test_flushall_removes_every_key_and_replies_ok(r, connect):
+    r.mset({b"a": b"1", b"b": b"2"})
+    expect_reply(connect(), command("FLUSHALL"), b"+OK\r\n", chapter=2)
+    assert r.dbsize() == 0
+    assert r.get(b"a") is None
+
+
+def test_flushdb_removes_every_key_and_replies_ok(r, connect):
+    r.mset({b"a": b"1", b"b": b"2"})
+    expect_reply(connect(), command("FLUSHDB"), b"+OK\r\n", chapter=2)
+    assert r.dbsize() == 0
+
+
+def test_keys_can_be_set_again_after_flushall(r):
+    r.set(b"a", b"1")
+    r.flushall()
+    r.set(b"a", b"2")
+    assert r.get(b"a") == b"2"
+    assert r.dbsize() == 1
+
+
+def test_keys_of_an_empty_database_is_an_empty_array(r, connect):
+    expect_reply(connect(), command("KEYS", "*"), b"*0\r\n", chapter=2)
+
+
+def test_keys_reply_is_an_array_of_bulk_strings(r, connect):
+    r.set(b"only", b"1")
+    expect_reply(connect(), command("KEYS", "*"), array(bulk("only")),
+                 chapter=2)
+
+
+KEYSPACE = [b"hello", b"hallo", b"hxllo", b"hllo", b"heeeello", b"a", b"b",
+            b"c", b"d", b"ab", b"abc", b"a*b", b"a?b", b"a[b", b"a\\b",
+            b"x-y", b"foo:bar:baz", b"foo:baz", b"Hello"]
+
+GLOBS = [
+    (b"*", KEYSPACE),
+    (b"?", [b"a", b"b", b"c", b"d"]),
+    (b"h?llo", [b"hallo", b"hello", b"hxllo"]),
+    (b"h*llo", [b"hallo", b"heeeello", b"hello", b"hllo", b"hxllo"]),
+    (b"h[ae]llo", [b"hallo", b"hello"]),
+    (b"h[^e]llo", [b"hallo", b"hxllo"]),
+    (b"h[a-b]llo", [b"hallo"]),
+    (b"h[b-a]llo", [b"hallo"]),
+    (b"[abc]", [b"a", b"b", b"c"]),
+    (b"[^a]", [b"b", b"c", b"d"]),
+    (b"[a-c]", [b"a", b"b", b"c"]),
+    (b"a\\*b", [b"a*b"]),
+    (b"a\\?b", [b"a?b"]),
+    (b"a\\[b", [b"a[b"]),
+    (b"a\\\\b", [b"a\\b"]),
+    (b"x\\-y", [b"x-y"]),
+    (b"a*", [b"a", b"a*b", b"a?b", b"a[b", b"a\\b", b"ab", b"abc"]),
+    (b"*b", [b"a*b", b"a?b", b"a[b", b"a\\b", b"ab", b"b"]),
+    (b"*a*b*", [b"a*b", b"a?b", b"a[b", b"a\\b", b"ab", b"abc",
+                b"foo:bar:baz"]),
+    (b"foo:*", [b"foo:bar:baz", b"foo:baz"]),
+    (b"foo:*:baz", [b"foo:bar:baz"]),
+    (b"*:*:*", [b"foo:bar:baz"]),
+    (b"H*", [b"Hello"]),
+    (b"hello", [b"hello"]),
+    (b"nomatch*", []),
+]
+
+
+@pytest.mark.parametrize("pattern, matches", GLOBS,
+                         ids=[p.decode() for p, _ in GLOBS])
+def test_keys_matches_glob_patterns_like_redis(r, pattern, matches):
+    r.mset({key: b"1" for key in KEYSPACE})
+    got = sorted(r.keys(pattern))
+    assert got == sorted(matches), (
+        "KEYS %r matched %r, Redis matches %r. Hint: * ? [set] [^set] [a-z] "
+        "and \\ escapes, matching is case-sensitive, a reversed range [z-a] "
+        "works like [a-z]. Read workshop.md chapter 2."
+        % (pattern, got, sorted(matches)))
+
+
+ARITY = [("DEL",), ("EXISTS",), ("DBSIZE", "x"), ("KEYS",),
+         ("KEYS", "a", "b")]
+
+
+@pytest.mark.parametrize("args", ARITY, ids=[" ".join(a) for a in ARITY])
+def test_keyspace_commands_check_their_arity(r, connect, args):
+    expect_reply(connect(), command(*args), arity_error(args[0].lower()),
+                 chapter=2)
