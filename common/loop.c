@@ -226,9 +226,10 @@ void loop_run_once(loop *l, int max_wait_ms)
     loop_run_timers(l);
 }
 
+/* A stop requested by a signal between the check and epoll_wait() is
+ * seen at the next wake-up: servers keep a periodic timer for that. */
 void loop_run(loop *l)
 {
-    l->stop = 0;
     while (!l->stop)
         loop_run_once(l, -1);
 }

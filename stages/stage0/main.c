@@ -56,6 +56,7 @@ static void on_signal(int sig)
  * yet, -1 if it is malformed. *is_ping tells whether it was PING. */
 static long request_length(const char *buf, size_t len, int *is_ping)
 {
+    *is_ping = 0;
     const char *end = memchr(buf, '\n', len);
     if (buf[0] != '*') {                          /* inline: one line */
         if (end == NULL)

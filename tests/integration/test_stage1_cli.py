@@ -65,13 +65,33 @@ def test_server_exits_cleanly_on_signal(server_factory, signum):
         expect_reply(conn, b"PING\r\n", b"+PONG\r\n", chapter=1)
         fresh.signal(signum)
         code = fresh.wait()
+        fresh.exit_checked = True  # asserted below, not again at teardown
     finally:
         conn.close()
     assert not fresh.killed, "the server ignored %s" % signum.name
     assert code == 0, (
         "after %s the server should exit with status 0, got %d. Hint: catch "
         "the signal, let the event loop stop, free everything, return 0 "
-        "from main.\nLog tail:\n%s" % (signum.name, code, fresh.log_tail()))
+        "from main." % (signum.name, code))
+
+
+@pytest.mark.project_only
+def test_server_exits_on_sigterm_sent_as_soon_as_it_accepts_connections(
+        server_factory):
+    # A signal may come before the event loop's first turn, or between its
+    # check of the stop flag and epoll_wait(): neither may be lost. (Under
+    # valgrind that window is wide enough to hit about half the time.)
+    fresh = server_factory.start()
+    fresh.signal(signal.SIGTERM)
+    code = fresh.wait()
+    fresh.exit_checked = True
+    assert not fresh.killed, (
+        "SIGTERM sent right after start-up was lost: the server was still "
+        "running %.0f s later. Hint: do not reset the stop flag when the "
+        "loop starts, and wake epoll_wait() up (a timer tick, a self-pipe "
+        "or signalfd) so a flag set just before it blocks is seen."
+        % fresh.suite.stop_timeout)
+    assert code == 0, "exit status %d after SIGTERM" % code
 
 
 @pytest.mark.project_only

@@ -1,0 +1,523 @@
+/* Unit tests of dict: the chained hash table with incremental rehashing
+ * behind the keyspace (stage 2). The values stored here are small
+ * integers cast to pointers, so most tests have nothing to free but the
+ * dict itself. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+#include "mem.h"
+
+#define VALUE(i) ((void *)(uintptr_t)((i) + 1))
+
+static size_t key_of(char *out, size_t room, int i)
+{
+    return (size_t)snprintf(out, room, "key:%d", i);
+}
+
+static dict_entry *add(dict *d, const char *key, size_t len, void *value)
+{
+    bool created = false;
+    dict_entry *e = dict_add_or_find(d, key, len, &created);
+    cr_assert_not_null(e);
+    cr_assert(created, "\"%.*s\" was already there", (int)len, key);
+    e->value = value;
+    return e;
+}
+
+static void add_numbered(dict *d, int from, int to)
+{
+    char key[32];
+    for (int i = from; i < to; i++)
+        add(d, key, key_of(key, sizeof(key), i), VALUE(i));
+}
+
+/* Looks up keys from..to-1; returns how many are missing or wrong, and
+ * reports the first. */
+static int count_missing(dict *d, int from, int to)
+{
+    char key[32];
+    int missing = 0;
+    for (int i = from; i < to; i++) {
+        size_t len = key_of(key, sizeof(key), i);
+        dict_entry *e = dict_find(d, key, len);
+        if (e == NULL || e->value != VALUE(i)) {
+            if (missing++ == 0)
+                cr_expect_fail("key %d is %s", i, e ? "holding a wrong value" : "missing");
+        }
+    }
+    return missing;
+}
+
+/* ---------------- Add, find, delete ---------------- */
+
+Test(dict, adds_finds_and_deletes_a_key)
+{
+    dict *d = dict_create();
+    cr_expect_eq(dict_size(d), 0);
+    cr_expect_null(dict_find(d, "k", 1));
+
+    dict_entry *e = add(d, "k", 1, VALUE(7));
+    cr_expect_eq(e->keylen, 1);
+    cr_expect_eq(e->key[0], 'k');
+    cr_expect_eq(dict_size(d), 1);
+    cr_expect_eq(dict_find(d, "k", 1), e);
+
+    bool found = false;
+    cr_expect_eq(dict_delete(d, "k", 1, &found), VALUE(7), "delete returns the value");
+    cr_expect(found);
+    cr_expect_eq(dict_size(d), 0);
+    cr_expect_null(dict_find(d, "k", 1));
+
+    found = true;
+    cr_expect_null(dict_delete(d, "k", 1, &found));
+    cr_expect_not(found, "a second delete finds nothing");
+    dict_destroy(d, NULL);
+}
+
+Test(dict, add_or_find_returns_the_existing_entry_for_a_known_key)
+{
+    dict *d = dict_create();
+    dict_entry *first = add(d, "k", 1, VALUE(1));
+    bool created = true;
+    dict_entry *again = dict_add_or_find(d, "k", 1, &created);
+    cr_expect_not(created);
+    cr_expect_eq(again, first);
+    cr_expect_eq(again->value, VALUE(1), "the value is left alone");
+    again->value = VALUE(2);
+    cr_expect_eq(dict_find(d, "k", 1)->value, VALUE(2));
+    cr_expect_eq(dict_size(d), 1);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, a_missing_key_is_not_found_in_an_empty_or_a_full_dict)
+{
+    dict *d = dict_create();
+    bool found = true;
+    cr_expect_null(dict_delete(d, "nope", 4, &found));
+    cr_expect_not(found);
+    add_numbered(d, 0, 1000);
+    cr_expect_null(dict_find(d, "nope", 4));
+    cr_expect_null(dict_find(d, "key:1000", 8));
+    cr_expect_null(dict_find(d, "key:1", 4), "a prefix of a key is another key");
+    found = true;
+    cr_expect_null(dict_delete(d, "key:", 4, &found));
+    cr_expect_not(found);
+    cr_expect_eq(dict_size(d), 1000);
+    dict_destroy(d, NULL);
+}
+
+typedef struct binary_key {
+    const char *bytes;
+    size_t len;
+} binary_key;
+
+Test(dict, keys_are_binary_strings_compared_by_length_and_bytes)
+{
+    const binary_key keys[] = {
+        {"", 0}, {"\0", 1}, {"\0\0", 2}, {"a", 1}, {"a\0", 2}, {"a\0b", 3}, {"a\0c", 3},
+        {"ab", 2}, {"abc", 3}, {"\xff\xfe", 2}, {"\r\n", 2}, {"0123456789abcdef", 16},
+        {"0123456789abcdeg", 16},
+    };
+    size_t n = sizeof(keys) / sizeof(keys[0]);
+    dict *d = dict_create();
+    for (size_t i = 0; i < n; i++)
+        add(d, keys[i].bytes, keys[i].len, VALUE(i));
+    cr_expect_eq(dict_size(d), n);
+    for (size_t i = 0; i < n; i++) {
+        dict_entry *e = dict_find(d, keys[i].bytes, keys[i].len);
+        cr_assert_not_null(e, "key %zu is missing", i);
+        cr_expect_eq(e->value, VALUE(i), "key %zu finds the entry of another key", i);
+        cr_expect_eq(e->keylen, keys[i].len);
+        if (keys[i].len > 0)
+            cr_expect_arr_eq(e->key, keys[i].bytes, keys[i].len);
+    }
+    for (size_t i = 0; i < n; i += 2) {
+        bool found = false;
+        cr_expect_eq(dict_delete(d, keys[i].bytes, keys[i].len, &found), VALUE(i));
+        cr_expect(found);
+    }
+    for (size_t i = 0; i < n; i++) {
+        dict_entry *e = dict_find(d, keys[i].bytes, keys[i].len);
+        if (i % 2 == 0)
+            cr_expect_null(e, "deleted key %zu is still there", i);
+        else
+            cr_expect(e != NULL && e->value == VALUE(i), "key %zu was lost", i);
+    }
+    dict_destroy(d, NULL);
+}
+
+Test(dict, stores_a_long_key_inside_its_entry)
+{
+    size_t len = 100000;
+    char *key = malloc(len);
+    cr_assert_not_null(key);
+    for (size_t i = 0; i < len; i++)
+        key[i] = (char)(i * 7);
+    dict *d = dict_create();
+    add(d, key, len, VALUE(1));
+    key[len - 1] ^= 1;
+    cr_expect_null(dict_find(d, key, len), "the dict kept a pointer instead of a copy");
+    key[len - 1] ^= 1;
+    dict_entry *e = dict_find(d, key, len);
+    cr_assert_not_null(e);
+    cr_expect_arr_eq(e->key, key, len);
+    free(key);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- Growing and shrinking ---------------- */
+
+/* Inserts 100000 keys one by one. After every insert the new key and a
+ * sample of older ones are looked up; while the dict is small, and at
+ * every start and end of a rehash, all of them are. */
+Test(dict, grows_through_rehashes_while_every_key_stays_findable)
+{
+    int total = 100000;
+    dict *d = dict_create();
+    int rehashes_seen = 0, missing = 0;
+    bool was_rehashing = false;
+    for (int i = 0; i < total && missing == 0; i++) {
+        add_numbered(d, i, i + 1);
+        bool rehashing = dict_is_rehashing(d);
+        if (rehashing && !was_rehashing)
+            rehashes_seen++;
+        if (i < 2048 || rehashing != was_rehashing || i % 4096 == 0) {
+            missing += count_missing(d, 0, i + 1);
+        } else {
+            missing += count_missing(d, i, i + 1);
+            for (int k = 0; k < 8; k++) {
+                int old = (int)(((unsigned)i * 2654435761u + (unsigned)k * 40503u) % (unsigned)(i + 1));
+                missing += count_missing(d, old, old + 1);
+            }
+        }
+        was_rehashing = rehashing;
+    }
+    cr_expect_eq(missing, 0);
+    cr_expect_geq(rehashes_seen, 10, "saw %d rehashes start", rehashes_seen);
+    cr_expect_eq(dict_size(d), (size_t)total);
+    cr_expect_eq(count_missing(d, 0, total), 0);
+    dict_destroy(d, NULL);
+}
+
+/* While an iterator is open a lookup moves nothing, so each explicit step
+ * can be followed by a check of every key at exactly that point. */
+Test(dict, finds_every_key_at_every_step_of_a_rehash)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1024);
+    cr_assert_not(dict_is_rehashing(d), "1024 keys fit 1024 buckets");
+    add_numbered(d, 1024, 1025);
+    cr_assert(dict_is_rehashing(d), "the 1025th key starts a rehash");
+    int steps = 0, missing = 0;
+    bool more = true;
+    while (more && missing == 0) {
+        dict_iter freeze;
+        dict_iter_start(&freeze, d);
+        missing += count_missing(d, 0, 1025);
+        dict_iter_end(&freeze);
+        more = dict_rehash_steps(d, 1);
+        steps++;
+    }
+    cr_expect_eq(missing, 0, "keys went missing after step %d", steps);
+    cr_expect_gt(steps, 100, "the rehash took only %d steps", steps);
+    cr_expect_not(dict_is_rehashing(d));
+    cr_expect_eq(d->tables[0].size, 2048);
+    cr_expect_eq(count_missing(d, 0, 1025), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, a_lookup_or_insert_during_a_rehash_moves_it_forward)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    cr_assert(dict_is_rehashing(d));
+    long before = d->rehash_index;
+    dict_find(d, "key:0", 5);
+    cr_expect_gt(d->rehash_index, before);
+    before = d->rehash_index;
+    add_numbered(d, 1025, 1026);
+    cr_expect_gt(d->rehash_index, before);
+    while (dict_rehash_steps(d, 100))
+        ;
+    cr_expect_eq(count_missing(d, 0, 1026), 0);
+    dict_destroy(d, NULL);
+}
+
+/* A delete checks for shrinking only when no rehash is running, so a mass
+ * delete shrinks in stages: 4096 buckets to 512 at 409 keys, and further
+ * on the first delete after that rehash is done. */
+Test(dict, shrinks_after_most_keys_are_deleted)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 4096);
+    while (dict_rehash_steps(d, 1000))
+        ;
+    cr_assert_eq(d->tables[0].size, 4096);
+    char key[32];
+    for (int i = 10; i < 4096; i++) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+        cr_assert(found, "key %d", i);
+    }
+    cr_expect_eq(dict_size(d), 10);
+    while (dict_rehash_steps(d, 1000))
+        ;
+    cr_expect_lt(d->tables[0].size, 4096, "no bucket was given back");
+    cr_expect_eq(count_missing(d, 0, 10), 0);
+
+    bool found = false;
+    dict_delete(d, "key:9", 5, &found);
+    cr_expect(found);
+    while (dict_rehash_steps(d, 1000))
+        ;
+    cr_expect_eq(d->tables[0].size, 16, "9 keys in %zu buckets", d->tables[0].size);
+    cr_expect_eq(count_missing(d, 0, 9), 0);
+
+    for (int i = 0; i < 9; i++) {
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+        cr_expect(found);
+    }
+    cr_expect_eq(dict_size(d), 0);
+    add_numbered(d, 0, 100);                /* and it grows again */
+    cr_expect_eq(count_missing(d, 0, 100), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, deleting_keys_while_a_rehash_runs_loses_nothing_else)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    cr_assert(dict_is_rehashing(d));
+    char key[32];
+    for (int i = 0; i < 1025; i += 3) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+        cr_expect(found, "key %d", i);
+    }
+    int missing = 0, ghosts = 0;
+    for (int i = 0; i < 1025; i++) {
+        if (i % 3 == 0)
+            ghosts += dict_find(d, key, key_of(key, sizeof(key), i)) != NULL;
+        else
+            missing += count_missing(d, i, i + 1);
+    }
+    cr_expect_eq(missing, 0);
+    cr_expect_eq(ghosts, 0);
+    cr_expect_eq(dict_size(d), 1025 - 342);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- Iteration ---------------- */
+
+/* Iterates over d, which holds the keys 0..n-1, counting visits per key. */
+static void expect_each_key_once(dict *d, int n, bool delete_each)
+{
+    unsigned char *visits = calloc((size_t)n, 1);
+    cr_assert_not_null(visits);
+    int total = 0, strangers = 0;
+    dict_iter it;
+    dict_iter_start(&it, d);
+    for (dict_entry *e; (e = dict_iter_next(&it)) != NULL;) {
+        uintptr_t i = (uintptr_t)e->value - 1;
+        char key[32];
+        size_t len = key_of(key, sizeof(key), (int)i);
+        if (i >= (uintptr_t)n || e->keylen != len || memcmp(e->key, key, len) != 0) {
+            strangers++;
+            continue;
+        }
+        visits[i]++;
+        total++;
+        if (delete_each) {
+            bool found = false;
+            dict_delete(d, key, len, &found);
+            cr_expect(found);
+        }
+    }
+    dict_iter_end(&it);
+    int never = 0, twice = 0;
+    for (int i = 0; i < n; i++) {
+        never += visits[i] == 0;
+        twice += visits[i] > 1;
+    }
+    cr_expect_eq(strangers, 0);
+    cr_expect_eq(never, 0, "%d keys were never visited", never);
+    cr_expect_eq(twice, 0, "%d keys were visited more than once", twice);
+    cr_expect_eq(total, n);
+    free(visits);
+}
+
+Test(dict, iteration_visits_every_key_exactly_once)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 3000);
+    while (dict_rehash_steps(d, 1000))
+        ;
+    expect_each_key_once(d, 3000, false);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, iteration_visits_every_key_exactly_once_while_rehashing)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    cr_assert_gt(d->tables[0].used, 0, "some keys are still in the old table");
+    cr_assert_gt(d->tables[1].used, 0, "some keys are already in the new table");
+    expect_each_key_once(d, 1025, false);
+    cr_expect(dict_is_rehashing(d), "iterating does not move keys");
+    dict_destroy(d, NULL);
+}
+
+Test(dict, iteration_over_an_empty_dict_returns_nothing)
+{
+    dict *d = dict_create();
+    dict_iter it;
+    dict_iter_start(&it, d);
+    cr_expect_null(dict_iter_next(&it));
+    dict_iter_end(&it);
+    add_numbered(d, 0, 1);
+    bool found;
+    dict_delete(d, "key:0", 5, &found);
+    dict_iter_start(&it, d);
+    cr_expect_null(dict_iter_next(&it));
+    dict_iter_end(&it);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, deleting_the_current_entry_during_iteration_is_safe)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 3000);
+    while (dict_rehash_steps(d, 1000))
+        ;
+    expect_each_key_once(d, 3000, true);
+    cr_expect_eq(dict_size(d), 0);
+    add_numbered(d, 0, 10);
+    cr_expect_eq(count_missing(d, 0, 10), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, deleting_the_current_entry_while_rehashing_is_safe)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    expect_each_key_once(d, 1025, true);
+    cr_expect_eq(dict_size(d), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, deleting_only_some_entries_during_iteration_keeps_the_others)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 2000);
+    dict_iter it;
+    dict_iter_start(&it, d);
+    int seen = 0;
+    for (dict_entry *e; (e = dict_iter_next(&it)) != NULL;) {
+        uintptr_t i = (uintptr_t)e->value - 1;
+        if (i % 2 == 0) {
+            char key[32];
+            bool found = false;
+            dict_delete(d, key, key_of(key, sizeof(key), (int)i), &found);
+            cr_expect(found);
+        }
+        seen++;
+    }
+    dict_iter_end(&it);
+    cr_expect_eq(seen, 2000);
+    cr_expect_eq(dict_size(d), 1000);
+    int missing = 0;
+    for (int i = 1; i < 2000; i += 2)
+        missing += count_missing(d, i, i + 1);
+    cr_expect_eq(missing, 0);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- The hash ---------------- */
+
+Test(dict, the_hash_depends_on_the_seed)
+{
+    uint8_t seed_a[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    uint8_t seed_b[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17};
+    const char *keys[] = {"", "a", "key:1", "a longer key of more than eight bytes"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        size_t len = strlen(keys[i]);
+        dict_seed(seed_a);
+        uint64_t a = dict_hash(keys[i], len);
+        cr_expect_eq(dict_hash(keys[i], len), a, "the same seed gives the same hash");
+        dict_seed(seed_b);
+        uint64_t b = dict_hash(keys[i], len);
+        cr_expect_neq(a, b, "\"%s\" hashes the same under two seeds", keys[i]);
+        dict_seed(seed_a);
+        cr_expect_eq(dict_hash(keys[i], len), a, "going back to a seed gives its hash back");
+    }
+}
+
+Test(dict, the_hash_tells_apart_keys_that_differ_in_one_byte_or_in_length)
+{
+    uint8_t seed[16] = {42};
+    dict_seed(seed);
+    char zeros[17] = {0};
+    uint64_t seen[17];
+    for (size_t len = 0; len <= 16; len++) {
+        seen[len] = dict_hash(zeros, len);
+        for (size_t shorter = 0; shorter < len; shorter++)
+            cr_expect_neq(seen[len], seen[shorter], "%zu and %zu NUL bytes collide", len, shorter);
+    }
+    cr_expect_neq(dict_hash("key:1", 5), dict_hash("key:2", 5));
+    cr_expect_neq(dict_hash("abcdefgh1", 9), dict_hash("abcdefgh2", 9));
+}
+
+Test(dict, works_the_same_under_any_seed)
+{
+    uint8_t seed[16];
+    for (int i = 0; i < 16; i++)
+        seed[i] = (uint8_t)(0xa5 ^ (i * 29));
+    dict_seed(seed);
+    dict *d = dict_create();
+    add_numbered(d, 0, 5000);
+    cr_expect_eq(count_missing(d, 0, 5000), 0);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- Clearing and freeing ---------------- */
+
+static int freed_values;
+
+static void count_and_free(void *value)
+{
+    freed_values++;
+    mem_free(value);
+}
+
+Test(dict, clear_and_destroy_free_every_value_and_every_byte)
+{
+    size_t before = mem_used();
+    dict *d = dict_create();
+    char key[32];
+    for (int i = 0; i < 1500; i++)      /* 1500: a rehash is running */
+        add(d, key, key_of(key, sizeof(key), i), mem_strdup("value"));
+    cr_assert(dict_is_rehashing(d));
+    freed_values = 0;
+    dict_clear(d, count_and_free);
+    cr_expect_eq(freed_values, 1500);
+    cr_expect_eq(dict_size(d), 0);
+    cr_expect_not(dict_is_rehashing(d));
+    cr_expect_null(dict_find(d, "key:1", 5));
+
+    for (int i = 0; i < 700; i++)
+        add(d, key, key_of(key, sizeof(key), i), mem_strdup("again"));
+    cr_expect_eq(dict_size(d), 700);
+    freed_values = 0;
+    dict_destroy(d, count_and_free);
+    cr_expect_eq(freed_values, 700);
+    cr_expect_eq(mem_used(), before, "%zu bytes were not given back", mem_used() - before);
+    dict_destroy(NULL, count_and_free);     /* a no-op */
+}
