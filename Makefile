@@ -87,7 +87,7 @@ run: deps $(BUILD)/stage$(STAGE)
 # ---------------- Tests ----------------
 
 unit: $(UNIT_BINS)
-	@for t in $(UNIT_BINS); do echo "  UNIT  $$t"; $$t --jobs 1 || exit 1; done
+	@status=0; for t in $(UNIT_BINS); do echo "  UNIT  $$t"; $$t --jobs 1 || status=1; done; exit $$status
 
 integration: $(BUILD)/stage$(STAGE)
 	$(PYTEST) tests/integration -q --stage $(STAGE) --build-dir $(BUILD)

@@ -205,6 +205,8 @@ static void dict_rehash_one(dict *d)
 
 bool dict_rehash_steps(dict *d, int steps)
 {
+    if (d->safe_iterators > 0)
+        return dict_is_rehashing(d);    /* moving entries would confuse the iterator */
     while (steps-- > 0 && dict_is_rehashing(d)) {
         if (d->tables[0].used == 0) {
             mem_free(d->tables[0].buckets);
@@ -221,7 +223,7 @@ bool dict_rehash_steps(dict *d, int steps)
 /* Every lookup pays for one step of an ongoing rehash. */
 static void dict_step(dict *d)
 {
-    if (dict_is_rehashing(d) && d->safe_iterators == 0)
+    if (dict_is_rehashing(d))
         dict_rehash_steps(d, 1);
 }
 

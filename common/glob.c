@@ -5,7 +5,9 @@
  * way out Redis also takes: when the rest of the pattern after a star
  * matches nowhere in the rest of the string, no earlier star can help by
  * swallowing more bytes, so the whole match fails at once. That keeps the
- * cost polynomial.
+ * cost polynomial. Each star is also one level of recursion, so like Redis
+ * the matcher answers "no match" past 1000 nested stars instead of
+ * overflowing the stack on a hostile pattern.
  *
  * Byte comparisons use plain `char`, signed on x86, because Redis does:
  * it decides which bytes >= 0x80 fall inside a range like [a-\xff]. */
@@ -13,12 +15,15 @@
 
 #include <ctype.h>
 
+#define GLOB_MAX_DEPTH 1000
+
 typedef struct glob_cursor {
     const char *p;      /* pattern left to match */
     size_t plen;
     const char *s;      /* string left to match */
     size_t slen;
     bool nocase;
+    int depth;          /* stars entered so far: Redis gives up past 1000 */
 } glob_cursor;
 
 static bool glob_same(char a, char b, bool nocase)
@@ -86,6 +91,7 @@ static bool glob_star(glob_cursor g, bool *give_up)
         return true;                             /* a trailing star matches anything */
     glob_cursor rest = g;
     rest.p++, rest.plen--;
+    rest.depth++;
     for (; rest.slen > 0; rest.s++, rest.slen--) {
         if (glob_run(rest, give_up))
             return true;
@@ -98,6 +104,8 @@ static bool glob_star(glob_cursor g, bool *give_up)
 
 static bool glob_run(glob_cursor g, bool *give_up)
 {
+    if (g.depth > GLOB_MAX_DEPTH)
+        return false;
     while (g.plen > 0 && g.slen > 0) {
         switch (g.p[0]) {
         case '*':
@@ -131,7 +139,7 @@ static bool glob_run(glob_cursor g, bool *give_up)
 
 bool glob_match(const char *pattern, size_t plen, const char *str, size_t slen, bool nocase)
 {
-    glob_cursor g = {pattern, plen, str, slen, nocase};
+    glob_cursor g = {pattern, plen, str, slen, nocase, 0};
     bool give_up = false;
     return glob_run(g, &give_up);
 }

@@ -151,3 +151,19 @@ ARITY = [("DEL",), ("EXISTS",), ("DBSIZE", "x"), ("KEYS",),
 def test_keyspace_commands_check_their_arity(r, connect, args):
     expect_reply(connect(), command(*args), arity_error(args[0].lower()),
                  chapter=2)
+
+
+def test_keys_gives_up_on_a_pattern_nested_more_than_1000_stars_deep(r):
+    # Redis bounds the matcher's recursion: 1000 nested stars still match,
+    # 1001 answer "no match" instead of risking the server's stack.
+    key = b"a" * 1002
+    r.set(key, b"v")
+    assert r.keys(b"a*" * 1000 + b"a") == [key]
+    assert r.keys(b"a*" * 1001 + b"a") == []
+
+
+def test_keys_with_a_hostile_pattern_of_many_stars_does_not_crash_the_server(r):
+    key = b"a" * 100_000
+    r.set(key, b"v")
+    assert r.keys(b"a*" * 100_000 + b"a") == []
+    assert r.ping()

@@ -190,7 +190,8 @@ Test(dict, grows_through_rehashes_while_every_key_stays_findable)
         } else {
             missing += count_missing(d, i, i + 1);
             for (int k = 0; k < 8; k++) {
-                int old = (int)(((unsigned)i * 2654435761u + (unsigned)k * 40503u) % (unsigned)(i + 1));
+                unsigned mix = (unsigned)i * 2654435761u + (unsigned)k * 40503u;
+                int old = (int)(mix % (unsigned)(i + 1));
                 missing += count_missing(d, old, old + 1);
             }
         }

@@ -138,7 +138,8 @@ ParameterizedTest(format_case *c, num, formats_integers_as_redis_writes_them)
     char out[NUM_LL_MAX + 8];
     size_t n = format(c->value, out, sizeof(out));
     cr_expect_eq(n, strlen(c->text), "%lld formatted in %zu bytes", c->value, n);
-    cr_expect_arr_eq(out, c->text, strlen(c->text), "%lld formatted as \"%.*s\"", c->value, (int)n, out);
+    cr_expect_arr_eq(out, c->text, strlen(c->text), "%lld formatted as \"%.*s\"",
+                     c->value, (int)n, out);
 }
 
 static void expect_round_trip(long long value)

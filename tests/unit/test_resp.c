@@ -49,7 +49,8 @@ static bool expect_args(const resp_parser *p, const arg *want, int argc, const c
     return true;
 }
 
-/* Parses one whole request handed over at once. */
+/* Parses a heap copy of exactly `len` bytes, which the caller frees once
+ * it is done with argv. */
 static resp_status parse_once(resp_parser *p, const char *bytes, size_t len, char **copy)
 {
     *copy = copy_of(bytes, len);
@@ -203,7 +204,8 @@ Test(resp, parses_a_request_arriving_one_byte_at_a_time)
             free(part);
         }
         cr_expect_eq(s, RESP_DONE, "%s: status %d", req->name, s);
-        cr_expect_eq(k - 1, req->len, "%s: done after %zu of %zu bytes", req->name, k - 1, req->len);
+        cr_expect_eq(k - 1, req->len, "%s: done after %zu of %zu bytes",
+                     req->name, k - 1, req->len);
         cr_expect_eq(p.consumed, req->len, "%s: consumed %zu", req->name, p.consumed);
         resp_parser_free(&p);
     }
@@ -445,7 +447,8 @@ Test(resp, rejects_a_multibulk_count_line_over_64_kb)
 Test(resp, rejects_a_bulk_length_line_over_64_kb)
 {
     /* The limit counts from the start of the length line, after "*1\r\n". */
-    expect_too_big_after("*1\r\n$", RESP_INLINE_MAX + 4, "ERR Protocol error: too big bulk count string");
+    expect_too_big_after("*1\r\n$", RESP_INLINE_MAX + 4,
+                         "ERR Protocol error: too big bulk count string");
 }
 
 /* ---------------- Limits ---------------- */
@@ -558,7 +561,8 @@ Test(resp, unquotes_inline_arguments_like_redis_sdssplitargs)
         {BYTES("ECHO \"a\"\tb\r\n"), 3, {ARG("ECHO"), ARG("a"), ARG("b")}},
         {BYTES("ECHO \"a\"\vb\r\n"), 3, {ARG("ECHO"), ARG("a"), ARG("b")}},
         {BYTES("ECHO \"a\"\r\n"), 2, {ARG("ECHO"), ARG("a")}},
-        {BYTES("\vECHO\va \t b\r\n"), 2, {ARG("ECHO\va"), ARG("b")}},   /* \v only separates between tokens */
+        /* \v is skipped between tokens but does not end one. */
+        {BYTES("\vECHO\va \t b\r\n"), 2, {ARG("ECHO\va"), ARG("b")}},
         {BYTES("GET k\r\r\n"), 2, {ARG("GET"), ARG("k")}},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -591,7 +595,8 @@ Test(resp, a_nul_byte_before_the_line_end_makes_the_request_look_incomplete)
         resp_parser p;
         resp_parser_init(&p);
         char *data;
-        cr_expect_eq(parse_once(&p, cases[i].bytes, cases[i].len, &data), RESP_INCOMPLETE, "case %zu", i);
+        resp_status s = parse_once(&p, cases[i].bytes, cases[i].len, &data);
+        cr_expect_eq(s, RESP_INCOMPLETE, "case %zu: status %d", i, s);
         free(data);
         resp_parser_free(&p);
     }
