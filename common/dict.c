@@ -234,8 +234,9 @@ static bool dict_key_equals(const dict_entry *e, const char *key, size_t len)
     return e->keylen == len && memcmp(e->key, key, len) == 0;
 }
 
-/* Find the link pointing at the entry for key (to read it or unlink it). */
-static dict_entry **dict_find_link(dict *d, const char *key, size_t len, uint64_t hash)
+/* Find the link pointing at the entry for key (to read it or unlink it),
+ * and which of the two tables holds it. */
+static dict_entry **dict_find_link(dict *d, const char *key, size_t len, uint64_t hash, int *table_of)
 {
     for (int t = 0; t <= 1; t++) {
         dict_table *table = &d->tables[t];
@@ -243,8 +244,10 @@ static dict_entry **dict_find_link(dict *d, const char *key, size_t len, uint64_
             continue;
         dict_entry **link = &table->buckets[dict_bucket(table, hash)];
         for (; *link != NULL; link = &(*link)->next) {
-            if (dict_key_equals(*link, key, len))
+            if (dict_key_equals(*link, key, len)) {
+                *table_of = t;
                 return link;
+            }
         }
         if (!dict_is_rehashing(d))
             break;
@@ -257,7 +260,8 @@ dict_entry *dict_find(dict *d, const char *key, size_t len)
     if (dict_size(d) == 0)
         return NULL;
     dict_step(d);
-    dict_entry **link = dict_find_link(d, key, len, dict_hash(key, len));
+    int t;
+    dict_entry **link = dict_find_link(d, key, len, dict_hash(key, len), &t);
     return link ? *link : NULL;
 }
 
@@ -265,7 +269,8 @@ dict_entry *dict_add_or_find(dict *d, const char *key, size_t len, bool *created
 {
     dict_step(d);
     uint64_t hash = dict_hash(key, len);
-    dict_entry **link = dict_find_link(d, key, len, hash);
+    int t;
+    dict_entry **link = dict_find_link(d, key, len, hash, &t);
     if (link != NULL) {
         *created = false;
         return *link;
@@ -290,28 +295,18 @@ void *dict_delete(dict *d, const char *key, size_t len, bool *found)
     if (dict_size(d) == 0)
         return NULL;
     dict_step(d);
-    uint64_t hash = dict_hash(key, len);
-    for (int t = 0; t <= 1; t++) {
-        dict_table *table = &d->tables[t];
-        if (table->size == 0)
-            continue;
-        dict_entry **link = &table->buckets[dict_bucket(table, hash)];
-        for (; *link != NULL; link = &(*link)->next) {
-            if (!dict_key_equals(*link, key, len))
-                continue;
-            dict_entry *e = *link;
-            void *value = e->value;
-            *link = e->next;
-            table->used--;
-            mem_free(e);
-            *found = true;
-            dict_maybe_shrink(d);
-            return value;
-        }
-        if (!dict_is_rehashing(d))
-            break;
-    }
-    return NULL;
+    int t;
+    dict_entry **link = dict_find_link(d, key, len, dict_hash(key, len), &t);
+    if (link == NULL)
+        return NULL;
+    dict_entry *e = *link;
+    void *value = e->value;
+    *link = e->next;
+    d->tables[t].used--;
+    mem_free(e);
+    *found = true;
+    dict_maybe_shrink(d);
+    return value;
 }
 
 /* ---------------- Iteration ---------------- */

@@ -62,7 +62,7 @@ dict_entry *dict_add_or_find(dict *d, const char *key, size_t len, bool *created
 void *dict_delete(dict *d, const char *key, size_t len, bool *found);
 
 bool dict_is_rehashing(const dict *d);
-bool dict_rehash_steps(dict *d, int steps);   /* false once nothing is left to move */
+bool dict_rehash_steps(dict *d, int steps);   /* false once nothing is left to move; no-op while iterating */
 
 /* Iteration visits every entry once. While an iterator is open the table
  * does no rehash steps, so deleting the entry just returned is safe. */
