@@ -91,6 +91,15 @@ void client_accept(loop *l, int listen_fd, void *data, int ready)
                 log_write(LOG_WARNING, "Accepting client connection: %s", err);
             return;
         }
+        if (client_total >= server.max_clients) {
+            /* Tell the client why rather than leaving it hanging; the reply
+             * fits any socket buffer, so the write cannot block. */
+            static const char full[] = "-ERR max number of clients reached\r\n";
+            ssize_t ignored = write(fd, full, sizeof(full) - 1);
+            (void)ignored;
+            close(fd);
+            continue;
+        }
         client *c = client_create(fd, ip, port);
         if (loop_watch(l, fd, LOOP_READABLE, client_on_event, c) == -1) {
             log_write(LOG_WARNING, "Error registering fd event for the new client: %s", strerror(errno));

@@ -11,7 +11,7 @@
  *     dict_entry *e = dict_add_or_find(d, "k", 1, &created);
  *     e->value = my_value;
  *     e = dict_find(d, "k", 1);
- *     void *old = dict_delete(d, "k", 1);   // the value, for the caller to free
+ *     void *old = dict_delete(d, "k", 1, &found);   // the value, for the caller to free
  *     dict_destroy(d, free_fn);
  */
 #ifndef DICT_H

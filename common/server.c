@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +27,8 @@
 #define SERVER_BACKLOG 511          /* Redis's tcp-backlog */
 #define SERVER_CRON_MS 100          /* hz 10 */
 #define SERVER_REHASH_BUDGET_MS 1   /* per cron tick, like Redis's activerehashing */
+#define SERVER_MAX_CLIENTS 10000    /* Redis's default maxclients */
+#define SERVER_RESERVED_FDS 32      /* Redis's CONFIG_MIN_RESERVED_FDS */
 
 struct server server;
 
@@ -152,7 +155,8 @@ enum server_args_result server_config_from_args(server_config *config, int argc,
 static void server_on_signal(int sig)
 {
     server.shutdown_signal = sig;
-    loop_stop(server.loop);
+    if (server.loop != NULL)
+        loop_stop(server.loop);
 }
 
 static void server_setup_signals(void)
@@ -224,18 +228,34 @@ static long long server_cron(loop *l, long long id, void *data)
     return SERVER_CRON_MS;
 }
 
+/* Like Redis, keep 32 descriptors spare for listeners and files, and
+ * never serve more clients than the process may open: past that, accept()
+ * would fail with EMFILE and leave the listener readable forever. */
+static size_t server_max_clients(void)
+{
+    struct rlimit limit;
+    size_t max = SERVER_MAX_CLIENTS;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur < max + SERVER_RESERVED_FDS)
+        max = limit.rlim_cur > SERVER_RESERVED_FDS ? limit.rlim_cur - SERVER_RESERVED_FDS : 1;
+    if (max < SERVER_MAX_CLIENTS)
+        log_write(LOG_WARNING, "Open files limit allows only %zu clients", max);
+    return max;
+}
+
 int server_init(const server_config *config, char *err)
 {
     memset(&server, 0, sizeof(server));
     server.config = *config;
     server_seed_hash();
-    server_setup_signals();
     log_write(LOG_NOTICE, "Workshop %s is starting, pid=%d", config->name, (int)getpid());
     server.loop = loop_create();
     if (server.loop == NULL) {
         snprintf(err, SERVER_ERR_LEN, "Could not create the event loop: %s", strerror(errno));
         return -1;
     }
+    server_setup_signals();     /* after the loop exists: the handler stops it */
+    server.max_clients = server_max_clients();
     server.db = db_create();
     if (server_listen(config, err) == -1)
         return -1;
@@ -275,6 +295,10 @@ static void server_shutdown(void)
     const char *name = server.shutdown_signal == SIGINT ? "SIGINT" : "SIGTERM";
     log_write(LOG_WARNING, "Received %s scheduling shutdown...", name);
     log_write(LOG_NOTICE, "User requested shutdown...");
+    /* From here the loop is going away: a second signal simply ends the
+     * process, as a second Ctrl-C does with Redis. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     client_free_all();
     for (int i = 0; i < server.listen_count; i++)
         close(server.listen_fds[i]);

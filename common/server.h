@@ -37,6 +37,7 @@ struct server {
     int listen_count;
     db *db;                             /* the keyspace (stage 2 on) */
     uint64_t next_client_id;
+    size_t max_clients;                 /* maxclients: 10000, or fewer if fds are scarce */
     long long cron_id;                  /* the 10 Hz housekeeping timer */
     volatile int shutdown_signal;       /* set by SIGINT/SIGTERM */
 };

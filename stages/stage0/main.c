@@ -12,6 +12,11 @@
  * until a whole request is there, because TCP may cut a request anywhere,
  * and may deliver several at once.
  *
+ * Stage 0 keeps the parsing minimal: every request gets +PONG if it is a
+ * PING (its argument, if any, is ignored) and an error otherwise, and a
+ * malformed request just ends the connection. Stage 1 answers exactly as
+ * Redis does, PING with an argument and protocol errors included.
+ *
  * The calls block, so while one client is connected the next one waits in
  * the listen queue. Stage 1 replaces this with an event loop that serves
  * many clients at once. Read workshop.md chapter 0. */
@@ -105,14 +110,15 @@ static int write_all(int fd, const char *bytes, size_t len)
  * packets waiting on the network's acknowledgements (Nagle's algorithm). */
 static void serve_client(int fd)
 {
-    static char buf[BUFFER_SIZE];
+    static char buf[BUFFER_SIZE + 1];   /* + a NUL, so strtol() stops in it */
     static char out[BUFFER_SIZE];
     size_t len = 0;
     for (;;) {
-        ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+        ssize_t n = read(fd, buf + len, BUFFER_SIZE - len);
         if (n <= 0)
             return;                               /* hung up, or a signal */
         len += (size_t)n;
+        buf[len] = '\0';
         size_t out_len = 0;
         long used = 0;
         int is_ping = 0;
@@ -127,10 +133,11 @@ static void serve_client(int fd)
             out_len += strlen(reply);
             memmove(buf, buf + used, len - (size_t)used);
             len -= (size_t)used;
+            buf[len] = '\0';
         }
         if (write_all(fd, out, out_len) == -1)
             return;
-        if (used == -1 || len == sizeof(buf)) {
+        if (used == -1 || len == BUFFER_SIZE) {
             write_all(fd, "-ERR Protocol error\r\n", 21);
             return;
         }
