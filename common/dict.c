@@ -235,7 +235,7 @@ static bool dict_key_equals(const dict_entry *e, const char *key, size_t len)
 }
 
 /* Find the link pointing at the entry for key (to read it or unlink it),
- * and which of the two tables holds it. */
+ * and, when table_of is not NULL, which of the two tables holds it. */
 static dict_entry **dict_find_link(dict *d, const char *key, size_t len, uint64_t hash, int *table_of)
 {
     for (int t = 0; t <= 1; t++) {
@@ -245,7 +245,8 @@ static dict_entry **dict_find_link(dict *d, const char *key, size_t len, uint64_
         dict_entry **link = &table->buckets[dict_bucket(table, hash)];
         for (; *link != NULL; link = &(*link)->next) {
             if (dict_key_equals(*link, key, len)) {
-                *table_of = t;
+                if (table_of != NULL)
+                    *table_of = t;
                 return link;
             }
         }
@@ -260,8 +261,7 @@ dict_entry *dict_find(dict *d, const char *key, size_t len)
     if (dict_size(d) == 0)
         return NULL;
     dict_step(d);
-    int t;
-    dict_entry **link = dict_find_link(d, key, len, dict_hash(key, len), &t);
+    dict_entry **link = dict_find_link(d, key, len, dict_hash(key, len), NULL);
     return link ? *link : NULL;
 }
 
@@ -269,8 +269,7 @@ dict_entry *dict_add_or_find(dict *d, const char *key, size_t len, bool *created
 {
     dict_step(d);
     uint64_t hash = dict_hash(key, len);
-    int t;
-    dict_entry **link = dict_find_link(d, key, len, hash, &t);
+    dict_entry **link = dict_find_link(d, key, len, hash, NULL);
     if (link != NULL) {
         *created = false;
         return *link;

@@ -155,8 +155,7 @@ enum server_args_result server_config_from_args(server_config *config, int argc,
 static void server_on_signal(int sig)
 {
     server.shutdown_signal = sig;
-    if (server.loop != NULL)
-        loop_stop(server.loop);
+    loop_stop(server.loop);     /* installed only once the loop exists */
 }
 
 static void server_setup_signals(void)

@@ -119,22 +119,25 @@ static void serve_client(int fd)
             return;                               /* hung up, or a signal */
         len += (size_t)n;
         buf[len] = '\0';
-        size_t out_len = 0;
+        size_t start = 0, out_len = 0;
         long used = 0;
         int is_ping = 0;
-        while (len > 0 && (used = request_length(buf, len, &is_ping)) > 0) {
+        while (start < len && (used = request_length(buf + start, len - start, &is_ping)) > 0) {
             const char *reply = is_ping ? "+PONG\r\n" : "-ERR stage 0 only knows PING\r\n";
-            if (out_len + strlen(reply) > sizeof(out)) {     /* full: send what we have */
+            size_t reply_len = strlen(reply);
+            if (out_len + reply_len > sizeof(out)) {     /* full: send what we have */
                 if (write_all(fd, out, out_len) == -1)
                     return;
                 out_len = 0;
             }
-            memcpy(out + out_len, reply, strlen(reply));
-            out_len += strlen(reply);
-            memmove(buf, buf + used, len - (size_t)used);
-            len -= (size_t)used;
-            buf[len] = '\0';
+            memcpy(out + out_len, reply, reply_len);
+            out_len += reply_len;
+            start += (size_t)used;
         }
+        /* Keep the unfinished request, if any, at the front for the next read. */
+        memmove(buf, buf + start, len - start);
+        len -= start;
+        buf[len] = '\0';
         if (write_all(fd, out, out_len) == -1)
             return;
         if (used == -1 || len == BUFFER_SIZE) {
