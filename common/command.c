@@ -54,6 +54,14 @@ bool command_arg_is(const client *c, int i, const char *word)
     return c->argvlen[i] == len && strncasecmp(c->argv[i], word, len) == 0;
 }
 
+bool command_check_type(client *c, const db_value *v, int type)
+{
+    if (v->type == type)
+        return true;
+    reply_error(c, REPLY_ERR_WRONGTYPE);
+    return false;
+}
+
 /* Append at most `max` bytes of s, stopping at a NUL byte as Redis's
  * printf("%.*s") does: its arguments are C strings. */
 static void command_quote_arg(buf *out, const char *s, size_t len, size_t max)

@@ -35,5 +35,7 @@ const command *command_lookup(const char *name, size_t len);
 void command_execute(client *c);
 void command_unregister_all(void);
 bool command_arg_is(const client *c, int i, const char *word);   /* case-insensitive */
+/* True if v holds `type` (enum db_type); else replies WRONGTYPE (stage 4). */
+bool command_check_type(client *c, const db_value *v, int type);
 
 #endif

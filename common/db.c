@@ -1,18 +1,22 @@
-/* db: the keyspace (stage 2). A thin layer over dict that owns the values.
+/* db: the keyspace (stage 2), with expiry times (stage 3). A thin layer
+ * over dict that owns the values.
  *
  * Keeping the keyspace behind its own small API, rather than letting
  * commands touch the dict, is what lets stage 3 add expiry and stage 6 add
- * shards without rewriting a single command. */
+ * shards without rewriting a single command: lookups here are where
+ * expired keys disappear ("lazy expiry"). */
 #include "db.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "mem.h"
 
 db *db_create(void)
 {
-    db *d = mem_alloc(sizeof(*d));
+    db *d = mem_calloc(1, sizeof(*d));
     d->keys = dict_create();
+    d->expires = dict_create();
     return d;
 }
 
@@ -26,6 +30,7 @@ void db_destroy(db *d)
     if (d == NULL)
         return;
     dict_destroy(d->keys, db_free_value);
+    dict_destroy(d->expires, NULL);
     mem_free(d);
 }
 
@@ -35,30 +40,48 @@ db_value *db_get(db *d, const char *key, size_t len)
     return e ? e->value : NULL;
 }
 
-/* The entry holding a key, or NULL when the key is missing. Commands that
- * grow a value (APPEND) or rewrite it (INCR) store the new value pointer in
- * e->value, which keeps the key where it is and costs no second lookup. */
+/* The entry holding a key, or NULL when the key is missing or has just
+ * expired. Commands that grow a value (APPEND) or rewrite it (INCR) store
+ * the new value with db_overwrite, which keeps the key and its TTL where
+ * they are and costs no second lookup. */
 dict_entry *db_find(db *d, const char *key, size_t len)
 {
-    return dict_find(d->keys, key, len);
+    dict_entry *e = dict_find(d->keys, key, len);
+    if (e != NULL && dict_size(d->expires) > 0 && db_expire_if_due(d, e, db_now_ms()))
+        return NULL;
+    return e;
 }
 
 void db_set(db *d, const char *key, size_t len, db_value *value)
 {
-    bool created;
+    bool created, had_ttl;
     dict_entry *e = dict_add_or_find(d->keys, key, len, &created);
-    if (!created)
+    if (!created) {
         db_value_free(e->value);
+        dict_delete(d->expires, key, len, &had_ttl);
+    }
+    e->value = value;
+}
+
+void db_overwrite(dict_entry *e, db_value *value)
+{
+    db_value_free(e->value);
     e->value = value;
 }
 
 bool db_delete(db *d, const char *key, size_t len)
 {
-    bool found;
-    db_value *v = dict_delete(d->keys, key, len, &found);
-    if (found)
-        db_value_free(v);
-    return found;
+    /* Unlink from both tables before freeing either: `key` may be the
+     * bytes of one of the two entries (the expiry paths pass those). */
+    dict_entry *e = dict_unlink(d->keys, key, len);
+    if (e == NULL)
+        return false;
+    dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink(d->expires, key, len) : NULL;
+    db_value_free(e->value);
+    dict_free_unlinked(e);
+    if (x != NULL)
+        dict_free_unlinked(x);
+    return true;
 }
 
 size_t db_size(const db *d)
@@ -69,22 +92,93 @@ size_t db_size(const db *d)
 void db_flush(db *d)
 {
     dict_clear(d->keys, db_free_value);
+    dict_clear(d->expires, NULL);
+    d->expire_cursor = 0;
+}
+
+void db_maybe_shrink(db *d)
+{
+    dict_maybe_shrink(d->keys);
+    dict_maybe_shrink(d->expires);
+}
+
+bool db_is_rehashing(const db *d)
+{
+    return dict_is_rehashing(d->keys) || dict_is_rehashing(d->expires);
 }
 
 void db_rehash_steps(db *d, int steps)
 {
     dict_rehash_steps(d->keys, steps);
+    dict_rehash_steps(d->expires, steps);
+}
+
+/* ---------------- Expiry ---------------- */
+
+/* Wall-clock time, not monotonic: TTLs are stored as absolute Unix times
+ * (EXPIREAT takes one), which is also what lets stage 5 write them to a
+ * file and a restarted server read them back. */
+long long db_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void db_set_expire(db *d, const dict_entry *e, long long when)
+{
+    bool created;
+    dict_entry *x = dict_add_or_find(d->expires, e->key, e->keylen, &created);
+    x->integer = when;
+}
+
+long long db_get_expire(db *d, const dict_entry *e)
+{
+    if (dict_size(d->expires) == 0)
+        return DB_NO_EXPIRE;
+    dict_entry *x = dict_find(d->expires, e->key, e->keylen);
+    return x ? x->integer : DB_NO_EXPIRE;
+}
+
+bool db_persist(db *d, const dict_entry *e)
+{
+    bool had_ttl;
+    dict_delete(d->expires, e->key, e->keylen, &had_ttl);
+    return had_ttl;
+}
+
+/* A key is dead once its time is past, as in Redis: at exactly `when` it
+ * still lives. */
+bool db_expire_if_due(db *d, const dict_entry *e, long long now)
+{
+    long long when = db_get_expire(d, e);
+    if (when == DB_NO_EXPIRE || now <= when)
+        return false;
+    db_delete_expired(d, e->key, e->keylen);
+    return true;
+}
+
+void db_delete_expired(db *d, const char *key, size_t len)
+{
+    if (d->on_expired != NULL)
+        d->on_expired(key, len);
+    db_delete(d, key, len);
+}
+
+size_t db_expires_size(const db *d)
+{
+    return dict_size(d->expires);
 }
 
 /* ---------------- String values ---------------- */
 
 db_value *db_string_new(const char *bytes, size_t len)
 {
-    db_value *v = mem_alloc(sizeof(*v) + len);
-    v->type = DB_TYPE_STRING;
-    v->len = v->cap = (uint32_t)len;
-    memcpy(v->str, bytes, len);
-    return v;
+    db_string *s = mem_alloc(sizeof(*s) + len);
+    s->head.type = DB_TYPE_STRING;
+    s->len = s->cap = (uint32_t)len;
+    memcpy(s->str, bytes, len);
+    return &s->head;
 }
 
 /* Grow like Redis's sds: double while small, then 1 MB at a time, so a
@@ -92,15 +186,16 @@ db_value *db_string_new(const char *bytes, size_t len)
  * a megabyte on a big string. */
 db_value *db_string_append(db_value *v, const char *bytes, size_t len)
 {
-    size_t need = (size_t)v->len + len;
-    if (need > v->cap) {
+    db_string *s = db_string_of(v);
+    size_t need = (size_t)s->len + len;
+    if (need > s->cap) {
         size_t cap = need < 1024 * 1024 ? need * 2 : need + 1024 * 1024;
-        v = mem_realloc(v, sizeof(*v) + cap);
-        v->cap = (uint32_t)cap;
+        s = mem_realloc(s, sizeof(*s) + cap);
+        s->cap = (uint32_t)cap;
     }
-    memcpy(v->str + v->len, bytes, len);
-    v->len = (uint32_t)need;
-    return v;
+    memcpy(s->str + s->len, bytes, len);
+    s->len = (uint32_t)need;
+    return &s->head;
 }
 
 void db_value_free(db_value *v)

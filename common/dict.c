@@ -167,8 +167,10 @@ static void dict_maybe_grow(dict *d)
 }
 
 /* Shrink when under 10% full, so a table emptied by deletes gives its
- * bucket array back. Not during iteration: that would move entries. */
-static void dict_maybe_shrink(dict *d)
+ * bucket array back. Not during iteration: that would move entries. Every
+ * delete checks, and so does the server's cron, since the last deletes may
+ * come while a resize is still in progress. */
+void dict_maybe_shrink(dict *d)
 {
     dict_table *t = &d->tables[0];
     if (dict_is_rehashing(d) || d->safe_iterators > 0 || t->size <= DICT_INITIAL_SIZE)
@@ -288,9 +290,11 @@ dict_entry *dict_add_or_find(dict *d, const char *key, size_t len, bool *created
     return e;
 }
 
-void *dict_delete(dict *d, const char *key, size_t len, bool *found)
+/* Take the entry out of the table without freeing it, so the caller can
+ * still read its key (to delete the same key from another table) before
+ * dict_free_unlinked(). */
+dict_entry *dict_unlink(dict *d, const char *key, size_t len)
 {
-    *found = false;
     if (dict_size(d) == 0)
         return NULL;
     dict_step(d);
@@ -299,12 +303,25 @@ void *dict_delete(dict *d, const char *key, size_t len, bool *found)
     if (link == NULL)
         return NULL;
     dict_entry *e = *link;
-    void *value = e->value;
     *link = e->next;
     d->tables[t].used--;
-    mem_free(e);
-    *found = true;
     dict_maybe_shrink(d);
+    return e;
+}
+
+void dict_free_unlinked(dict_entry *e)
+{
+    mem_free(e);
+}
+
+void *dict_delete(dict *d, const char *key, size_t len, bool *found)
+{
+    dict_entry *e = dict_unlink(d, key, len);
+    *found = e != NULL;
+    if (e == NULL)
+        return NULL;
+    void *value = e->value;
+    dict_free_unlinked(e);
     return value;
 }
 
@@ -340,4 +357,71 @@ dict_entry *dict_iter_next(dict_iter *it)
 void dict_iter_end(dict_iter *it)
 {
     it->d->safe_iterators--;
+}
+
+/* ---------------- Scanning ----------------
+ *
+ * A cursor that survives resizes. The trick (Redis's dictScan) is to count
+ * through bucket numbers with their bits reversed: increment the high bit
+ * first. Bucket b of a table of size n becomes buckets b and b+n when the
+ * table doubles, and those two are next to each other in reversed order,
+ * so a walk that is halfway through when the table grows or shrinks never
+ * skips a bucket it has not covered yet. */
+
+static size_t dict_reverse_bits(size_t v)
+{
+    size_t r = 0;
+    for (size_t i = 0; i < sizeof(v) * 8; i++) {
+        r = (r << 1) | (v & 1);
+        v >>= 1;
+    }
+    return r;
+}
+
+/* The next cursor: add one to the bits under mask, counted from the top. */
+static size_t dict_next_cursor(size_t cursor, size_t mask)
+{
+    cursor |= ~mask;
+    cursor = dict_reverse_bits(cursor);
+    cursor++;
+    return dict_reverse_bits(cursor);
+}
+
+static void dict_scan_bucket(dict_table *t, size_t index, dict_scan_fn *fn, void *data)
+{
+    dict_entry *e = t->buckets[index];
+    while (e != NULL) {
+        dict_entry *next = e->next;     /* fn may delete e */
+        fn(data, e);
+        e = next;
+    }
+}
+
+size_t dict_scan(dict *d, size_t cursor, dict_scan_fn *fn, void *data)
+{
+    if (dict_size(d) == 0)
+        return 0;
+    d->safe_iterators++;        /* no rehash step or shrink while fn deletes */
+    if (!dict_is_rehashing(d)) {
+        dict_table *t = &d->tables[0];
+        dict_scan_bucket(t, cursor & (t->size - 1), fn, data);
+        cursor = dict_next_cursor(cursor, t->size - 1);
+    } else {
+        /* Visit the bucket in the small table, then every bucket of the
+         * large table that it expands to. */
+        dict_table *small = &d->tables[0], *large = &d->tables[1];
+        if (small->size > large->size) {
+            dict_table *swap = small;
+            small = large;
+            large = swap;
+        }
+        size_t small_mask = small->size - 1, large_mask = large->size - 1;
+        dict_scan_bucket(small, cursor & small_mask, fn, data);
+        do {
+            dict_scan_bucket(large, cursor & large_mask, fn, data);
+            cursor = dict_next_cursor(cursor, large_mask);
+        } while (cursor & (small_mask ^ large_mask));
+    }
+    d->safe_iterators--;
+    return cursor;
 }

@@ -23,7 +23,10 @@
 
 typedef struct dict_entry {
     struct dict_entry *next;    /* next entry in the same bucket */
-    void *value;                /* owned by the caller */
+    union {
+        void *value;            /* owned by the caller */
+        long long integer;      /* or a number, for tables of numbers (expiry times) */
+    };
     uint32_t keylen;            /* keys are at most 512 MB, like Redis's */
     char key[];                 /* the key's bytes, not NUL-terminated */
 } dict_entry;
@@ -48,6 +51,7 @@ typedef struct dict_iter {
 } dict_iter;
 
 typedef void dict_free_fn(void *value);
+typedef void dict_scan_fn(void *data, dict_entry *e);
 
 void dict_seed(const uint8_t key[16]);      /* once at start: the hash's secret */
 uint64_t dict_hash(const char *key, size_t len);
@@ -60,8 +64,11 @@ size_t dict_size(const dict *d);
 dict_entry *dict_find(dict *d, const char *key, size_t len);
 dict_entry *dict_add_or_find(dict *d, const char *key, size_t len, bool *created);
 void *dict_delete(dict *d, const char *key, size_t len, bool *found);
+dict_entry *dict_unlink(dict *d, const char *key, size_t len);     /* NULL if missing */
+void dict_free_unlinked(dict_entry *e);
 
 bool dict_is_rehashing(const dict *d);
+void dict_maybe_shrink(dict *d);            /* start shrinking if under 10% full */
 bool dict_rehash_steps(dict *d, int steps);   /* false once nothing is left to move; no-op while iterating */
 
 /* Iteration visits every entry once. While an iterator is open the table
@@ -69,5 +76,12 @@ bool dict_rehash_steps(dict *d, int steps);   /* false once nothing is left to m
 void dict_iter_start(dict_iter *it, dict *d);
 dict_entry *dict_iter_next(dict_iter *it);
 void dict_iter_end(dict_iter *it);
+
+/* Visit the entries of one bucket and return the cursor of the next; 0
+ * when the walk is complete. Start with cursor 0. A walk that spans many
+ * calls visits every entry present from its start to its end at least
+ * once, even if the table grows or shrinks in between (entries may be
+ * visited twice). fn may delete the entry it is given. */
+size_t dict_scan(dict *d, size_t cursor, dict_scan_fn *fn, void *data);
 
 #endif

@@ -14,6 +14,7 @@
 #define REPLY_ERR_NOT_INTEGER "ERR value is not an integer or out of range"
 #define REPLY_ERR_OVERFLOW "ERR increment or decrement would overflow"
 #define REPLY_ERR_DECR_OVERFLOW "ERR decrement would overflow"
+#define REPLY_ERR_WRONGTYPE "WRONGTYPE Operation against a key holding the wrong kind of value"
 #define REPLY_ERR_TOO_BIG "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
 
 void reply_ok(client *c);

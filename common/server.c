@@ -18,6 +18,7 @@
 
 #include "client.h"
 #include "command.h"
+#include "expire.h"
 #include "log.h"
 #include "mem.h"
 #include "net.h"
@@ -27,6 +28,9 @@
 #define SERVER_BACKLOG 511          /* Redis's tcp-backlog */
 #define SERVER_CRON_MS 100          /* hz 10 */
 #define SERVER_REHASH_BUDGET_MS 1   /* per cron tick, like Redis's activerehashing */
+#define SERVER_EXPIRE_BUDGET_US 25000   /* a quarter of each tick, like Redis's slow cycle */
+#define SERVER_EXPIRE_FAST_US 1000      /* Redis's fast cycle: 1 ms ... */
+#define SERVER_EXPIRE_FAST_MS 2         /* ... at most every 2 ms */
 #define SERVER_MAX_CLIENTS 10000    /* Redis's default maxclients */
 #define SERVER_RESERVED_FDS 32      /* Redis's CONFIG_MIN_RESERVED_FDS */
 
@@ -215,16 +219,43 @@ static int server_listen(const server_config *config, char *err)
     return 0;
 }
 
-/* Housekeeping, ten times a second: finish growing the keyspace's table
- * when the server is idle (lookups alone would take forever then). Stage 3
- * adds the active expiry cycle here. */
+/* Housekeeping, ten times a second: delete expired keys nobody asks for
+ * (stage 3), and finish growing the keyspace's tables when the server is
+ * idle (lookups alone would take forever then). */
+/* While the slow cycle runs out of time, there is a backlog of dead keys:
+ * short extra cycles between events clear it sooner, each too short for a
+ * client to notice. */
+static long long server_expire_fast(loop *l, long long id, void *data)
+{
+    (void)l, (void)id, (void)data;
+    if (expire_cycle(server.db, SERVER_EXPIRE_FAST_US).out_of_time)
+        return SERVER_EXPIRE_FAST_MS;
+    server.expire_fast_id = -1;
+    return LOOP_TIMER_DONE;
+}
+
+static void server_expire_slow(void)
+{
+    expire_stats stats = expire_cycle(server.db, SERVER_EXPIRE_BUDGET_US);
+    if (stats.out_of_time && server.expire_fast_id == -1)
+        server.expire_fast_id = loop_add_timer(server.loop, SERVER_EXPIRE_FAST_MS, server_expire_fast, NULL);
+}
+
 static long long server_cron(loop *l, long long id, void *data)
 {
     (void)l, (void)id, (void)data;
+    if (server.active_expiry)
+        server_expire_slow();
+    db_maybe_shrink(server.db);
     long long start = loop_now_ms();
-    while (dict_is_rehashing(server.db->keys) && loop_now_ms() - start < SERVER_REHASH_BUDGET_MS)
+    while (db_is_rehashing(server.db) && loop_now_ms() - start < SERVER_REHASH_BUDGET_MS)
         db_rehash_steps(server.db, 100);
     return SERVER_CRON_MS;
+}
+
+void server_enable_active_expiry(void)
+{
+    server.active_expiry = true;
 }
 
 /* Like Redis, keep 32 descriptors spare for listeners and files, and
@@ -259,6 +290,7 @@ int server_init(const server_config *config, char *err)
     if (server_listen(config, err) == -1)
         return -1;
     server.cron_id = loop_add_timer(server.loop, SERVER_CRON_MS, server_cron, NULL);
+    server.expire_fast_id = -1;
     log_write(LOG_NOTICE, "Server initialized");
     return 0;
 }

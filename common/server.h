@@ -39,6 +39,8 @@ struct server {
     uint64_t next_client_id;
     size_t max_clients;                 /* maxclients: 10000, or fewer if fds are scarce */
     long long cron_id;                  /* the 10 Hz housekeeping timer */
+    bool active_expiry;                 /* the cron deletes expired keys (stage 3) */
+    long long expire_fast_id;           /* the extra expiry timer while there is a backlog */
     volatile int shutdown_signal;       /* set by SIGINT/SIGTERM */
 };
 
@@ -52,6 +54,7 @@ enum server_args_result server_config_from_args(server_config *config, int argc,
                                                 char *err);
 int server_init(const server_config *config, char *err);   /* takes the config */
 bool server_start(const char *name, int argc, char **argv, int *exit_status);
+void server_enable_active_expiry(void);
 int server_run(void);
 
 #endif

@@ -29,8 +29,8 @@ static void cmd_get(client *c)
     db_value *v = db_get(c->db, c->argv[1], c->argvlen[1]);
     if (v == NULL)
         reply_null(c);
-    else
-        reply_bulk(c, v->str, v->len);
+    else if (command_check_type(c, v, DB_TYPE_STRING))
+        reply_bulk(c, db_string_of(v)->str, db_string_of(v)->len);
 }
 
 /* MSET key value [key value ...] */
@@ -45,16 +45,16 @@ static void cmd_mset(client *c)
     reply_ok(c);
 }
 
-/* MGET key [key ...] */
+/* MGET key [key ...]  (a key holding another type reads as nil) */
 static void cmd_mget(client *c)
 {
     reply_array(c, c->argc - 1);
     for (int i = 1; i < c->argc; i++) {
         db_value *v = db_get(c->db, c->argv[i], c->argvlen[i]);
-        if (v == NULL)
+        if (v == NULL || v->type != DB_TYPE_STRING)
             reply_null(c);
         else
-            reply_bulk(c, v->str, v->len);
+            reply_bulk(c, db_string_of(v)->str, db_string_of(v)->len);
     }
 }
 
@@ -67,21 +67,24 @@ static void cmd_append(client *c)
         reply_int(c, (long long)c->argvlen[2]);
         return;
     }
-    db_value *v = e->value;
-    if ((long long)v->len + (long long)c->argvlen[2] > RESP_BULK_MAX) {
+    if (!command_check_type(c, e->value, DB_TYPE_STRING))
+        return;
+    if ((long long)db_string_of(e->value)->len + (long long)c->argvlen[2] > RESP_BULK_MAX) {
         reply_error(c, REPLY_ERR_TOO_BIG);
         return;
     }
-    v = db_string_append(v, c->argv[2], c->argvlen[2]);
-    e->value = v;
-    reply_int(c, v->len);
+    e->value = db_string_append(e->value, c->argv[2], c->argvlen[2]);    /* keeps the TTL */
+    reply_int(c, db_string_of(e->value)->len);
 }
 
 /* STRLEN key */
 static void cmd_strlen(client *c)
 {
     db_value *v = db_get(c->db, c->argv[1], c->argvlen[1]);
-    reply_int(c, v ? (long long)v->len : 0);
+    if (v == NULL)
+        reply_int(c, 0);
+    else if (command_check_type(c, v, DB_TYPE_STRING))
+        reply_int(c, db_string_of(v)->len);
 }
 
 /* ---------------- INCR and friends ---------------- */
@@ -98,8 +101,10 @@ static void incr_generic(client *c, long long by)
     dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
     long long value = 0;
     if (e != NULL) {
-        db_value *v = e->value;
-        if (!num_parse_ll(v->str, v->len, &value)) {
+        if (!command_check_type(c, e->value, DB_TYPE_STRING))
+            return;
+        db_string *s = db_string_of(e->value);
+        if (!num_parse_ll(s->str, s->len, &value)) {
             reply_error(c, REPLY_ERR_NOT_INTEGER);
             return;
         }
@@ -112,8 +117,7 @@ static void incr_generic(client *c, long long by)
     char text[NUM_LL_MAX];
     size_t len = num_format_ll(text, value);
     if (e != NULL) {
-        db_value_free(e->value);
-        e->value = db_string_new(text, len);
+        db_overwrite(e, db_string_new(text, len));     /* keeps the TTL, as in Redis */
     } else {
         db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(text, len));
     }

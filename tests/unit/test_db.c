@@ -19,9 +19,9 @@ static void expect_value(db *d, const char *key, size_t klen, const char *bytes,
     db_value *v = db_get(d, key, klen);
     cr_assert_not_null(v, "\"%.*s\" is missing", (int)klen, key);
     cr_expect_eq(v->type, DB_TYPE_STRING);
-    cr_expect_eq(v->len, len, "\"%.*s\" holds %u bytes, expected %zu", (int)klen, key, v->len, len);
-    if (v->len == len && len > 0)
-        cr_expect_arr_eq(v->str, bytes, len);
+    cr_expect_eq(db_string_of(v)->len, len, "\"%.*s\" holds %u bytes, expected %zu", (int)klen, key, db_string_of(v)->len, len);
+    if (db_string_of(v)->len == len && len > 0)
+        cr_expect_arr_eq(db_string_of(v)->str, bytes, len);
 }
 
 #define EXPECT_VALUE(d, k, v) expect_value((d), (k), strlen(k), (v), sizeof(v) - 1)
@@ -105,7 +105,7 @@ Test(db, keeps_every_key_through_growth_and_explicit_rehash_steps)
         size_t klen = (size_t)snprintf(key, sizeof(key), "key:%d", i);
         size_t vlen = (size_t)snprintf(val, sizeof(val), "value:%d", i);
         db_value *v = db_get(d, key, klen);
-        wrong += v == NULL || v->len != vlen || memcmp(v->str, val, vlen) != 0;
+        wrong += v == NULL || db_string_of(v)->len != vlen || memcmp(db_string_of(v)->str, val, vlen) != 0;
     }
     cr_expect_eq(wrong, 0);
     cr_expect_eq(db_size(d), 20000);
@@ -120,9 +120,9 @@ Test(db, a_new_string_holds_a_copy_of_its_bytes)
     db_value *v = db_string_new(bytes, 5);
     bytes[0] = 'j';
     cr_expect_eq(v->type, DB_TYPE_STRING);
-    cr_expect_eq(v->len, 5);
-    cr_expect_geq(v->cap, 5);
-    cr_expect_arr_eq(v->str, "hello", 5);
+    cr_expect_eq(db_string_of(v)->len, 5);
+    cr_expect_geq(db_string_of(v)->cap, 5);
+    cr_expect_arr_eq(db_string_of(v)->str, "hello", 5);
     db_value_free(v);
 }
 
@@ -130,11 +130,11 @@ Test(db, append_keeps_the_old_bytes_and_adds_the_new)
 {
     db_value *v = db_string_new("abc", 3);
     v = db_string_append(v, "de\0f", 4);
-    cr_expect_eq(v->len, 7);
-    cr_expect_arr_eq(v->str, "abcde\0f", 7);
+    cr_expect_eq(db_string_of(v)->len, 7);
+    cr_expect_arr_eq(db_string_of(v)->str, "abcde\0f", 7);
     v = db_string_append(v, "", 0);
-    cr_expect_eq(v->len, 7);
-    cr_expect_arr_eq(v->str, "abcde\0f", 7);
+    cr_expect_eq(db_string_of(v)->len, 7);
+    cr_expect_arr_eq(db_string_of(v)->str, "abcde\0f", 7);
     db_value_free(v);
 }
 
@@ -142,12 +142,12 @@ Test(db, append_leaves_room_so_small_appends_do_not_move_the_value)
 {
     db_value *v = db_string_new("0123456789", 10);
     v = db_string_append(v, "a", 1);
-    cr_expect_eq(v->len, 11);
-    cr_expect_geq(v->cap, 22, "the capacity grew only to %u", v->cap);
+    cr_expect_eq(db_string_of(v)->len, 11);
+    cr_expect_geq(db_string_of(v)->cap, 22, "the capacity grew only to %u", db_string_of(v)->cap);
     db_value *same = db_string_append(v, "bcdefghijk", 10);
     cr_expect_eq(same, v, "an append that fits moved the value");
-    cr_expect_eq(same->len, 21);
-    cr_expect_arr_eq(same->str, "0123456789abcdefghijk", 21);
+    cr_expect_eq(db_string_of(same)->len, 21);
+    cr_expect_arr_eq(db_string_of(same)->str, "0123456789abcdefghijk", 21);
     db_value_free(same);
 }
 
@@ -167,10 +167,10 @@ Test(db, growing_a_string_by_many_appends_keeps_every_byte)
         db_value *next = db_string_append(v, piece, n);
         moves += next != v;
         v = next;
-        cr_assert_leq(v->len, v->cap);
+        cr_assert_leq(db_string_of(v)->len, db_string_of(v)->cap);
     }
-    cr_expect_eq(v->len, len);
-    cr_expect_arr_eq(v->str, expected, len);
+    cr_expect_eq(db_string_of(v)->len, len);
+    cr_expect_arr_eq(db_string_of(v)->str, expected, len);
     cr_expect_lt(moves, 40, "%d reallocations for %zu bytes", moves, len);
     db_value_free(v);
 }
@@ -183,13 +183,13 @@ Test(db, a_string_of_a_megabyte_or_more_grows_by_one_megabyte)
     memset(bytes, 'x', mb);
     db_value *v = db_string_new(bytes, mb);
     free(bytes);
-    cr_assert_eq(v->cap, mb);
+    cr_assert_eq(db_string_of(v)->cap, mb);
     v = db_string_append(v, "y", 1);
-    cr_expect_eq(v->len, mb + 1);
-    cr_expect_eq(v->cap, mb + 1 + mb, "capacity %u", v->cap);
-    cr_expect_eq(v->str[mb], 'y');
-    cr_expect_eq(v->str[0], 'x');
-    cr_expect_eq(v->str[mb - 1], 'x');
+    cr_expect_eq(db_string_of(v)->len, mb + 1);
+    cr_expect_eq(db_string_of(v)->cap, mb + 1 + mb, "capacity %u", db_string_of(v)->cap);
+    cr_expect_eq(db_string_of(v)->str[mb], 'y');
+    cr_expect_eq(db_string_of(v)->str[0], 'x');
+    cr_expect_eq(db_string_of(v)->str[mb - 1], 'x');
     db_value_free(v);
 }
 
@@ -214,9 +214,9 @@ Test(db, find_gives_the_entry_whose_value_can_be_replaced_in_place)
     e->value = db_string_append(e->value, big, sizeof(big));
     db_value *v = db_get(d, "k", 1);
     cr_assert_not_null(v);
-    cr_expect_eq(v->len, 3 + sizeof(big));
-    cr_expect_arr_eq(v->str, "abc", 3);
-    cr_expect_arr_eq(v->str + 3, big, sizeof(big));
+    cr_expect_eq(db_string_of(v)->len, 3 + sizeof(big));
+    cr_expect_arr_eq(db_string_of(v)->str, "abc", 3);
+    cr_expect_arr_eq(db_string_of(v)->str + 3, big, sizeof(big));
 
     /* What INCR does: a fresh value in place of the old one. */
     e = db_find(d, "k", 1);

@@ -1,0 +1,113 @@
+/* INFO: the server describes itself in "field:value" lines (stage 3).
+ *
+ * Stage 3 is where memory starts to come back on its own (the active
+ * expiry cycle), so this is where a learner first needs to see it:
+ * `INFO memory` shows used_memory, the bytes the server has allocated, and
+ * `INFO keyspace` how many keys have a TTL. Stage 6 adds the sections real
+ * clients read. The format is Redis's: sections headed "# Name", lines
+ * ending in CRLF, a blank line between sections, all in one bulk string. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "../buf.h"
+#include "../client.h"
+#include "../mem.h"
+#include "../reply.h"
+#include "../server.h"
+
+#define INFO_VERSION "7.0.15"       /* the Redis whose behaviour we match */
+
+static void info_line(buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void info_line(buf *out, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof(line))
+        n = sizeof(line) - 1;
+    buf_append(out, line, (size_t)n);
+    buf_append(out, "\r\n", 2);
+}
+
+static void info_server(buf *out)
+{
+    info_line(out, "# Server");
+    info_line(out, "redis_version:%s", INFO_VERSION);
+    info_line(out, "redis_mode:standalone");
+    info_line(out, "workshop_stage:%s", server.config.name);
+    info_line(out, "process_id:%d", (int)getpid());
+    info_line(out, "tcp_port:%d", server.config.port);
+}
+
+static void info_clients(buf *out)
+{
+    info_line(out, "# Clients");
+    info_line(out, "connected_clients:%zu", client_count());
+    info_line(out, "maxclients:%zu", server.max_clients);
+}
+
+static void info_memory(buf *out)
+{
+    info_line(out, "# Memory");
+    info_line(out, "used_memory:%zu", mem_used());
+}
+
+static void info_keyspace(buf *out)
+{
+    info_line(out, "# Keyspace");
+    if (db_size(server.db) > 0)
+        info_line(out, "db0:keys=%zu,expires=%zu,avg_ttl=0", db_size(server.db), db_expires_size(server.db));
+}
+
+typedef struct info_section {
+    const char *name;
+    void (*write)(buf *out);
+} info_section;
+
+static const info_section info_sections[] = {
+    {"server", info_server},
+    {"clients", info_clients},
+    {"memory", info_memory},
+    {"keyspace", info_keyspace},
+    {NULL, NULL},
+};
+
+/* Was `name` asked for? No argument, "all", "default" and "everything"
+ * ask for every section. */
+static bool info_wanted(client *c, const char *name)
+{
+    if (c->argc == 1)
+        return true;
+    for (int i = 1; i < c->argc; i++) {
+        if (command_arg_is(c, i, name) || command_arg_is(c, i, "all") ||
+            command_arg_is(c, i, "default") || command_arg_is(c, i, "everything"))
+            return true;
+    }
+    return false;
+}
+
+/* INFO [section ...] */
+static void cmd_info(client *c)
+{
+    buf out = BUF_INIT;
+    for (const info_section *s = info_sections; s->name != NULL; s++) {
+        if (!info_wanted(c, s->name))
+            continue;
+        if (buf_length(&out) > 0)
+            buf_append(&out, "\r\n", 2);
+        s->write(&out);
+    }
+    reply_bulk(c, buf_data(&out), buf_length(&out));
+    buf_free(&out);
+}
+
+const command info_commands[] = {
+    {"info", cmd_info, -1, COMMAND_READONLY},
+    {NULL, NULL, 0, 0},
+};
