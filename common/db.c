@@ -69,18 +69,35 @@ void db_overwrite(dict_entry *e, db_value *value)
     e->value = value;
 }
 
-bool db_delete(db *d, const char *key, size_t len)
+/* Unlink from both tables before freeing either: `key` may be the bytes
+ * of one of the two entries (the expiry paths pass those). Returns what
+ * the key's TTL was, DB_NO_EXPIRE if none; false when the key is missing. */
+static bool db_remove(db *d, const char *key, size_t len, long long *when)
 {
-    /* Unlink from both tables before freeing either: `key` may be the
-     * bytes of one of the two entries (the expiry paths pass those). */
     dict_entry *e = dict_unlink(d->keys, key, len);
     if (e == NULL)
         return false;
     dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink(d->expires, key, len) : NULL;
+    *when = x ? x->integer : DB_NO_EXPIRE;
     db_value_free(e->value);
     dict_free_unlinked(e);
     if (x != NULL)
         dict_free_unlinked(x);
+    return true;
+}
+
+/* True if a live key was deleted: a key past its time was already dead,
+ * so deleting it counts as expiring it, as with any other lookup. */
+bool db_delete(db *d, const char *key, size_t len)
+{
+    long long when;
+    if (!db_remove(d, key, len, &when))
+        return false;
+    if (when != DB_NO_EXPIRE && db_now_ms() > when) {
+        if (d->on_expired != NULL)
+            d->on_expired(key, len);
+        return false;
+    }
     return true;
 }
 
@@ -151,8 +168,7 @@ bool db_persist(db *d, const dict_entry *e)
  * still lives. */
 bool db_expire_if_due(db *d, const dict_entry *e, long long now)
 {
-    long long when = db_get_expire(d, e);
-    if (when == DB_NO_EXPIRE || now <= when)
+    if (!db_is_expired(d, e, now))
         return false;
     db_delete_expired(d, e->key, e->keylen);
     return true;
@@ -160,9 +176,16 @@ bool db_expire_if_due(db *d, const dict_entry *e, long long now)
 
 void db_delete_expired(db *d, const char *key, size_t len)
 {
+    long long when;
     if (d->on_expired != NULL)
         d->on_expired(key, len);
-    db_delete(d, key, len);
+    db_remove(d, key, len, &when);
+}
+
+bool db_is_expired(db *d, const dict_entry *e, long long now)
+{
+    long long when = db_get_expire(d, e);
+    return when != DB_NO_EXPIRE && now > when;
 }
 
 size_t db_expires_size(const db *d)
@@ -198,7 +221,19 @@ db_value *db_string_append(db_value *v, const char *bytes, size_t len)
     return &s->head;
 }
 
+/* ---------------- List values ---------------- */
+
+db_value *db_list_new(void)
+{
+    db_list *l = mem_alloc(sizeof(*l));
+    l->head.type = DB_TYPE_LIST;
+    list_init(&l->items);
+    return &l->head;
+}
+
 void db_value_free(db_value *v)
 {
+    if (v->type == DB_TYPE_LIST)
+        list_clear(db_list_of(v));
     mem_free(v);
 }

@@ -26,9 +26,11 @@
 #include <stdint.h>
 
 #include "dict.h"
+#include "list.h"
 
 enum db_type {
     DB_TYPE_STRING,
+    DB_TYPE_LIST,           /* stage 4 */
 };
 
 /* The header every value begins with. */
@@ -42,6 +44,11 @@ typedef struct db_string {
     uint32_t cap;           /* bytes allocated for str (APPEND grows in place) */
     char str[];             /* the bytes, not NUL-terminated */
 } db_string;
+
+typedef struct db_list {
+    db_value head;
+    list items;
+} db_list;
 
 /* Called for each key that expires, before it is deleted (stage 5 logs a
  * DEL for it, so a replay of the log deletes it too). */
@@ -63,7 +70,7 @@ db_value *db_get(db *d, const char *key, size_t len);
 dict_entry *db_find(db *d, const char *key, size_t len);   /* to replace e->value in place */
 void db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
 void db_overwrite(dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
-bool db_delete(db *d, const char *key, size_t len);
+bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 size_t db_size(const db *d);
 void db_flush(db *d);
 void db_maybe_shrink(db *d);                 /* tables under 10% full start shrinking */
@@ -75,6 +82,7 @@ long long db_now_ms(void);
 void db_set_expire(db *d, const dict_entry *e, long long when);
 long long db_get_expire(db *d, const dict_entry *e);       /* or DB_NO_EXPIRE */
 bool db_persist(db *d, const dict_entry *e);                /* false if it had no TTL */
+bool db_is_expired(db *d, const dict_entry *e, long long now);     /* KEYS skips these */
 bool db_expire_if_due(db *d, const dict_entry *e, long long now);   /* true if it was deleted */
 void db_delete_expired(db *d, const char *key, size_t len);     /* a key whose time is past */
 size_t db_expires_size(const db *d);
@@ -82,7 +90,12 @@ size_t db_expires_size(const db *d);
 /* Strings: values up to 512 MB, like Redis's proto-max-bulk-len. */
 db_value *db_string_new(const char *bytes, size_t len);
 db_value *db_string_append(db_value *v, const char *bytes, size_t len);   /* may move v */
-static inline db_string *db_string_of(db_value *v) { return (db_string *)v; }
+static inline db_string *db_string_of(db_value *v) { return (db_string *)v; }   /* check the type first */
+
+/* Lists (stage 4): a new value holds an empty list; commands push into it
+ * and delete the key when it is empty again. */
+db_value *db_list_new(void);
+static inline list *db_list_of(db_value *v) { return &((db_list *)v)->items; }
 
 void db_value_free(db_value *v);
 

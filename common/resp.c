@@ -369,6 +369,11 @@ void resp_add_null(buf *b)
     buf_append(b, "$-1\r\n", 5);
 }
 
+void resp_add_null_array(buf *b)
+{
+    buf_append(b, "*-1\r\n", 5);
+}
+
 void resp_add_array(buf *b, long long count)
 {
     resp_add_number_line(b, '*', count);

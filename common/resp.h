@@ -72,6 +72,7 @@ void resp_add_error(buf *b, const char *text, size_t len);
 void resp_add_int(buf *b, long long value);
 void resp_add_bulk(buf *b, const char *bytes, size_t len);
 void resp_add_null(buf *b);
+void resp_add_null_array(buf *b);              /* *-1: LPOP key count on a missing key */
 void resp_add_array(buf *b, long long count);
 
 #endif

@@ -44,8 +44,9 @@ static int set_expire_flag(client *c, int i)
 }
 
 /* SET key value [NX|XX] [GET] [EX s|PX ms|EXAT t|PXAT t|KEEPTTL]
- * Conflicting or repeated expiry options are a syntax error; repeating
- * NX, XX, GET or KEEPTTL is allowed, as in Redis. */
+ * Two different expiry options are a syntax error, but, as in Redis, any
+ * option may be repeated: the last EX given wins, and only its time is
+ * ever parsed. */
 static bool set_parse(client *c, set_args *args)
 {
     args->flags = 0;
@@ -60,7 +61,7 @@ static bool set_parse(client *c, set_args *args)
             args->flags |= SET_GET;
         } else if (command_arg_is(c, i, "keepttl") && !(args->flags & SET_ANY_EXPIRE)) {
             args->flags |= SET_KEEPTTL;
-        } else if (f != 0 && !(args->flags & (SET_ANY_EXPIRE | SET_KEEPTTL)) && i + 1 < c->argc) {
+        } else if (f != 0 && !(args->flags & ((SET_ANY_EXPIRE & ~f) | SET_KEEPTTL)) && i + 1 < c->argc) {
             args->flags |= f;
             args->expire_arg = ++i;
         } else {

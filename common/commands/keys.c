@@ -35,10 +35,12 @@ static void cmd_keys(client *c)
     size_t plen = c->argvlen[1];
     bool all = plen == 1 && pattern[0] == '*';
     buf matches = BUF_INIT;
-    long long count = 0;
+    long long count = 0, now = db_now_ms();
     dict_iter it;
     dict_iter_start(&it, c->db->keys);
     for (dict_entry *e; (e = dict_iter_next(&it)) != NULL;) {
+        if (db_is_expired(c->db, e, now))
+            continue;       /* dead: skipped, like Redis, not deleted mid-walk */
         if (all || glob_match(pattern, plen, e->key, e->keylen, false)) {
             resp_add_bulk(&matches, e->key, e->keylen);
             count++;

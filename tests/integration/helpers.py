@@ -232,3 +232,29 @@ def expect_no_reply_yet(conn, sent, chapter, wait=0.05, hint=None):
                    "complete: a command may arrive over several reads.")
         raise AssertionError(hint_message(sent, got, b"(nothing yet)",
                                           chapter, problem, hint))
+
+
+# ---------------------------------------------------------------------------
+# Waiting for something the server does on its own (expiry, stage 3)
+# ---------------------------------------------------------------------------
+
+def wait_until(predicate, timeout, interval=0.01):
+    """Call predicate() until it returns a true value or `timeout` s pass.
+
+    Returns the last result: true if the condition came in time, else the
+    last false one. For what the server does in its own time (the active
+    expiry cycle), polled with a deadline instead of one long fixed sleep.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result or time.monotonic() >= deadline:
+            return result
+        time.sleep(interval)
+
+
+def sleep_until(when):
+    """Sleep until time.monotonic() reaches `when` (no-op if it has)."""
+    left = when - time.monotonic()
+    if left > 0:
+        time.sleep(left)

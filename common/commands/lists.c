@@ -1,0 +1,503 @@
+/* List commands: LPUSH RPUSH LPUSHX RPUSHX LLEN LRANGE LINDEX LSET LPOP
+ * RPOP LTRIM LREM LINSERT LPOS LMOVE, and TYPE (stage 4).
+ *
+ * With a second type of value, every command must first check what a key
+ * holds: a list command on a string key, or GET on a list, answers
+ * WRONGTYPE and changes nothing. Two rules shape the rest, as in Redis: a
+ * list is created by the first push, and a list that becomes empty is
+ * deleted, so there is never an empty list in the keyspace (EXISTS says 0,
+ * TYPE says none). Indexes count from 0 at the head and from -1 at the
+ * tail. The list structure itself is in list.c. */
+#include <limits.h>
+#include <string.h>
+
+#include "commands.h"
+#include "../mem.h"
+#include "../num.h"
+#include "../reply.h"
+
+#define LIST_ERR_POSITIVE "ERR value is out of range, must be positive"
+
+/* The list at argv[i]; NULL when the key is missing or, with a WRONGTYPE
+ * reply already sent, when it holds something else (*wrong then says so). */
+static list *lists_lookup(client *c, int i, bool *wrong)
+{
+    *wrong = false;
+    db_value *v = db_get(c->db, c->argv[i], c->argvlen[i]);
+    if (v == NULL)
+        return NULL;
+    if (!command_check_type(c, v, DB_TYPE_LIST)) {
+        *wrong = true;
+        return NULL;
+    }
+    return db_list_of(v);
+}
+
+/* The list at argv[i], created empty when missing. */
+static list *lists_lookup_or_create(client *c, int i)
+{
+    db_value *v = db_get(c->db, c->argv[i], c->argvlen[i]);
+    if (v == NULL) {
+        v = db_list_new();
+        db_set(c->db, c->argv[i], c->argvlen[i], v);
+    }
+    return db_list_of(v);
+}
+
+/* A list left empty by a command disappears. */
+static void lists_delete_if_empty(client *c, int i, list *l)
+{
+    if (list_length(l) == 0)
+        db_delete(c->db, c->argv[i], c->argvlen[i]);
+}
+
+/* argv[i] as an integer, or an error reply. */
+static bool lists_arg_ll(client *c, int i, long long *out)
+{
+    if (num_parse_ll(c->argv[i], c->argvlen[i], out))
+        return true;
+    reply_error(c, REPLY_ERR_NOT_INTEGER);
+    return false;
+}
+
+static void lists_reply_entry(client *c, const list_entry *e)
+{
+    reply_bulk(c, e->bytes, e->len);
+}
+
+/* LEFT or RIGHT, as LMOVE spells the ends. */
+static bool lists_arg_where(client *c, int i, enum list_where *where)
+{
+    if (command_arg_is(c, i, "left"))
+        *where = LIST_HEAD;
+    else if (command_arg_is(c, i, "right"))
+        *where = LIST_TAIL;
+    else
+        return false;
+    return true;
+}
+
+/* ---------------- Pushing ---------------- */
+
+static void push_generic(client *c, enum list_where where, bool only_if_exists)
+{
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    if (l == NULL) {
+        if (only_if_exists) {
+            reply_int(c, 0);
+            return;
+        }
+        l = lists_lookup_or_create(c, 1);
+    }
+    for (int i = 2; i < c->argc; i++)
+        list_push(l, where, c->argv[i], c->argvlen[i]);
+    reply_int(c, (long long)list_length(l));
+}
+
+/* LPUSH key element [element ...] */
+static void cmd_lpush(client *c)
+{
+    push_generic(c, LIST_HEAD, false);
+}
+
+/* RPUSH key element [element ...] */
+static void cmd_rpush(client *c)
+{
+    push_generic(c, LIST_TAIL, false);
+}
+
+/* LPUSHX key element [element ...] */
+static void cmd_lpushx(client *c)
+{
+    push_generic(c, LIST_HEAD, true);
+}
+
+/* RPUSHX key element [element ...] */
+static void cmd_rpushx(client *c)
+{
+    push_generic(c, LIST_TAIL, true);
+}
+
+/* ---------------- Reading ---------------- */
+
+/* LLEN key */
+static void cmd_llen(client *c)
+{
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (!wrong)
+        reply_int(c, l ? (long long)list_length(l) : 0);
+}
+
+/* Clamp [start, end] (negative: from the tail) to the list's length.
+ * False when the range holds nothing. */
+static bool lists_clamp_range(long long len, long long *start, long long *end)
+{
+    if (*start < 0)
+        *start += len;
+    if (*end < 0)
+        *end += len;
+    if (*start < 0)
+        *start = 0;
+    if (*start > *end || *start >= len)
+        return false;
+    if (*end >= len)
+        *end = len - 1;
+    return true;
+}
+
+/* LRANGE key start stop */
+static void cmd_lrange(client *c)
+{
+    long long start, end;
+    if (!lists_arg_ll(c, 2, &start) || !lists_arg_ll(c, 3, &end))
+        return;
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    if (l == NULL || !lists_clamp_range((long long)list_length(l), &start, &end)) {
+        reply_array(c, 0);
+        return;
+    }
+    reply_array(c, end - start + 1);
+    list_iter it;
+    list_entry e;
+    list_iter_start(&it, l, start, true);
+    for (long long n = end - start + 1; n > 0 && list_iter_next(&it, &e); n--)
+        lists_reply_entry(c, &e);
+}
+
+/* LINDEX key index */
+static void cmd_lindex(client *c)
+{
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    if (l == NULL) {
+        reply_null(c);
+        return;
+    }
+    long long index;
+    if (!lists_arg_ll(c, 2, &index))
+        return;
+    list_entry e;
+    if (list_index(l, index, &e))
+        lists_reply_entry(c, &e);
+    else
+        reply_null(c);
+}
+
+/* LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+typedef struct lpos_args {
+    long long rank;         /* 1: first match; -1: first from the tail */
+    long long count;        /* -1: no COUNT (reply a number); 0: all matches */
+    long long maxlen;       /* elements to compare at most; 0: all */
+} lpos_args;
+
+static bool lpos_positive(client *c, int i, long long *out, const char *error)
+{
+    if (num_parse_ll(c->argv[i], c->argvlen[i], out) && *out >= 0)
+        return true;
+    reply_error(c, error);
+    return false;
+}
+
+static bool lpos_parse(client *c, lpos_args *a)
+{
+    *a = (lpos_args){1, -1, 0};
+    for (int i = 3; i < c->argc; i++) {
+        bool more = i + 1 < c->argc;
+        if (command_arg_is(c, i, "rank") && more) {
+            if (!lists_arg_ll(c, ++i, &a->rank))
+                return false;
+            if (a->rank == LLONG_MIN)
+                a->rank = -1;   /* Redis negates it, which overflows back to negative: the last match */
+            if (a->rank == 0) {
+                reply_error(c, "ERR RANK can't be zero: use 1 to start from the first match, 2 from the "
+                               "second ... or use negative to start from the end of the list");
+                return false;
+            }
+        } else if (command_arg_is(c, i, "count") && more) {
+            if (!lpos_positive(c, ++i, &a->count, "ERR COUNT can't be negative"))
+                return false;
+        } else if (command_arg_is(c, i, "maxlen") && more) {
+            if (!lpos_positive(c, ++i, &a->maxlen, "ERR MAXLEN can't be negative"))
+                return false;
+        } else {
+            reply_error(c, REPLY_ERR_SYNTAX);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Walk from the end RANK's sign picks, skip rank-1 matches, collect up to
+ * count of the rest (all when 0) into `found`. */
+static long long lpos_search(client *c, list *l, const lpos_args *a, buf *found)
+{
+    bool forward = a->rank > 0;
+    long long skip = (forward ? a->rank : -a->rank) - 1;
+    long long len = (long long)list_length(l), matches = 0;
+    list_iter it;
+    list_entry e;
+    list_iter_start(&it, l, forward ? 0 : -1, forward);
+    for (long long seen = 0; list_iter_next(&it, &e) && (a->maxlen == 0 || seen < a->maxlen); seen++) {
+        if (e.len != c->argvlen[2] || memcmp(e.bytes, c->argv[2], e.len) != 0)
+            continue;
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        resp_add_int(found, forward ? seen : len - seen - 1);
+        if (++matches == a->count || a->count == -1)
+            break;
+    }
+    return matches;
+}
+
+static void cmd_lpos(client *c)
+{
+    lpos_args a;
+    if (!lpos_parse(c, &a))
+        return;
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    buf found = BUF_INIT;
+    long long matches = l ? lpos_search(c, l, &a, &found) : 0;
+    if (a.count != -1)
+        reply_array(c, matches);
+    else if (matches == 0)
+        reply_null(c);
+    buf_append(&c->reply, buf_data(&found), buf_length(&found));
+    buf_free(&found);
+}
+
+/* ---------------- Changing ---------------- */
+
+/* LSET key index element */
+static void cmd_lset(client *c)
+{
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    if (l == NULL) {
+        reply_error(c, "ERR no such key");
+        return;
+    }
+    long long index;
+    if (!lists_arg_ll(c, 2, &index))
+        return;
+    if (list_set(l, index, c->argv[3], c->argvlen[3]))
+        reply_ok(c);
+    else
+        reply_error(c, "ERR index out of range");
+}
+
+/* LPOP key [count] and RPOP key [count]
+ * Without a count: the element or nil. With one: an array of up to count
+ * elements, or a null array when the key is missing. */
+static void pop_generic(client *c, enum list_where where)
+{
+    long long count = -1;
+    if (c->argc > 3) {
+        reply_error_arity(c, where == LIST_HEAD ? "lpop" : "rpop");
+        return;
+    }
+    if (c->argc == 3 && (!num_parse_ll(c->argv[2], c->argvlen[2], &count) || count < 0)) {
+        reply_error(c, LIST_ERR_POSITIVE);
+        return;
+    }
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    if (l == NULL) {
+        if (count == -1)
+            reply_null(c);
+        else
+            resp_add_null_array(&c->reply);
+        return;
+    }
+    if (count != -1)        /* including 0: an empty array */
+        reply_array(c, count < (long long)list_length(l) ? count : (long long)list_length(l));
+    list_entry e;
+    for (long long n = count == -1 ? 1 : count; n > 0 && list_peek(l, where, &e); n--) {
+        lists_reply_entry(c, &e);
+        list_pop(l, where);
+    }
+    lists_delete_if_empty(c, 1, l);
+}
+
+static void cmd_lpop(client *c)
+{
+    pop_generic(c, LIST_HEAD);
+}
+
+static void cmd_rpop(client *c)
+{
+    pop_generic(c, LIST_TAIL);
+}
+
+/* LTRIM key start stop */
+static void cmd_ltrim(client *c)
+{
+    long long start, end;
+    if (!lists_arg_ll(c, 2, &start) || !lists_arg_ll(c, 3, &end))
+        return;
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    if (l != NULL) {
+        long long len = (long long)list_length(l);
+        if (lists_clamp_range(len, &start, &end))
+            list_trim(l, (size_t)start, (size_t)(len - end - 1));
+        else
+            list_trim(l, (size_t)len, 0);
+        lists_delete_if_empty(c, 1, l);
+    }
+    reply_ok(c);
+}
+
+/* LREM key count element
+ * count > 0: the first count matches from the head; < 0: from the tail;
+ * 0: all of them. */
+static void cmd_lrem(client *c)
+{
+    long long count;
+    if (!lists_arg_ll(c, 2, &count))
+        return;
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    long long removed = 0;
+    if (l != NULL) {
+        bool forward = count >= 0;
+        unsigned long long limit = count >= 0 ? (unsigned long long)count : 0 - (unsigned long long)count;
+        list_iter it;
+        list_entry e;
+        list_iter_start(&it, l, forward ? 0 : -1, forward);
+        while (list_iter_next(&it, &e)) {
+            if (e.len == c->argvlen[3] && memcmp(e.bytes, c->argv[3], e.len) == 0) {
+                list_iter_delete(&it);
+                if (++removed == (long long)limit && limit != 0)
+                    break;
+            }
+        }
+        lists_delete_if_empty(c, 1, l);
+    }
+    reply_int(c, removed);
+}
+
+/* LINSERT key BEFORE|AFTER pivot element
+ * The new length, -1 when the pivot is not there, 0 when the key is not. */
+static void cmd_linsert(client *c)
+{
+    bool after;
+    if (command_arg_is(c, 2, "after"))
+        after = true;
+    else if (command_arg_is(c, 2, "before"))
+        after = false;
+    else {
+        reply_error(c, REPLY_ERR_SYNTAX);
+        return;
+    }
+    bool wrong;
+    list *l = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    if (l == NULL) {
+        reply_int(c, 0);
+        return;
+    }
+    list_iter it;
+    list_entry e;
+    list_iter_start(&it, l, 0, true);
+    while (list_iter_next(&it, &e)) {
+        if (e.len == c->argvlen[3] && memcmp(e.bytes, c->argv[3], e.len) == 0) {
+            list_iter_insert(&it, after, c->argv[4], c->argvlen[4]);
+            reply_int(c, (long long)list_length(l));
+            return;
+        }
+    }
+    reply_int(c, -1);
+}
+
+/* LMOVE source destination LEFT|RIGHT LEFT|RIGHT
+ * Pops from one end of source and pushes onto an end of destination, as
+ * one step: nothing is popped if destination holds another type. Source
+ * and destination may be the same list (a rotation). */
+static void cmd_lmove(client *c)
+{
+    enum list_where from, to;
+    if (!lists_arg_where(c, 3, &from) || !lists_arg_where(c, 4, &to)) {
+        reply_error(c, REPLY_ERR_SYNTAX);
+        return;
+    }
+    bool wrong;
+    list *src = lists_lookup(c, 1, &wrong);
+    if (wrong)
+        return;
+    list_entry e;
+    if (src == NULL || !list_peek(src, from, &e)) {
+        reply_null(c);
+        return;
+    }
+    list *dst = lists_lookup(c, 2, &wrong);
+    if (wrong)
+        return;
+    /* The element must outlive its pop: copy it. */
+    size_t len = e.len;
+    char *moved = mem_alloc(len > 0 ? len : 1);
+    memcpy(moved, e.bytes, len);
+    list_pop(src, from);
+    if (dst == NULL)
+        dst = lists_lookup_or_create(c, 2);
+    list_push(dst, to, moved, len);
+    lists_delete_if_empty(c, 1, src);
+    reply_bulk(c, moved, len);
+    mem_free(moved);
+}
+
+/* ---------------- TYPE ---------------- */
+
+/* TYPE key */
+static void cmd_type(client *c)
+{
+    db_value *v = db_get(c->db, c->argv[1], c->argvlen[1]);
+    if (v == NULL)
+        reply_simple(c, "none");
+    else if (v->type == DB_TYPE_LIST)
+        reply_simple(c, "list");
+    else
+        reply_simple(c, "string");
+}
+
+const command list_commands[] = {
+    {"lpush", cmd_lpush, -3, COMMAND_WRITE | COMMAND_FAST},
+    {"rpush", cmd_rpush, -3, COMMAND_WRITE | COMMAND_FAST},
+    {"lpushx", cmd_lpushx, -3, COMMAND_WRITE | COMMAND_FAST},
+    {"rpushx", cmd_rpushx, -3, COMMAND_WRITE | COMMAND_FAST},
+    {"llen", cmd_llen, 2, COMMAND_READONLY | COMMAND_FAST},
+    {"lrange", cmd_lrange, 4, COMMAND_READONLY},
+    {"lindex", cmd_lindex, 3, COMMAND_READONLY},
+    {"lpos", cmd_lpos, -3, COMMAND_READONLY},
+    {"lset", cmd_lset, 4, COMMAND_WRITE},
+    {"lpop", cmd_lpop, -2, COMMAND_WRITE | COMMAND_FAST},
+    {"rpop", cmd_rpop, -2, COMMAND_WRITE | COMMAND_FAST},
+    {"ltrim", cmd_ltrim, 4, COMMAND_WRITE},
+    {"lrem", cmd_lrem, 4, COMMAND_WRITE},
+    {"linsert", cmd_linsert, 5, COMMAND_WRITE},
+    {"lmove", cmd_lmove, 5, COMMAND_WRITE},
+    {"type", cmd_type, 2, COMMAND_READONLY | COMMAND_FAST},
+    {NULL, NULL, 0, 0},
+};
