@@ -27,6 +27,7 @@ COMMON_SRC := $(wildcard common/*.c common/commands/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIB        := $(BUILD)/libworkshop.a
 STAGE_BINS := $(STAGES:%=$(BUILD)/%)
+TOOL_BINS  := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
@@ -34,7 +35,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .PHONY: all $(STAGES) run test unit integration oracle check valgrind asan fuzz bench clean help deps
 
-all: $(STAGE_BINS) $(UNIT_BINS)
+all: $(STAGE_BINS) $(TOOL_BINS) $(UNIT_BINS)
 
 $(STAGES): %: $(BUILD)/%
 
@@ -72,12 +73,17 @@ $(BUILD)/stage%: $(BUILD)/obj/stages/stage%/main.o $(LIB)
 	@echo "  LD    $@"
 	@$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
+# Tools built on common/, e.g. build/aof-check (stage 5).
+$(BUILD)/%: $(BUILD)/obj/tools/%.o $(LIB)
+	@echo "  LD    $@"
+	@$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
 $(BUILD)/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) -o $@ -lcriterion $(LDLIBS)
 
--include $(COMMON_OBJ:.o=.d) $(BUILD)/obj/stages/*/main.d
+-include $(COMMON_OBJ:.o=.d) $(BUILD)/obj/stages/*/main.d $(BUILD)/obj/tools/*.d
 
 # ---------------- Running ----------------
 

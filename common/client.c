@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "command.h"
 #include "log.h"
 #include "mem.h"
@@ -29,6 +30,7 @@
 
 static client *client_list;
 static size_t client_total;
+static client *client_pending;      /* clients whose replies wait for the AOF */
 
 static void client_on_event(loop *l, int fd, void *data, int ready);
 
@@ -56,8 +58,23 @@ static client *client_create(int fd, const char *ip, int port)
     return c;
 }
 
+static void client_unpend(client *c)
+{
+    if (!(c->flags & CLIENT_PENDING_WRITE))
+        return;
+    if (c->pending_prev != NULL)
+        c->pending_prev->pending_next = c->pending_next;
+    else
+        client_pending = c->pending_next;
+    if (c->pending_next != NULL)
+        c->pending_next->pending_prev = c->pending_prev;
+    c->pending_prev = c->pending_next = NULL;
+    c->flags &= ~CLIENT_PENDING_WRITE;
+}
+
 void client_free(client *c)
 {
+    client_unpend(c);
     loop_unwatch(server.loop, c->fd);
     close(c->fd);
     buf_free(&c->query);
@@ -145,6 +162,31 @@ static int client_write(client *c)
     return 0;
 }
 
+/* Stage 5: with the append-only file on, a reply may go out only once
+ * the records of its command are in the file. The client waits in a list
+ * that the loop empties before it sleeps (server.c), right after writing
+ * the file. */
+static void client_hold_reply(client *c)
+{
+    if (c->flags & CLIENT_PENDING_WRITE)
+        return;
+    c->flags |= CLIENT_PENDING_WRITE;
+    c->pending_prev = NULL;
+    c->pending_next = client_pending;
+    if (client_pending != NULL)
+        client_pending->pending_prev = c;
+    client_pending = c;
+}
+
+void client_write_pending(void)
+{
+    while (client_pending != NULL) {
+        client *c = client_pending;
+        client_unpend(c);
+        client_write(c);        /* may free c, which is off the list already */
+    }
+}
+
 /* ---------------- Reading and running commands ---------------- */
 
 static void client_protocol_error(client *c)
@@ -202,6 +244,10 @@ static int client_read(client *c)
     }
     client_process_input(c);
     buf_shrink(&c->query, CLIENT_BUF_KEEP);
+    if (aof_holds_replies()) {
+        client_hold_reply(c);
+        return 0;
+    }
     return client_write(c);
 }
 

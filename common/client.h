@@ -18,6 +18,8 @@
 #include "resp.h"
 
 #define CLIENT_CLOSE_AFTER_REPLY 1     /* flush the reply, then hang up */
+#define CLIENT_PROPAGATED 2            /* the command logged its own record (stage 5) */
+#define CLIENT_PENDING_WRITE 4         /* its reply waits for the AOF write (stage 5) */
 
 typedef struct client {
     int fd;
@@ -33,14 +35,16 @@ typedef struct client {
     /* The command being executed; points into query or the parser. */
     int argc;
     const char **argv;
-    size_t *argvlen;
+    const size_t *argvlen;
 
     struct client *prev, *next; /* all clients, to free them at shutdown */
+    struct client *pending_prev, *pending_next;     /* replies held for the AOF (stage 5) */
 } client;
 
 void client_accept(loop *l, int listen_fd, void *data, int ready);
 void client_free(client *c);
 void client_free_all(void);
 size_t client_count(void);
+void client_write_pending(void);   /* the replies held while the AOF was written */
 
 #endif

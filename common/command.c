@@ -17,6 +17,7 @@
 #define COMMAND_ARGS_SHOWN 128      /* bytes of arguments an unknown-command error quotes */
 
 static dict *command_table;
+static command_propagate_fn *command_propagate;
 
 void command_register(const command *table)
 {
@@ -107,5 +108,21 @@ void command_execute(client *c)
         reply_error_arity(c, cmd->name);
         return;
     }
+    long long dirty = c->db->dirty;
+    c->flags &= ~CLIENT_PROPAGATED;
     cmd->fn(c);
+    if (command_propagate != NULL && c->db->dirty != dirty && !(c->flags & CLIENT_PROPAGATED))
+        command_propagate(c->argc, c->argv, c->argvlen);
+}
+
+void command_set_propagate(command_propagate_fn *fn)
+{
+    command_propagate = fn;
+}
+
+void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen)
+{
+    c->flags |= CLIENT_PROPAGATED;
+    if (command_propagate != NULL)
+        command_propagate(argc, argv, argvlen);
 }

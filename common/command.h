@@ -30,10 +30,20 @@ typedef struct command {
     int flags;              /* COMMAND_* */
 } command;
 
+/* Where the commands that changed the dataset go (stage 5: the AOF). */
+typedef void command_propagate_fn(int argc, const char **argv, const size_t *argvlen);
+
 void command_register(const command *table);    /* ends with a {NULL} entry */
 const command *command_lookup(const char *name, size_t len);
 void command_execute(client *c);
 void command_unregister_all(void);
+
+/* A write command that changed the dataset is passed on as received,
+ * unless it names what to log instead: SET k v EX 10 is logged as
+ * SET k v PXAT <absolute time>, so replaying the log later does not give
+ * the key ten fresh seconds. */
+void command_set_propagate(command_propagate_fn *fn);
+void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen);
 bool command_arg_is(const client *c, int i, const char *word);   /* case-insensitive */
 /* True if v holds `type` (enum db_type); else replies WRONGTYPE (stage 4). */
 bool command_check_type(client *c, const db_value *v, int type);

@@ -61,24 +61,30 @@ void db_set(db *d, const char *key, size_t len, db_value *value)
         dict_delete(d->expires, key, len, &had_ttl);
     }
     e->value = value;
+    d->dirty++;
 }
 
-void db_overwrite(dict_entry *e, db_value *value)
+void db_overwrite(db *d, dict_entry *e, db_value *value)
 {
     db_value_free(e->value);
     e->value = value;
+    d->dirty++;
 }
 
-/* Unlink from both tables before freeing either: `key` may be the bytes
- * of one of the two entries (the expiry paths pass those). Returns what
- * the key's TTL was, DB_NO_EXPIRE if none; false when the key is missing. */
-static bool db_remove(db *d, const char *key, size_t len, long long *when)
+/* Take the key out of both tables, then free both entries: `key` may be
+ * the bytes of one of them (the expiry paths pass those). Returns false
+ * when the key is missing. A key past its time (or known_dead, when the
+ * caller checked) was already dead: *expired says so, and on_expired hears of it while `key` is still
+ * valid. */
+static bool db_remove(db *d, const char *key, size_t len, bool known_dead, bool *expired)
 {
     dict_entry *e = dict_unlink(d->keys, key, len);
     if (e == NULL)
         return false;
     dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink(d->expires, key, len) : NULL;
-    *when = x ? x->integer : DB_NO_EXPIRE;
+    *expired = known_dead || (x != NULL && db_now_ms() > x->integer);
+    if (*expired && d->on_expired != NULL)
+        d->on_expired(key, len);
     db_value_free(e->value);
     dict_free_unlinked(e);
     if (x != NULL)
@@ -86,18 +92,14 @@ static bool db_remove(db *d, const char *key, size_t len, long long *when)
     return true;
 }
 
-/* True if a live key was deleted: a key past its time was already dead,
- * so deleting it counts as expiring it, as with any other lookup. */
+/* True if a live key was deleted: deleting a key past its time counts as
+ * expiring it, as any other lookup of it would. */
 bool db_delete(db *d, const char *key, size_t len)
 {
-    long long when;
-    if (!db_remove(d, key, len, &when))
+    bool expired;
+    if (!db_remove(d, key, len, false, &expired) || expired)
         return false;
-    if (when != DB_NO_EXPIRE && db_now_ms() > when) {
-        if (d->on_expired != NULL)
-            d->on_expired(key, len);
-        return false;
-    }
+    d->dirty++;
     return true;
 }
 
@@ -111,6 +113,7 @@ void db_flush(db *d)
     dict_clear(d->keys, db_free_value);
     dict_clear(d->expires, NULL);
     d->expire_cursor = 0;
+    d->dirty++;
 }
 
 void db_maybe_shrink(db *d)
@@ -147,6 +150,7 @@ void db_set_expire(db *d, const dict_entry *e, long long when)
     bool created;
     dict_entry *x = dict_add_or_find(d->expires, e->key, e->keylen, &created);
     x->integer = when;
+    d->dirty++;
 }
 
 long long db_get_expire(db *d, const dict_entry *e)
@@ -161,6 +165,7 @@ bool db_persist(db *d, const dict_entry *e)
 {
     bool had_ttl;
     dict_delete(d->expires, e->key, e->keylen, &had_ttl);
+    d->dirty += had_ttl;
     return had_ttl;
 }
 
@@ -174,12 +179,12 @@ bool db_expire_if_due(db *d, const dict_entry *e, long long now)
     return true;
 }
 
+/* The caller knows the key is past its time (the active cycle, a
+ * lookup); db_remove tells on_expired. */
 void db_delete_expired(db *d, const char *key, size_t len)
 {
-    long long when;
-    if (d->on_expired != NULL)
-        d->on_expired(key, len);
-    db_remove(d, key, len, &when);
+    bool expired;
+    db_remove(d, key, len, true, &expired);
 }
 
 bool db_is_expired(db *d, const dict_entry *e, long long now)

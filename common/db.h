@@ -59,6 +59,7 @@ typedef struct db {
     dict *expires;          /* key -> Unix time in ms (entry->integer) */
     size_t expire_cursor;   /* where the active expiry cycle goes on */
     db_expired_fn *on_expired;
+    long long dirty;        /* changes made so far: stage 5 logs a command that made any */
 } db;
 
 #define DB_NO_EXPIRE -1     /* db_get_expire of a key that lives forever */
@@ -69,7 +70,9 @@ void db_destroy(db *d);
 db_value *db_get(db *d, const char *key, size_t len);
 dict_entry *db_find(db *d, const char *key, size_t len);   /* to replace e->value in place */
 void db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
-void db_overwrite(dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
+void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
+/* A command that changed a value in place (APPEND, LPUSH ...) says so. */
+static inline void db_changed(db *d) { d->dirty++; }
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 size_t db_size(const db *d);
 void db_flush(db *d);

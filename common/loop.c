@@ -47,6 +47,8 @@ struct loop {
     loop_timer *timers;
     long long next_timer_id;
     volatile sig_atomic_t stop;
+    loop_hook_fn *before_sleep;
+    void *before_sleep_data;
     struct epoll_event events[LOOP_MAX_EVENTS];
 };
 
@@ -205,8 +207,16 @@ static void loop_run_timers(loop *l)
 
 /* ---------------- The loop ---------------- */
 
+void loop_set_before_sleep(loop *l, loop_hook_fn *fn, void *data)
+{
+    l->before_sleep = fn;
+    l->before_sleep_data = data;
+}
+
 void loop_run_once(loop *l, int max_wait_ms)
 {
+    if (l->before_sleep != NULL)
+        l->before_sleep(l, l->before_sleep_data);
     int n = epoll_wait(l->epfd, l->events, LOOP_MAX_EVENTS, loop_wait_ms(l, max_wait_ms));
     for (int i = 0; i < n; i++) {
         int fd = l->events[i].data.fd;

@@ -24,6 +24,10 @@ typedef void loop_fd_fn(loop *l, int fd, void *data, int ready);
 /* Returns the milliseconds until it runs again, or LOOP_TIMER_DONE. */
 typedef long long loop_timer_fn(loop *l, long long id, void *data);
 
+/* Runs once per turn, before the loop waits for events (stage 5: write
+ * the append-only file, then the replies that waited for it). */
+typedef void loop_hook_fn(loop *l, void *data);
+
 loop *loop_create(void);
 void loop_destroy(loop *l);
 
@@ -33,6 +37,8 @@ void loop_unwatch(loop *l, int fd);
 
 long long loop_add_timer(loop *l, long long ms, loop_timer_fn *fn, void *data);
 void loop_del_timer(loop *l, long long id);
+
+void loop_set_before_sleep(loop *l, loop_hook_fn *fn, void *data);
 
 void loop_run(loop *l);
 void loop_run_once(loop *l, int max_wait_ms);  /* one turn, for tests */

@@ -45,7 +45,17 @@ typedef struct server_option {
     int min_args, max_args;     /* how many values it takes */
     server_option_fn *apply;
     const char *help;
+    bool aof;                   /* only in stages with the append-only file */
 } server_option;
+
+static bool server_aof_options;
+
+/* Stage 5's main() calls this before server_start(), so that earlier
+ * stages refuse --appendonly instead of silently ignoring it. */
+void server_offer_aof_options(void)
+{
+    server_aof_options = true;
+}
 
 static int server_option_port(server_config *config, int argc, char **argv, char *err)
 {
@@ -75,12 +85,64 @@ static int server_option_bind(server_config *config, int argc, char **argv, char
     return 0;
 }
 
+static int server_option_yes_no(const char *name, const char *value, bool *out, char *err)
+{
+    if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "no") == 0) {
+        *out = strcasecmp(value, "yes") == 0;
+        return 0;
+    }
+    snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --%s: expected yes or no", value, name);
+    return -1;
+}
+
+static int server_option_appendonly(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    return server_option_yes_no("appendonly", argv[0], &config->aof.enabled, err);
+}
+
+static int server_option_appendfsync(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    if (aof_fsync_parse(argv[0], strlen(argv[0]), &config->aof.fsync))
+        return 0;
+    snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --appendfsync: expected always, everysec or no", argv[0]);
+    return -1;
+}
+
+static int server_option_appendfilename(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    if (argv[0][0] == '\0' || strchr(argv[0], '/') != NULL) {
+        snprintf(err, SERVER_ERR_LEN, "appendfilename can't be a path, just a filename");
+        return -1;
+    }
+    mem_free(config->aof_filename);
+    config->aof_filename = mem_strdup(argv[0]);
+    config->aof.filename = config->aof_filename;
+    return 0;
+}
+
+static int server_option_dir(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc, (void)err;
+    mem_free(config->dir);
+    config->dir = mem_strdup(argv[0]);
+    return 0;
+}
+
 static const server_option server_options[] = {
-    {"port", 1, 1, server_option_port, "--port N           TCP port to listen on (default 6379)"},
+    {"port", 1, 1, server_option_port, "--port N           TCP port to listen on (default 6379)", false},
     {"bind", 1, SERVER_MAX_BIND, server_option_bind,
      "--bind ADDR ...    addresses to listen on (default 127.0.0.1 -::1;\n"
-     "                   a leading '-' skips an address this host lacks)"},
-    {NULL, 0, 0, NULL, NULL},
+     "                   a leading '-' skips an address this host lacks)", false},
+    {"dir", 1, 1, server_option_dir, "--dir DIR          working directory, where the append-only file is", true},
+    {"appendonly", 1, 1, server_option_appendonly, "--appendonly yes|no     log every write to the append-only file (default no)", true},
+    {"appendfsync", 1, 1, server_option_appendfsync,
+     "--appendfsync always|everysec|no   when to fsync the file (default everysec)", true},
+    {"appendfilename", 1, 1, server_option_appendfilename,
+     "--appendfilename NAME   the file's name in --dir (default appendonly.aof)", true},
+    {NULL, 0, 0, NULL, NULL, false},
 };
 
 void server_config_init(server_config *config, const char *name)
@@ -90,11 +152,18 @@ void server_config_init(server_config *config, const char *name)
     config->port = SERVER_DEFAULT_PORT;
     config->bind[config->bind_count++] = mem_strdup("127.0.0.1");
     config->bind[config->bind_count++] = mem_strdup("-::1");
+    config->aof.enabled = false;
+    config->aof.fsync = AOF_FSYNC_EVERYSEC;
+    config->aof_filename = mem_strdup("appendonly.aof");
+    config->aof.filename = config->aof_filename;
 }
 
 void server_config_free(server_config *config)
 {
     server_config_clear_bind(config);
+    mem_free(config->dir);
+    mem_free(config->aof_filename);
+    config->dir = config->aof_filename = NULL;
 }
 
 static void server_print_help(const server_config *config)
@@ -103,8 +172,10 @@ static void server_print_help(const server_config *config)
            "A Redis-compatible server built in the workshop (%s).\n\n"
            "Options, as redis-server takes them:\n",
            config->name, config->name);
-    for (const server_option *opt = server_options; opt->name != NULL; opt++)
-        printf("  %s\n", opt->help);
+    for (const server_option *opt = server_options; opt->name != NULL; opt++) {
+        if (!opt->aof || server_aof_options)
+            printf("  %s\n", opt->help);
+    }
     printf("  --help             show this help\n\n"
            "Example: %s --port 7000 --bind 127.0.0.1\n", config->name);
 }
@@ -112,7 +183,7 @@ static void server_print_help(const server_config *config)
 static const server_option *server_find_option(const char *name)
 {
     for (const server_option *opt = server_options; opt->name != NULL; opt++) {
-        if (strcasecmp(opt->name, name) == 0)
+        if (strcasecmp(opt->name, name) == 0 && (!opt->aof || server_aof_options))
             return opt;
     }
     return NULL;
@@ -246,6 +317,8 @@ static long long server_cron(loop *l, long long id, void *data)
     (void)l, (void)id, (void)data;
     if (server.active_expiry)
         server_expire_slow();
+    if (server.aof_started)
+        aof_cron();
     db_maybe_shrink(server.db);
     long long start = loop_now_ms();
     while (db_is_rehashing(server.db) && loop_now_ms() - start < SERVER_REHASH_BUDGET_MS)
@@ -256,6 +329,31 @@ static long long server_cron(loop *l, long long id, void *data)
 void server_enable_active_expiry(void)
 {
     server.active_expiry = true;
+}
+
+/* Once per turn of the loop, after all the clients that were ready have
+ * run their commands: their records go to the file first, then their
+ * replies. One write (and, with `always`, one fsync) covers them all. */
+static void server_before_sleep(loop *l, void *data)
+{
+    (void)l, (void)data;
+    aof_flush();
+    client_write_pending();
+}
+
+bool server_enable_aof(int *exit_status)
+{
+    char err[AOF_ERR_LEN];
+    if (!aof_start(server.db, &server.config.aof, err)) {
+        log_write(LOG_WARNING, "%s", err);
+        aof_stop();
+        server_free();
+        *exit_status = 1;
+        return false;
+    }
+    server.aof_started = true;
+    loop_set_before_sleep(server.loop, server_before_sleep, NULL);
+    return true;
 }
 
 /* Like Redis, keep 32 descriptors spare for listeners and files, and
@@ -282,6 +380,10 @@ int server_init(const server_config *config, char *err)
     server.loop = loop_create();
     if (server.loop == NULL) {
         snprintf(err, SERVER_ERR_LEN, "Could not create the event loop: %s", strerror(errno));
+        return -1;
+    }
+    if (config->dir != NULL && chdir(config->dir) == -1) {
+        snprintf(err, SERVER_ERR_LEN, "Can't chdir to '%s': %s", config->dir, strerror(errno));
         return -1;
     }
     server_setup_signals();     /* after the loop exists: the handler stops it */
@@ -330,14 +432,28 @@ static void server_shutdown(void)
      * process, as a second Ctrl-C does with Redis. */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    if (server.aof_started)
+        aof_flush();                /* what clients were told is done */
+    server_free();
+    log_write(LOG_NOTICE, "%s is now ready to exit, bye bye...", server.config.name);
+}
+
+/* Everything the server holds, freed, so valgrind sees no leak. */
+void server_free(void)
+{
     client_free_all();
+    if (server.aof_started)
+        aof_stop();
+    server.aof_started = false;
     for (int i = 0; i < server.listen_count; i++)
         close(server.listen_fds[i]);
+    server.listen_count = 0;
     db_destroy(server.db);
+    server.db = NULL;
     loop_destroy(server.loop);
+    server.loop = NULL;
     command_unregister_all();
     server_config_free(&server.config);
-    log_write(LOG_NOTICE, "%s is now ready to exit, bye bye...", server.config.name);
 }
 
 int server_run(void)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aof.h"
 #include "db.h"
 #include "loop.h"
 
@@ -28,6 +29,9 @@ typedef struct server_config {
     int port;                           /* TCP port, 6379 by default */
     char *bind[SERVER_MAX_BIND];        /* addresses; a leading '-' means "skip if unavailable" */
     int bind_count;
+    char *dir;                          /* working directory, where the AOF lives (stage 5) */
+    aof_config aof;                     /* --appendonly --appendfsync --appendfilename (stage 5) */
+    char *aof_filename;                 /* owns aof.filename */
 } server_config;
 
 struct server {
@@ -40,6 +44,7 @@ struct server {
     size_t max_clients;                 /* maxclients: 10000, or fewer if fds are scarce */
     long long cron_id;                  /* the 10 Hz housekeeping timer */
     bool active_expiry;                 /* the cron deletes expired keys (stage 3) */
+    bool aof_started;                   /* the append-only file is in use (stage 5) */
     long long expire_fast_id;           /* the extra expiry timer while there is a backlog */
     volatile int shutdown_signal;       /* set by SIGINT/SIGTERM */
 };
@@ -48,6 +53,7 @@ extern struct server server;
 
 enum server_args_result { SERVER_ARGS_OK, SERVER_ARGS_EXIT, SERVER_ARGS_ERROR };
 
+void server_offer_aof_options(void);    /* before server_start: stage 5's options */
 void server_config_init(server_config *config, const char *name);
 void server_config_free(server_config *config);
 enum server_args_result server_config_from_args(server_config *config, int argc, char **argv,
@@ -55,6 +61,8 @@ enum server_args_result server_config_from_args(server_config *config, int argc,
 int server_init(const server_config *config, char *err);   /* takes the config */
 bool server_start(const char *name, int argc, char **argv, int *exit_status);
 void server_enable_active_expiry(void);
+bool server_enable_aof(int *exit_status);  /* replay the file, then log every write */
 int server_run(void);
+void server_free(void);                    /* after a failed start, or at shutdown */
 
 #endif

@@ -101,16 +101,28 @@ static bool set_expire_time(client *c, const set_args *args, long long *when)
     return true;
 }
 
+/* Log SET key value PXAT <when>: the absolute time, whatever the client
+ * sent, so a replay of the log (stage 5) gives the key no extra life. */
+static void set_propagate_absolute(client *c, long long when)
+{
+    char ms[NUM_LL_MAX];
+    const char *argv[] = {"SET", c->argv[1], c->argv[2], "PXAT", ms};
+    size_t argvlen[] = {3, c->argvlen[1], c->argvlen[2], 4, num_format_ll(ms, when)};
+    command_propagate_as(c, 5, argv, argvlen);
+}
+
 static void set_store(client *c, const set_args *args, dict_entry *e, long long when)
 {
     db_value *v = db_string_new(c->argv[2], c->argvlen[2]);
     if (e != NULL && (args->flags & SET_KEEPTTL)) {
-        db_overwrite(e, v);
+        db_overwrite(c->db, e, v);
         return;
     }
     db_set(c->db, c->argv[1], c->argvlen[1], v);
-    if (args->expire_arg != 0)
+    if (args->expire_arg != 0) {
         db_set_expire(c->db, db_find(c->db, c->argv[1], c->argvlen[1]), when);
+        set_propagate_absolute(c, when);
+    }
 }
 
 static void cmd_set(client *c)
@@ -227,10 +239,18 @@ static void expire_generic(client *c, long long base, bool seconds, const char *
         reply_int(c, 0);
         return;
     }
-    if (when <= db_now_ms())
+    if (when <= db_now_ms()) {
         db_delete(c->db, c->argv[1], c->argvlen[1]);    /* a time in the past: dead now */
-    else
+        const char *argv[] = {"DEL", c->argv[1]};
+        size_t argvlen[] = {3, c->argvlen[1]};
+        command_propagate_as(c, 2, argv, argvlen);
+    } else {
         db_set_expire(c->db, e, when);
+        char ms[NUM_LL_MAX];
+        const char *argv[] = {"PEXPIREAT", c->argv[1], ms};
+        size_t argvlen[] = {9, c->argvlen[1], num_format_ll(ms, when)};
+        command_propagate_as(c, 3, argv, argvlen);
+    }
     reply_int(c, 1);
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "../aof.h"
 #include "../buf.h"
 #include "../client.h"
 #include "../mem.h"
@@ -58,6 +59,13 @@ static void info_memory(buf *out)
     info_line(out, "used_memory:%zu", mem_used());
 }
 
+static void info_persistence(buf *out)
+{
+    info_line(out, "# Persistence");
+    info_line(out, "loading:0");        /* the file is replayed before clients are let in */
+    aof_info(out);
+}
+
 static void info_keyspace(buf *out)
 {
     info_line(out, "# Keyspace");
@@ -74,6 +82,7 @@ static const info_section info_sections[] = {
     {"server", info_server},
     {"clients", info_clients},
     {"memory", info_memory},
+    {"persistence", info_persistence},
     {"keyspace", info_keyspace},
     {NULL, NULL},
 };

@@ -94,6 +94,7 @@ static void push_generic(client *c, enum list_where where, bool only_if_exists)
     }
     for (int i = 2; i < c->argc; i++)
         list_push(l, where, c->argv[i], c->argvlen[i]);
+    db_changed(c->db);
     reply_int(c, (long long)list_length(l));
 }
 
@@ -295,8 +296,10 @@ static void cmd_lset(client *c)
     long long index;
     if (!lists_arg_ll(c, 2, &index))
         return;
-    if (list_set(l, index, c->argv[3], c->argvlen[3]))
+    if (list_set(l, index, c->argv[3], c->argvlen[3])) {
+        db_changed(c->db);
         reply_ok(c);
+    }
     else
         reply_error(c, "ERR index out of range");
 }
@@ -332,6 +335,7 @@ static void pop_generic(client *c, enum list_where where)
     for (long long n = count == -1 ? 1 : count; n > 0 && list_peek(l, where, &e); n--) {
         lists_reply_entry(c, &e);
         list_pop(l, where);
+        db_changed(c->db);
     }
     lists_delete_if_empty(c, 1, l);
 }
@@ -362,6 +366,8 @@ static void cmd_ltrim(client *c)
             list_trim(l, (size_t)start, (size_t)(len - end - 1));
         else
             list_trim(l, (size_t)len, 0);
+        if ((long long)list_length(l) != len)
+            db_changed(c->db);
         lists_delete_if_empty(c, 1, l);
     }
     reply_ok(c);
@@ -389,6 +395,7 @@ static void cmd_lrem(client *c)
         while (list_iter_next(&it, &e)) {
             if (e.len == c->argvlen[3] && memcmp(e.bytes, c->argv[3], e.len) == 0) {
                 list_iter_delete(&it);
+                db_changed(c->db);
                 if (++removed == (long long)limit && limit != 0)
                     break;
             }
@@ -425,6 +432,7 @@ static void cmd_linsert(client *c)
     while (list_iter_next(&it, &e)) {
         if (e.len == c->argvlen[3] && memcmp(e.bytes, c->argv[3], e.len) == 0) {
             list_iter_insert(&it, after, c->argv[4], c->argvlen[4]);
+            db_changed(c->db);
             reply_int(c, (long long)list_length(l));
             return;
         }
@@ -463,6 +471,7 @@ static void cmd_lmove(client *c)
     if (dst == NULL)
         dst = lists_lookup_or_create(c, 2);
     list_push(dst, to, moved, len);
+    db_changed(c->db);
     lists_delete_if_empty(c, 1, src);
     reply_bulk(c, moved, len);
     mem_free(moved);

@@ -1,12 +1,15 @@
-/* Server commands: CONFIG GET (stage 2).
+/* Server commands: CONFIG GET (stage 2), CONFIG SET (stage 5).
  *
  * Clients ask a server about itself before they use it: redis-benchmark
  * reads `save` and `appendonly` and warns when it cannot. CONFIG GET takes
  * one or more names or glob patterns and answers with name/value pairs.
  * Only parameters this server really has are listed, each with its true
- * value: a client that reads `timeout 0` may rely on it. */
+ * value: a client that reads `timeout 0` may rely on it. CONFIG SET
+ * changes the few that can change while the server runs: the append-only
+ * file's switch and its fsync policy. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "../buf.h"
@@ -18,6 +21,10 @@
 typedef struct config_param {
     const char *name;
     void (*get)(buf *value);     /* writes the value's text */
+    /* Checks value; applies it only if `apply`. NULL: immutable. Returns
+     * NULL or the reason for refusing it. */
+    const char *(*set)(const char *value, size_t len, bool apply);
+    bool protected_config;       /* Redis refuses to set these by default */
 } config_param;
 
 static void config_get_port(buf *value)
@@ -43,7 +50,52 @@ static void config_get_save(buf *value)
 
 static void config_get_appendonly(buf *value)
 {
-    buf_append(value, "no", 2);     /* stage 5 brings the append-only file */
+    const char *text = aof_is_enabled() ? "yes" : "no";
+    buf_append(value, text, strlen(text));
+}
+
+static void config_get_appendfsync(buf *value)
+{
+    const char *text = aof_fsync_name(server.aof_started ? aof_fsync_policy() : server.config.aof.fsync);
+    buf_append(value, text, strlen(text));
+}
+
+static void config_get_appendfilename(buf *value)
+{
+    const char *text = server.config.aof.filename;
+    buf_append(value, text, strlen(text));
+}
+
+static void config_get_dir(buf *value)
+{
+    char path[4096];
+    if (getcwd(path, sizeof(path)) != NULL)
+        buf_append(value, path, strlen(path));
+}
+
+static const char *config_set_appendonly(const char *value, size_t len, bool apply)
+{
+    bool yes = len == 3 && strncasecmp(value, "yes", 3) == 0;
+    if (!yes && !(len == 2 && strncasecmp(value, "no", 2) == 0))
+        return "argument must be 'yes' or 'no'";
+    if (!server.aof_started)
+        return "this stage has no append-only file (stage 5 brings it)";
+    static char err[AOF_ERR_LEN];
+    if (apply && !aof_set_enabled(yes, err))
+        return err;
+    return NULL;
+}
+
+static const char *config_set_appendfsync(const char *value, size_t len, bool apply)
+{
+    enum aof_fsync fsync;
+    if (!aof_fsync_parse(value, len, &fsync))
+        return "argument(s) must be one of the following: everysec, always, no";
+    if (!server.aof_started)
+        return "this stage has no append-only file (stage 5 brings it)";
+    if (apply)
+        aof_set_fsync(fsync);
+    return NULL;
 }
 
 static void config_get_timeout(buf *value)
@@ -62,14 +114,17 @@ static void config_get_query_limit(buf *value)
 }
 
 static const config_param config_params[] = {
-    {"appendonly", config_get_appendonly},
-    {"bind", config_get_bind},
-    {"client-query-buffer-limit", config_get_query_limit},
-    {"port", config_get_port},
-    {"proto-max-bulk-len", config_get_bulk_len},
-    {"save", config_get_save},
-    {"timeout", config_get_timeout},
-    {NULL, NULL},
+    {"appendfilename", config_get_appendfilename, NULL, false},
+    {"appendfsync", config_get_appendfsync, config_set_appendfsync, false},
+    {"appendonly", config_get_appendonly, config_set_appendonly, false},
+    {"bind", config_get_bind, NULL, false},
+    {"client-query-buffer-limit", config_get_query_limit, NULL, false},
+    {"dir", config_get_dir, NULL, true},
+    {"port", config_get_port, NULL, false},
+    {"proto-max-bulk-len", config_get_bulk_len, NULL, false},
+    {"save", config_get_save, NULL, false},
+    {"timeout", config_get_timeout, NULL, false},
+    {NULL, NULL, NULL, false},
 };
 
 static bool config_is_pattern(const char *s, size_t len)
@@ -121,6 +176,52 @@ static void config_get(client *c)
     buf_free(&value);
 }
 
+static const config_param *config_find(const char *name, size_t len)
+{
+    for (const config_param *p = config_params; p->name != NULL; p++) {
+        if (config_name_is(p->name, name, len))
+            return p;
+    }
+    return NULL;
+}
+
+/* Why parameter i of CONFIG SET cannot be set, or NULL if it can. */
+static const char *config_set_refusal(client *c, int i, const config_param *p, bool apply)
+{
+    if (p->protected_config)
+        return "can't set protected config";
+    if (p->set == NULL)
+        return "can't set immutable config";
+    for (int j = 2; j < i; j += 2) {
+        if (c->argvlen[j] == c->argvlen[i] && strncasecmp(c->argv[j], c->argv[i], c->argvlen[i]) == 0)
+            return "duplicate parameter";
+    }
+    return p->set(c->argv[i + 1], c->argvlen[i + 1], apply);
+}
+
+/* CONFIG SET parameter value [parameter value ...]
+ * All or nothing, as in Redis: every pair is checked before any is applied. */
+static void config_set(client *c)
+{
+    for (int apply = 0; apply <= 1; apply++) {
+        for (int i = 2; i < c->argc; i += 2) {
+            const config_param *p = config_find(c->argv[i], c->argvlen[i]);
+            if (p == NULL) {
+                reply_error_format(c, "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'",
+                                   (int)c->argvlen[i], c->argv[i]);
+                return;
+            }
+            const char *refusal = config_set_refusal(c, i, p, apply);
+            if (refusal != NULL) {
+                reply_error_format(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
+                                   p->name, refusal);
+                return;
+            }
+        }
+    }
+    reply_ok(c);
+}
+
 /* CONFIG subcommand ... */
 static void cmd_config(client *c)
 {
@@ -129,6 +230,13 @@ static void cmd_config(client *c)
             reply_error_arity(c, "config|get");
         else
             config_get(c);
+        return;
+    }
+    if (command_arg_is(c, 1, "set")) {
+        if (c->argc < 4 || c->argc % 2 != 0)
+            reply_error_arity(c, "config|set");
+        else
+            config_set(c);
         return;
     }
     reply_error_format(c, "ERR unknown subcommand '%.*s'. Try CONFIG HELP.",

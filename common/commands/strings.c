@@ -74,6 +74,7 @@ static void cmd_append(client *c)
         return;
     }
     e->value = db_string_append(e->value, c->argv[2], c->argvlen[2]);    /* keeps the TTL */
+    db_changed(c->db);
     reply_int(c, db_string_of(e->value)->len);
 }
 
@@ -117,7 +118,7 @@ static void incr_generic(client *c, long long by)
     char text[NUM_LL_MAX];
     size_t len = num_format_ll(text, value);
     if (e != NULL) {
-        db_overwrite(e, db_string_new(text, len));     /* keeps the TTL, as in Redis */
+        db_overwrite(c->db, e, db_string_new(text, len));     /* keeps the TTL, as in Redis */
     } else {
         db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(text, len));
     }

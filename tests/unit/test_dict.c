@@ -3,6 +3,7 @@
  * integers cast to pointers, so most tests have nothing to free but the
  * dict itself. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -521,4 +522,518 @@ Test(dict, clear_and_destroy_free_every_value_and_every_byte)
     cr_expect_eq(freed_values, 700);
     cr_expect_eq(mem_used(), before, "%zu bytes were not given back", mem_used() - before);
     dict_destroy(NULL, count_and_free);     /* a no-op */
+}
+
+/* ---------------- Scanning (stage 3) ----------------
+ *
+ * A scan is a walk of many dict_scan calls, and the table may change
+ * between any two of them. What it promises: a key present for the whole
+ * walk is visited at least once; if nothing changes, exactly once. These
+ * tests count visits per key, and change the table between calls. */
+
+#define SCAN_CALL_LIMIT (1u << 22)      /* far more calls than any walk here needs */
+
+/* What a walk saw, for keys numbered 0..room-1. */
+typedef struct scan_tally {
+    dict *d;
+    int room;                   /* keys numbered this or more are strangers */
+    unsigned char *visits;      /* per key number, saturating at 255 */
+    int strangers;              /* entries that are not key:i holding VALUE(i) */
+    int delete_every;           /* the callback deletes key i when i % this == 0; 0: never */
+    int failed_deletes;         /* deletes by the callback that found nothing */
+    long long calls;            /* entries handed to the callback */
+} scan_tally;
+
+static void tally_start(scan_tally *t, dict *d, int room)
+{
+    *t = (scan_tally){.d = d, .room = room};
+    t->visits = calloc((size_t)room, 1);
+    cr_assert_not_null(t->visits);
+}
+
+static void tally_visit(void *data, dict_entry *e)
+{
+    scan_tally *t = data;
+    t->calls++;
+    uintptr_t i = (uintptr_t)e->value - 1;
+    if (i >= (uintptr_t)t->room) {
+        t->strangers++;
+        return;
+    }
+    char key[32];
+    size_t len = key_of(key, sizeof(key), (int)i);
+    if (e->keylen != len || memcmp(e->key, key, len) != 0) {
+        t->strangers++;
+        return;
+    }
+    if (t->visits[i] < 255)
+        t->visits[i]++;
+    if (t->delete_every > 0 && i % (uintptr_t)t->delete_every == 0) {
+        bool found = false;
+        dict_delete(t->d, key, len, &found);     /* the entry we were given */
+        t->failed_deletes += !found;
+    }
+}
+
+/* Expects every key in from..to-1 to have been visited between least and
+ * most times. */
+static void tally_expect(const scan_tally *t, int from, int to, int least, int most)
+{
+    int too_few = 0, too_many = 0, first_few = -1, first_many = -1;
+    for (int i = from; i < to; i++) {
+        if (t->visits[i] < least && too_few++ == 0)
+            first_few = i;
+        if (t->visits[i] > most && too_many++ == 0)
+            first_many = i;
+    }
+    cr_expect_eq(too_few, 0, "%d keys visited fewer than %d times, the first key:%d (%d visits)",
+                 too_few, least, first_few, first_few < 0 ? 0 : t->visits[first_few]);
+    cr_expect_eq(too_many, 0, "%d keys visited more than %d times, the first key:%d (%d visits)",
+                 too_many, most, first_many, first_many < 0 ? 0 : t->visits[first_many]);
+    cr_expect_eq(t->strangers, 0, "the callback was given %d unknown entries", t->strangers);
+}
+
+static void tally_end(scan_tally *t)
+{
+    free(t->visits);
+    t->visits = NULL;
+}
+
+static void finish_rehash(dict *d)
+{
+    while (dict_rehash_steps(d, 1000))
+        ;
+}
+
+/* One whole walk with nothing changing in between; returns the calls made. */
+static size_t scan_all(dict *d, scan_tally *t)
+{
+    size_t cursor = 0, calls = 0;
+    do {
+        cursor = dict_scan(d, cursor, tally_visit, t);
+        calls++;
+    } while (cursor != 0 && calls < SCAN_CALL_LIMIT);
+    cr_assert_eq(cursor, 0, "the walk did not end after %zu calls", calls);
+    return calls;
+}
+
+static void count_scan_calls(void *data, dict_entry *e)
+{
+    (void)e;
+    (*(int *)data)++;
+}
+
+Test(dict, scan_of_an_empty_dict_returns_0_and_visits_nothing)
+{
+    dict *d = dict_create();
+    int visited = 0;
+    cr_expect_eq(dict_scan(d, 0, count_scan_calls, &visited), 0);
+    cr_expect_eq(dict_scan(d, 12345, count_scan_calls, &visited), 0, "a stale cursor ends the walk too");
+
+    add_numbered(d, 0, 100);                /* buckets allocated, then emptied */
+    char key[32];
+    for (int i = 0; i < 100; i++) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+        cr_assert(found);
+    }
+    cr_assert_eq(dict_size(d), 0);
+    cr_expect_eq(dict_scan(d, 0, count_scan_calls, &visited), 0);
+    cr_expect_eq(dict_scan(d, 7, count_scan_calls, &visited), 0);
+    cr_expect_eq(visited, 0, "the callback ran %d times", visited);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, scan_of_one_key_visits_it_once_and_ends)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1);
+    scan_tally t;
+    tally_start(&t, d, 1);
+    size_t calls = scan_all(d, &t);
+    cr_expect_leq(calls, 4, "one bucket per call in a table of 4 buckets, took %zu calls", calls);
+    tally_expect(&t, 0, 1, 1, 1);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, scan_visits_every_key_exactly_once_when_nothing_changes)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 3000);
+    finish_rehash(d);
+    size_t buckets = d->tables[0].size;
+    scan_tally t;
+    tally_start(&t, d, 3000);
+    size_t calls = scan_all(d, &t);
+    cr_expect_eq(calls, buckets, "a walk of %zu buckets took %zu calls", buckets, calls);
+    tally_expect(&t, 0, 3000, 1, 1);
+    cr_expect_eq(t.calls, 3000);
+    cr_expect_eq(dict_size(d), 3000, "scanning changes nothing");
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+/* Between calls, 40 new keys at a time take the table from 1024 buckets to
+ * 32768, through five rehashes that the inserts themselves move along. */
+Test(dict, scan_visits_every_key_present_at_the_start_while_the_table_grows)
+{
+    int start = 1000, total = 30000;
+    dict *d = dict_create();
+    add_numbered(d, 0, start);
+    finish_rehash(d);
+    size_t first_size = d->tables[0].size;
+    scan_tally t;
+    tally_start(&t, d, total);
+    size_t cursor = 0, calls = 0, calls_while_rehashing = 0;
+    int next = start;
+    do {
+        cursor = dict_scan(d, cursor, tally_visit, &t);
+        calls++;
+        calls_while_rehashing += dict_is_rehashing(d);
+        int upto = next + 40 < total ? next + 40 : total;
+        add_numbered(d, next, upto);
+        next = upto;
+    } while (cursor != 0 && calls < SCAN_CALL_LIMIT);
+    cr_assert_eq(cursor, 0, "the walk did not end after %zu calls", calls);
+    cr_expect_gt(d->tables[0].size, first_size * 8, "the table only grew from %zu to %zu buckets",
+                 first_size, d->tables[0].size);
+    cr_expect_gt(calls_while_rehashing, 0, "no call was made during a rehash");
+    tally_expect(&t, 0, start, 1, 255);
+    cr_expect_eq(count_missing(d, 0, next), 0);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+/* Between calls, 25 keys at a time are deleted from a table of 32768
+ * buckets until 100 are left; the deletes shrink it, in stages, while the
+ * walk goes on. The 100 that stay must all be visited. */
+Test(dict, scan_visits_every_key_that_stays_while_the_table_shrinks)
+{
+    int total = 20000, kept = 100;
+    dict *d = dict_create();
+    add_numbered(d, 0, total);
+    finish_rehash(d);
+    size_t first_size = d->tables[0].size;
+    cr_assert_eq(first_size, 32768);
+    scan_tally t;
+    tally_start(&t, d, total);
+    size_t cursor = 0, calls = 0, calls_while_shrinking = 0;
+    int next_victim = kept;
+    char key[32];
+    do {
+        cursor = dict_scan(d, cursor, tally_visit, &t);
+        calls++;
+        for (int n = 0; n < 25 && next_victim < total; n++, next_victim++) {
+            bool found = false;
+            dict_delete(d, key, key_of(key, sizeof(key), next_victim), &found);
+            cr_assert(found, "key %d", next_victim);
+        }
+        dict_maybe_shrink(d);
+        if (dict_is_rehashing(d) && d->tables[1].size < d->tables[0].size)
+            calls_while_shrinking++;
+        if (calls % 3 == 0)
+            dict_rehash_steps(d, 1);
+    } while (cursor != 0 && calls < SCAN_CALL_LIMIT);
+    cr_assert_eq(cursor, 0, "the walk did not end after %zu calls", calls);
+    cr_expect_eq(next_victim, total, "the walk ended after %zu calls, before the deletes did", calls);
+    cr_expect_gt(calls_while_shrinking, 0, "no call was made during a shrink");
+    finish_rehash(d);
+    cr_expect_leq(d->tables[0].size, 1024, "still %zu buckets for %d keys", d->tables[0].size, kept);
+    tally_expect(&t, 0, kept, 1, 255);
+    cr_expect_eq(count_missing(d, 0, kept), 0);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, scan_visits_every_key_exactly_once_in_a_paused_growing_rehash)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    cr_assert_gt(d->tables[0].used, 0);
+    cr_assert_gt(d->tables[1].used, 0);
+    long index = d->rehash_index;
+    scan_tally t;
+    tally_start(&t, d, 1025);
+    scan_all(d, &t);
+    tally_expect(&t, 0, 1025, 1, 1);
+    cr_expect_eq(d->rehash_index, index, "a scan moved the rehash along");
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+/* The shrinking case is the mirror image: the small table is the new one,
+ * tables[1]. */
+Test(dict, scan_visits_every_key_exactly_once_in_a_paused_shrinking_rehash)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 4096);
+    finish_rehash(d);
+    dict_iter hold;                         /* no shrink while deleting */
+    dict_iter_start(&hold, d);
+    char key[32];
+    for (int i = 300; i < 4096; i++) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+        cr_assert(found);
+    }
+    dict_iter_end(&hold);
+    dict_maybe_shrink(d);
+    cr_assert(dict_is_rehashing(d));
+    dict_rehash_steps(d, 150);
+    cr_assert(dict_is_rehashing(d));
+    cr_assert_lt(d->tables[1].size, d->tables[0].size);
+    cr_assert_gt(d->tables[0].used, 0);
+    cr_assert_gt(d->tables[1].used, 0);
+    scan_tally t;
+    tally_start(&t, d, 300);
+    scan_all(d, &t);
+    tally_expect(&t, 0, 300, 1, 1);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, scan_visits_every_key_while_rehash_steps_run_between_calls)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    cr_assert(dict_is_rehashing(d));
+    scan_tally t;
+    tally_start(&t, d, 1025);
+    size_t cursor = 0, calls = 0;
+    bool finished_during_walk = false;
+    do {
+        cursor = dict_scan(d, cursor, tally_visit, &t);
+        calls++;
+        if (dict_is_rehashing(d) && !dict_rehash_steps(d, 1))
+            finished_during_walk = true;
+    } while (cursor != 0 && calls < SCAN_CALL_LIMIT);
+    cr_assert_eq(cursor, 0);
+    cr_expect(finished_during_walk, "the rehash did not finish during a walk of %zu calls", calls);
+    tally_expect(&t, 0, 1025, 1, 255);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, scan_callback_may_delete_the_entry_it_is_given)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 3000);
+    finish_rehash(d);
+    size_t buckets = d->tables[0].size;
+    scan_tally t;
+    tally_start(&t, d, 3000);
+    t.delete_every = 1;
+    scan_all(d, &t);
+    tally_expect(&t, 0, 3000, 1, 1);
+    cr_expect_eq(t.failed_deletes, 0);
+    cr_expect_eq(dict_size(d), 0);
+    cr_expect_eq(d->tables[0].size, buckets, "the table shrank in the middle of a scan call");
+    cr_expect_eq(d->safe_iterators, 0, "a scan left the table frozen");
+    add_numbered(d, 0, 10);
+    cr_expect_eq(count_missing(d, 0, 10), 0);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, scan_callback_may_delete_entries_while_a_rehash_is_paused)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    scan_tally t;
+    tally_start(&t, d, 1025);
+    t.delete_every = 2;
+    scan_all(d, &t);
+    tally_expect(&t, 0, 1025, 1, 1);
+    cr_expect_eq(t.failed_deletes, 0);
+    cr_expect_eq(dict_size(d), 512);
+    int missing = 0, ghosts = 0;
+    char key[32];
+    for (int i = 0; i < 1025; i++) {
+        if (i % 2 == 0)
+            ghosts += dict_find(d, key, key_of(key, sizeof(key), i)) != NULL;
+        else
+            missing += count_missing(d, i, i + 1);
+    }
+    cr_expect_eq(missing, 0);
+    cr_expect_eq(ghosts, 0);
+    finish_rehash(d);
+    cr_expect_eq(count_missing(d, 1, 2), 0);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- Unlinking (stage 3) ---------------- */
+
+Test(dict, unlink_takes_an_entry_out_and_leaves_it_readable_until_freed)
+{
+    size_t before = mem_used();
+    dict *d = dict_create();
+    add_numbered(d, 0, 50);
+    add(d, "a\0k", 3, VALUE(99));
+    dict_entry *e = dict_unlink(d, "a\0k", 3);
+    cr_assert_not_null(e);
+    cr_expect_eq(e->keylen, 3);
+    cr_expect_arr_eq(e->key, "a\0k", 3);
+    cr_expect_eq(e->value, VALUE(99));
+    cr_expect_eq(dict_size(d), 50);
+    cr_expect_null(dict_find(d, "a\0k", 3));
+    cr_expect_null(dict_unlink(d, "a\0k", 3), "a second unlink finds nothing");
+    dict_free_unlinked(e);
+    cr_expect_eq(count_missing(d, 0, 50), 0);
+    dict_destroy(d, NULL);
+    cr_expect_eq(mem_used(), before, "%zu bytes were not given back", mem_used() - before);
+}
+
+Test(dict, unlink_of_a_missing_key_returns_null)
+{
+    dict *d = dict_create();
+    cr_expect_null(dict_unlink(d, "k", 1), "an empty dict");
+    add_numbered(d, 0, 10);
+    cr_expect_null(dict_unlink(d, "k", 1));
+    cr_expect_null(dict_unlink(d, "key:", 4));
+    cr_expect_eq(dict_size(d), 10);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, unlink_finds_keys_in_both_tables_during_a_rehash)
+{
+    size_t before = mem_used();
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    char key[32];
+    int wrong = 0;
+    for (int i = 0; i < 1025; i++) {
+        size_t len = key_of(key, sizeof(key), i);
+        dict_entry *e = dict_unlink(d, key, len);
+        if (e == NULL || e->keylen != len || memcmp(e->key, key, len) != 0 || e->value != VALUE(i))
+            wrong++;
+        if (e != NULL)
+            dict_free_unlinked(e);
+    }
+    cr_expect_eq(wrong, 0);
+    cr_expect_eq(dict_size(d), 0);
+    dict_destroy(d, NULL);
+    cr_expect_eq(mem_used(), before, "%zu bytes were not given back", mem_used() - before);
+}
+
+/* ---------------- Shrinking on demand (stage 3) ---------------- */
+
+/* Deletes keys from..to-1 while an iterator holds the table, so the
+ * deletes themselves cannot start a shrink. */
+static void delete_held(dict *d, int from, int to)
+{
+    dict_iter hold;
+    dict_iter_start(&hold, d);
+    char key[32];
+    for (int i = from; i < to; i++) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+        cr_assert(found, "key %d", i);
+    }
+    dict_iter_end(&hold);
+}
+
+Test(dict, maybe_shrink_shrinks_a_table_under_10_percent_full)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 4096);
+    finish_rehash(d);
+    cr_assert_eq(d->tables[0].size, 4096);
+
+    delete_held(d, 410, 4096);              /* 410 keys: 10.01% */
+    cr_assert_not(dict_is_rehashing(d));
+    dict_maybe_shrink(d);
+    cr_expect_not(dict_is_rehashing(d), "410 keys in 4096 buckets are not under 10%%");
+    cr_expect_eq(d->tables[0].size, 4096);
+
+    delete_held(d, 409, 410);               /* 409 keys: 9.99% */
+    dict_maybe_shrink(d);
+    cr_expect(dict_is_rehashing(d), "409 keys in 4096 buckets did not start a shrink");
+    finish_rehash(d);
+    cr_expect_eq(d->tables[0].size, 512, "409 keys in %zu buckets", d->tables[0].size);
+    cr_expect_eq(d->tables[1].size, 0);
+    cr_expect_eq(count_missing(d, 0, 409), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, maybe_shrink_does_nothing_while_a_safe_iterator_is_open)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 4096);
+    finish_rehash(d);
+    delete_held(d, 100, 4096);
+    dict_iter it;
+    dict_iter_start(&it, d);
+    dict_maybe_shrink(d);
+    cr_expect_not(dict_is_rehashing(d), "a shrink started under an open iterator");
+    cr_expect_eq(d->tables[0].size, 4096);
+    int seen = 0;
+    while (dict_iter_next(&it) != NULL)
+        seen++;
+    dict_iter_end(&it);
+    cr_expect_eq(seen, 100);
+
+    dict_maybe_shrink(d);
+    cr_expect(dict_is_rehashing(d), "once the iterator is closed it shrinks");
+    finish_rehash(d);
+    cr_expect_eq(d->tables[0].size, 128, "100 keys in %zu buckets", d->tables[0].size);
+    cr_expect_eq(count_missing(d, 0, 100), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, maybe_shrink_leaves_small_tables_and_running_rehashes_alone)
+{
+    dict *d = dict_create();
+    dict_maybe_shrink(d);                   /* no table at all */
+    cr_expect_eq(d->tables[0].size, 0);
+    add_numbered(d, 0, 1);
+    dict_maybe_shrink(d);
+    cr_expect_not(dict_is_rehashing(d), "a table of 4 buckets is already the smallest");
+    cr_expect_eq(d->tables[0].size, 4);
+
+    add_numbered(d, 1, 1025);
+    cr_assert(dict_is_rehashing(d));
+    size_t target = d->tables[1].size;
+    dict_maybe_shrink(d);
+    cr_expect_eq(d->tables[1].size, target, "a running rehash was replaced");
+    finish_rehash(d);
+    cr_expect_eq(count_missing(d, 0, 1025), 0);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- Numbers as values (stage 3) ---------------- */
+
+Test(dict, an_entry_holds_a_long_long_through_rehashes_and_unlinks)
+{
+    const long long numbers[] = {0, 1, -1, LLONG_MAX, LLONG_MIN, 1700000000123LL, -1700000000123LL};
+    size_t n = sizeof(numbers) / sizeof(numbers[0]);
+    dict *d = dict_create();
+    char key[32];
+    for (int i = 0; i < 2000; i++) {
+        bool created = false;
+        dict_entry *e = dict_add_or_find(d, key, key_of(key, sizeof(key), i), &created);
+        cr_assert(created);
+        e->integer = numbers[(size_t)i % n] ^ i;
+    }
+    finish_rehash(d);
+    int wrong = 0;
+    for (int i = 0; i < 2000; i++) {
+        dict_entry *e = dict_find(d, key, key_of(key, sizeof(key), i));
+        wrong += e == NULL || e->integer != (numbers[(size_t)i % n] ^ i);
+    }
+    cr_expect_eq(wrong, 0, "%d numbers came back wrong", wrong);
+    for (size_t k = 0; k < n; k++) {
+        dict_entry *e = dict_unlink(d, key, key_of(key, sizeof(key), (int)k));
+        cr_assert_not_null(e);
+        cr_expect_eq(e->integer, numbers[k] ^ (long long)k);
+        dict_free_unlinked(e);
+    }
+    dict_destroy(d, NULL);                  /* no free function: numbers are not pointers */
 }

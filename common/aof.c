@@ -1,0 +1,666 @@
+/* aof: the append-only file (stage 5).
+ *
+ * The path of one write, for a client that sent SET k v:
+ *
+ *   command runs -> aof_feed() encodes it into `pending` -> the reply is
+ *   held -> before the loop sleeps, aof_flush() write()s `pending` (and
+ *   fsyncs, with appendfsync always) -> only then are the held replies
+ *   written to their sockets.
+ *
+ * Because every client served in one turn of the loop shares that one
+ * write and one fsync, `always` costs one fsync per turn, not per command
+ * ("group commit"). With `everysec` the fsync is done by a thread of its
+ * own, so a slow disk never stalls the loop.
+ *
+ * A rewrite (BGREWRITEAOF) forks. The child walks its copy of the
+ * keyspace and writes one command per key to a temporary file; meanwhile
+ * the parent keeps logging to the old file and also keeps a copy of every
+ * new record in `rewrite_buf`. When the child is done, the parent appends
+ * that copy to the new file, fsyncs it, renames it over the old one and
+ * fsyncs the directory, so the rename itself survives a power cut. */
+#include "aof.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "command.h"
+#include "log.h"
+#include "mem.h"
+#include "num.h"
+#include "resp.h"
+
+#define AOF_EVERYSEC_MS 1000
+#define AOF_REWRITE_ITEMS 64            /* list elements per RPUSH, like Redis */
+#define AOF_REWRITE_FLUSH (1024 * 1024) /* the child writes in chunks this big */
+
+static struct aof_state {
+    db *db;
+    bool enabled;               /* records are written to fd */
+    bool enable_after_rewrite;  /* CONFIG SET appendonly yes: on once the file exists */
+    enum aof_fsync fsync;
+    char *filename;
+    int fd;
+    buf pending;                /* records not written yet */
+    long long size;             /* bytes in the file */
+    bool write_failed;
+
+    /* Rewrite. */
+    pid_t child;
+    char temp[64];              /* the child's file */
+    buf rewrite_buf;            /* records fed while the child runs */
+    long long rewrite_started_ms;
+    long long last_rewrite_ms;  /* how long the last one took, -1 before any */
+    bool last_rewrite_ok;
+
+    /* The everysec fsync thread. */
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int sync_fd;                /* a request: fsync this fd, -1 when none */
+    bool sync_busy;
+    bool thread_stop;
+    bool unsynced;              /* written since the last fsync (request) */
+    long long last_sync_ms;
+} aof = {
+    .fd = -1, .child = -1, .sync_fd = -1, .last_rewrite_ms = -1, .last_rewrite_ok = true,
+    .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
+};
+
+static long long aof_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------- Policies ---------------- */
+
+static const char *const aof_fsync_names[] = {"no", "everysec", "always"};
+
+const char *aof_fsync_name(enum aof_fsync fsync)
+{
+    return aof_fsync_names[fsync];
+}
+
+bool aof_fsync_parse(const char *name, size_t len, enum aof_fsync *out)
+{
+    for (int i = AOF_FSYNC_NO; i <= AOF_FSYNC_ALWAYS; i++) {
+        if (strlen(aof_fsync_names[i]) == len && strncasecmp(aof_fsync_names[i], name, len) == 0) {
+            *out = (enum aof_fsync)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool aof_is_enabled(void)
+{
+    return aof.enabled;
+}
+
+enum aof_fsync aof_fsync_policy(void)
+{
+    return aof.fsync;
+}
+
+/* ---------------- The everysec thread ----------------
+ *
+ * fsync() can take hundreds of milliseconds on a busy disk. The loop only
+ * posts a request (which fd to sync) and goes on; this thread does the
+ * waiting. */
+
+static void *aof_sync_thread(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&aof.lock);
+    for (;;) {
+        while (aof.sync_fd == -1 && !aof.thread_stop)
+            pthread_cond_wait(&aof.cond, &aof.lock);
+        if (aof.sync_fd == -1)
+            break;
+        int fd = aof.sync_fd;
+        aof.sync_busy = true;
+        pthread_mutex_unlock(&aof.lock);
+        fdatasync(fd);
+        pthread_mutex_lock(&aof.lock);
+        aof.sync_fd = -1;
+        aof.sync_busy = false;
+        pthread_cond_broadcast(&aof.cond);
+    }
+    pthread_mutex_unlock(&aof.lock);
+    return NULL;
+}
+
+static void aof_sync_request(void)
+{
+    pthread_mutex_lock(&aof.lock);
+    bool idle = aof.sync_fd == -1;
+    if (idle) {
+        aof.sync_fd = aof.fd;
+        pthread_cond_signal(&aof.cond);
+    }
+    pthread_mutex_unlock(&aof.lock);
+    if (idle) {
+        aof.unsynced = false;
+        aof.last_sync_ms = aof_now_ms();
+    }
+}
+
+/* Before the fd changes or closes: let a running fsync of it finish. */
+static void aof_sync_wait(void)
+{
+    pthread_mutex_lock(&aof.lock);
+    while (aof.sync_fd != -1)
+        pthread_cond_wait(&aof.cond, &aof.lock);
+    pthread_mutex_unlock(&aof.lock);
+}
+
+static void aof_sync_thread_stop(void)
+{
+    if (!aof.thread_started)
+        return;
+    pthread_mutex_lock(&aof.lock);
+    aof.thread_stop = true;
+    pthread_cond_signal(&aof.cond);
+    pthread_mutex_unlock(&aof.lock);
+    pthread_join(aof.thread, NULL);
+    aof.thread_started = false;
+}
+
+/* ---------------- Writing records ---------------- */
+
+static void aof_encode(buf *out, int argc, const char **argv, const size_t *argvlen)
+{
+    resp_add_array(out, argc);
+    for (int i = 0; i < argc; i++)
+        resp_add_bulk(out, argv[i], argvlen[i]);
+}
+
+/* Every command that changed the dataset arrives here (command.c). */
+void aof_feed(int argc, const char **argv, const size_t *argvlen)
+{
+    if (aof.enabled)
+        aof_encode(&aof.pending, argc, argv, argvlen);
+    if (aof.child != -1)
+        aof_encode(&aof.rewrite_buf, argc, argv, argvlen);
+}
+
+/* A key that expired is logged as deleted, so that a replay does not
+ * resurrect it for commands that follow it in the file. */
+static void aof_feed_expired(const char *key, size_t len)
+{
+    const char *argv[] = {"DEL", key};
+    size_t argvlen[] = {3, len};
+    aof_feed(2, argv, argvlen);
+}
+
+bool aof_holds_replies(void)
+{
+    return aof.enabled;
+}
+
+static bool aof_write_all(int fd, const char *bytes, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, bytes, len);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        bytes += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Called before the loop sleeps, so before any held reply goes out. A
+ * failed write under `always` would break the promise made to clients,
+ * so, like Redis, the server stops rather than acknowledge writes it
+ * could not keep. Otherwise the records stay pending and are retried. */
+void aof_flush(void)
+{
+    if (!aof.enabled || buf_length(&aof.pending) == 0)
+        return;
+    size_t len = buf_length(&aof.pending);
+    if (!aof_write_all(aof.fd, buf_data(&aof.pending), len)) {
+        log_write(LOG_WARNING, "Error writing to the AOF file: %s", strerror(errno));
+        if (aof.fsync == AOF_FSYNC_ALWAYS) {
+            log_write(LOG_WARNING, "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+            _exit(1);
+        }
+        aof.write_failed = true;
+        return;
+    }
+    aof.write_failed = false;
+    aof.size += (long long)len;
+    buf_clear(&aof.pending);
+    buf_shrink(&aof.pending, AOF_REWRITE_FLUSH);
+    if (aof.fsync == AOF_FSYNC_ALWAYS) {
+        if (fdatasync(aof.fd) == -1) {
+            log_write(LOG_WARNING, "Can't persist the AOF with fdatasync: %s. Exiting...", strerror(errno));
+            _exit(1);
+        }
+    } else if (aof.fsync == AOF_FSYNC_EVERYSEC) {
+        aof.unsynced = true;
+        if (aof_now_ms() - aof.last_sync_ms >= AOF_EVERYSEC_MS)
+            aof_sync_request();
+    }
+}
+
+static int aof_open(const char *filename, char *err)
+{
+    int fd = open(filename, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd == -1)
+        snprintf(err, AOF_ERR_LEN, "Can't open the append-only file %s: %s", filename, strerror(errno));
+    return fd;
+}
+
+/* ---------------- Loading ---------------- */
+
+/* Run one command of the file through the ordinary dispatcher, with a
+ * client that has no socket. Redis 7's own logs start with SELECT 0;
+ * until stage 6 there is only database 0, so that one is accepted. */
+static bool aof_replay_command(void *data, int argc, const char **argv, const size_t *argvlen, char *err)
+{
+    client *fake = data;
+    if (argvlen[0] == 6 && strncasecmp(argv[0], "select", 6) == 0) {
+        if (argc == 2 && argvlen[1] == 1 && argv[1][0] == '0')
+            return true;
+        snprintf(err, AOF_ERR_LEN, "the file selects a database other than 0, which this server does not have");
+        return false;
+    }
+    if (command_lookup(argv[0], argvlen[0]) == NULL) {
+        snprintf(err, AOF_ERR_LEN, "Unknown command '%.*s' reading the append only file",
+                 (int)(argvlen[0] > 64 ? 64 : argvlen[0]), argv[0]);
+        return false;
+    }
+    fake->argc = argc;
+    fake->argv = argv;
+    fake->argvlen = argvlen;
+    command_execute(fake);
+    buf_clear(&fake->reply);    /* nobody to send replies to */
+    return true;
+}
+
+/* A file cut inside its last command lost only that command, which no
+ * client can have been told succeeded: cut it off and start (Redis's
+ * aof-load-truncated yes). Damage before the end is another matter. */
+static bool aof_load_repair(const char *filename, const aof_read_result *r, char *err)
+{
+    log_write(LOG_WARNING, "!!! Warning: short read while loading the AOF file %s!!!", filename);
+    log_write(LOG_WARNING, "!!! Truncating the AOF at offset %zu, dropping the %zu bytes of an incomplete last command !!!",
+              r->valid_bytes, r->size - r->valid_bytes);
+    if (!aof_file_truncate(filename, r->valid_bytes, err))
+        return false;
+    log_write(LOG_WARNING, "AOF loaded anyway because aof-load-truncated is enabled");
+    return true;
+}
+
+static bool aof_load(db *d, const char *filename, char *err)
+{
+    client fake;
+    memset(&fake, 0, sizeof(fake));
+    fake.fd = -1;
+    fake.db = d;
+    long long start = aof_now_ms();
+    aof_read_result r = aof_file_read(filename, aof_replay_command, &fake);
+    buf_free(&fake.reply);
+    switch (r.status) {
+    case AOF_READ_MISSING:
+        return true;
+    case AOF_READ_OK:
+        break;
+    case AOF_READ_TRUNCATED:
+        if (!aof_load_repair(filename, &r, err))
+            return false;
+        break;
+    case AOF_READ_BAD:
+        snprintf(err, AOF_ERR_LEN,
+                 "Bad file format reading the append only file %s at byte offset %zu (%.100s): "
+                 "make a backup of it, then use aof-check --fix %s",
+                 filename, r.valid_bytes, r.error, filename);
+        return false;
+    case AOF_READ_FAILED:
+        snprintf(err, AOF_ERR_LEN, "%.200s (at byte offset %zu of %s)", r.error, r.valid_bytes, filename);
+        return false;
+    }
+    aof.size = (long long)r.valid_bytes;
+    log_write(LOG_NOTICE, "DB loaded from append only file: %.3f seconds (%lld commands)",
+              (double)(aof_now_ms() - start) / 1000, r.commands);
+    return true;
+}
+
+/* ---------------- Start and stop ---------------- */
+
+static bool aof_filename_ok(const char *filename, char *err)
+{
+    if (filename[0] == '\0' || strchr(filename, '/') != NULL) {
+        snprintf(err, AOF_ERR_LEN, "appendfilename can't be a path, just a filename");
+        return false;
+    }
+    return true;
+}
+
+bool aof_start(db *d, const aof_config *config, char *err)
+{
+    if (!aof_filename_ok(config->filename, err))
+        return false;
+    aof.db = d;
+    aof.fsync = config->fsync;
+    aof.filename = mem_strdup(config->filename);
+    if (pthread_create(&aof.thread, NULL, aof_sync_thread, NULL) != 0) {
+        snprintf(err, AOF_ERR_LEN, "Can't start the fsync thread: %s", strerror(errno));
+        return false;
+    }
+    aof.thread_started = true;
+    if (config->enabled) {
+        if (!aof_load(d, aof.filename, err))
+            return false;
+        aof.fd = aof_open(aof.filename, err);
+        if (aof.fd == -1)
+            return false;
+        aof.enabled = true;
+    }
+    /* From here on, every change is logged. */
+    command_set_propagate(aof_feed);
+    d->on_expired = aof_feed_expired;
+    aof.last_sync_ms = aof_now_ms();
+    return true;
+}
+
+static void aof_rewrite_abort(void);
+
+void aof_stop(void)
+{
+    if (aof.child != -1)
+        aof_rewrite_abort();
+    if (aof.enabled) {
+        aof_flush();
+        aof_sync_wait();
+        log_write(LOG_NOTICE, "Calling fsync() on the AOF file.");
+        fdatasync(aof.fd);
+    }
+    aof_sync_thread_stop();
+    if (aof.fd != -1)
+        close(aof.fd);
+    aof.fd = -1;
+    aof.enabled = false;
+    buf_free(&aof.pending);
+    buf_free(&aof.rewrite_buf);
+    mem_free(aof.filename);
+    aof.filename = NULL;
+    command_set_propagate(NULL);
+}
+
+/* ---------------- Rewriting: the child ---------------- */
+
+typedef struct aof_writer {
+    int fd;
+    buf out;
+    bool ok;
+} aof_writer;
+
+static void aof_writer_flush(aof_writer *w)
+{
+    if (w->ok && !aof_write_all(w->fd, buf_data(&w->out), buf_length(&w->out)))
+        w->ok = false;
+    buf_clear(&w->out);
+}
+
+static void aof_writer_command(aof_writer *w, int argc, const char **argv, const size_t *argvlen)
+{
+    aof_encode(&w->out, argc, argv, argvlen);
+    if (buf_length(&w->out) >= AOF_REWRITE_FLUSH)
+        aof_writer_flush(w);
+}
+
+/* A list as RPUSH commands of up to 64 elements each. */
+static void aof_rewrite_list(aof_writer *w, const dict_entry *e, list *l)
+{
+    const char *argv[2 + AOF_REWRITE_ITEMS] = {"RPUSH", e->key};
+    size_t argvlen[2 + AOF_REWRITE_ITEMS] = {5, e->keylen};
+    int argc = 2;
+    list_iter it;
+    list_entry item;
+    list_iter_start(&it, l, 0, true);
+    while (list_iter_next(&it, &item)) {
+        argv[argc] = item.bytes;
+        argvlen[argc] = item.len;
+        if (++argc == 2 + AOF_REWRITE_ITEMS) {
+            aof_writer_command(w, argc, argv, argvlen);
+            argc = 2;
+        }
+    }
+    if (argc > 2)
+        aof_writer_command(w, argc, argv, argvlen);
+}
+
+/* One key: SET or RPUSH, then PEXPIREAT with its absolute time. */
+static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long now)
+{
+    long long when = db_get_expire(d, e);
+    if (when != DB_NO_EXPIRE && when < now)
+        return;     /* already dead: no need to write it */
+    db_value *v = e->value;
+    if (v->type == DB_TYPE_LIST) {
+        aof_rewrite_list(w, e, db_list_of(v));
+    } else {
+        const char *argv[] = {"SET", e->key, db_string_of(v)->str};
+        size_t argvlen[] = {3, e->keylen, db_string_of(v)->len};
+        aof_writer_command(w, 3, argv, argvlen);
+    }
+    if (when != DB_NO_EXPIRE) {
+        char ms[NUM_LL_MAX];
+        const char *argv[] = {"PEXPIREAT", e->key, ms};
+        size_t argvlen[] = {9, e->keylen, num_format_ll(ms, when)};
+        aof_writer_command(w, 3, argv, argvlen);
+    }
+}
+
+/* In the child: the whole keyspace, as it was at the fork, to `path`. */
+static bool aof_rewrite_write(const char *path, db *d)
+{
+    aof_writer w = {open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), BUF_INIT, true};
+    if (w.fd == -1)
+        return false;
+    long long now = db_now_ms();
+    dict_iter it;
+    dict_iter_start(&it, d->keys);
+    for (dict_entry *e; w.ok && (e = dict_iter_next(&it)) != NULL;)
+        aof_rewrite_key(&w, d, e, now);
+    dict_iter_end(&it);
+    aof_writer_flush(&w);
+    bool ok = w.ok && fsync(w.fd) == 0;
+    close(w.fd);
+    buf_free(&w.out);
+    return ok;
+}
+
+/* ---------------- Rewriting: the parent ---------------- */
+
+bool aof_rewrite_start(char *err)
+{
+    if (aof.child != -1) {
+        snprintf(err, AOF_ERR_LEN, "ERR Background append only file rewriting already in progress");
+        return false;
+    }
+    static unsigned rewrites;
+    snprintf(aof.temp, sizeof(aof.temp), "temp-rewriteaof-bg-%d-%u.aof", (int)getpid(), ++rewrites);
+    pid_t pid = fork();
+    if (pid == -1) {
+        snprintf(err, AOF_ERR_LEN, "ERR Can't rewrite append only file in background: fork: %s", strerror(errno));
+        return false;
+    }
+    if (pid == 0) {
+        /* The child: its memory is a frozen copy of the parent's. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        _exit(aof_rewrite_write(aof.temp, aof.db) ? 0 : 1);
+    }
+    aof.child = pid;
+    aof.rewrite_started_ms = aof_now_ms();
+    buf_clear(&aof.rewrite_buf);
+    log_write(LOG_NOTICE, "Background append only file rewriting started by pid %d", (int)pid);
+    return true;
+}
+
+static void aof_rewrite_abort(void)
+{
+    kill(aof.child, SIGKILL);
+    waitpid(aof.child, NULL, 0);
+    unlink(aof.temp);
+    aof.child = -1;
+    aof.enable_after_rewrite = false;
+    buf_clear(&aof.rewrite_buf);
+}
+
+/* fsync the directory, so that the rename is on disk too. */
+static void aof_sync_directory(void)
+{
+    int dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir != -1) {
+        fsync(dir);
+        close(dir);
+    }
+}
+
+/* The child succeeded: add what was logged meanwhile, then swap files. */
+static bool aof_rewrite_install(void)
+{
+    aof_flush();    /* the old file gets every record up to now, as promised */
+    int fd = open(aof.temp, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd == -1 || !aof_write_all(fd, buf_data(&aof.rewrite_buf), buf_length(&aof.rewrite_buf)) ||
+        fdatasync(fd) == -1 || rename(aof.temp, aof.filename) == -1) {
+        log_write(LOG_WARNING, "Error installing the rewritten AOF: %s", strerror(errno));
+        if (fd != -1)
+            close(fd);
+        unlink(aof.temp);
+        return false;
+    }
+    aof_sync_directory();
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (aof.enabled || aof.enable_after_rewrite) {
+        aof_sync_wait();
+        if (aof.fd != -1)
+            close(aof.fd);
+        aof.fd = fd;
+        aof.size = size;
+        aof.enabled = true;
+        aof.unsynced = false;
+    } else {
+        close(fd);  /* BGREWRITEAOF with appendonly no: the file, but no logging */
+    }
+    return true;
+}
+
+static void aof_rewrite_done(int status)
+{
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok) {
+        ok = aof_rewrite_install();
+    } else {
+        log_write(LOG_WARNING, "Background AOF rewrite failed (child exit status %d)", status);
+        unlink(aof.temp);
+    }
+    if (ok) {
+        log_write(LOG_NOTICE, "Background AOF rewrite finished successfully");
+        if (aof.enable_after_rewrite)
+            log_write(LOG_NOTICE, "AOF rewrite done: the append only file is now on");
+    }
+    aof.last_rewrite_ok = ok;
+    aof.last_rewrite_ms = aof_now_ms() - aof.rewrite_started_ms;
+    aof.child = -1;
+    aof.enable_after_rewrite = false;
+    buf_free(&aof.rewrite_buf);
+}
+
+void aof_cron(void)
+{
+    if (aof.child != -1) {
+        int status;
+        if (waitpid(aof.child, &status, WNOHANG) == aof.child)
+            aof_rewrite_done(status);
+    }
+    if (aof.enabled && aof.write_failed)
+        aof_flush();
+    if (aof.enabled && aof.fsync == AOF_FSYNC_EVERYSEC && aof.unsynced &&
+        aof_now_ms() - aof.last_sync_ms >= AOF_EVERYSEC_MS)
+        aof_sync_request();
+}
+
+/* ---------------- Switching at run time ---------------- */
+
+/* Turning the file on needs the dataset in it first: a rewrite, after
+ * which every write is logged. Turning it off syncs and closes. */
+bool aof_set_enabled(bool enabled, char *err)
+{
+    if (enabled) {
+        if (aof.enabled || aof.enable_after_rewrite)
+            return true;
+        if (aof.child != -1)
+            aof_rewrite_abort();
+        if (!aof_rewrite_start(err))
+            return false;
+        aof.enable_after_rewrite = true;
+        return true;
+    }
+    if (aof.child != -1 && aof.enable_after_rewrite)
+        aof_rewrite_abort();
+    if (aof.enabled) {
+        aof_flush();
+        aof_sync_wait();
+        fdatasync(aof.fd);
+        close(aof.fd);
+        aof.fd = -1;
+        aof.enabled = false;
+    }
+    return true;
+}
+
+void aof_set_fsync(enum aof_fsync fsync)
+{
+    aof.fsync = fsync;
+    if (aof.enabled && fsync == AOF_FSYNC_ALWAYS) {
+        aof_flush();
+        aof_sync_wait();
+        fdatasync(aof.fd);
+    }
+}
+
+/* ---------------- INFO ---------------- */
+
+static void aof_info_line(buf *out, const char *name, long long value)
+{
+    char line[96];
+    int n = snprintf(line, sizeof(line), "%s:%lld\r\n", name, value);
+    buf_append(out, line, (size_t)n);
+}
+
+void aof_info(buf *out)
+{
+    aof_info_line(out, "aof_enabled", aof.enabled);
+    aof_info_line(out, "aof_rewrite_in_progress", aof.child != -1);
+    aof_info_line(out, "aof_rewrite_scheduled", 0);
+    aof_info_line(out, "aof_last_rewrite_time_sec", aof.last_rewrite_ms < 0 ? -1 : aof.last_rewrite_ms / 1000);
+    aof_info_line(out, "aof_current_rewrite_time_sec",
+                  aof.child == -1 ? -1 : (aof_now_ms() - aof.rewrite_started_ms) / 1000);
+    const char *status = aof.last_rewrite_ok ? "ok" : "err";
+    buf_append(out, "aof_last_bgrewrite_status:", 26);
+    buf_append(out, status, strlen(status));
+    buf_append(out, "\r\n", 2);
+    status = aof.write_failed ? "err" : "ok";
+    buf_append(out, "aof_last_write_status:", 22);
+    buf_append(out, status, strlen(status));
+    buf_append(out, "\r\n", 2);
+    if (aof.enabled)
+        aof_info_line(out, "aof_current_size", aof.size);
+}

@@ -1,0 +1,69 @@
+/* aof-check: is an append-only file sound, and if not, where does it go
+ * wrong? (stage 5; the workshop's redis-check-aof)
+ *
+ *     build/aof-check appendonly.aof          # exit 0 if every byte is a command
+ *     build/aof-check appendonly.aof --fix    # cut it back to the last good command
+ *
+ * It reads the file with the same code the server replays it with
+ * (aof_file.c), without running anything. */
+#include <stdio.h>
+#include <string.h>
+
+#include "aof_file.h"
+
+static int aof_check_usage(const char *name)
+{
+    fprintf(stderr, "Usage: %s FILE [--fix]\n", name);
+    return 2;
+}
+
+static void aof_check_report(const char *path, const aof_read_result *r)
+{
+    printf("AOF analyzed: filename=%s, size=%zu, ok_up_to=%zu, commands=%lld, diff=%zu\n", path, r->size,
+           r->valid_bytes, r->commands, r->size - r->valid_bytes);
+}
+
+static int aof_check_fix(const char *path, const aof_read_result *r)
+{
+    char err[AOF_ERR_LEN];
+    printf("This will cut %zu bytes from the end of %s, keeping its first %lld commands.\n",
+           r->size - r->valid_bytes, path, r->commands);
+    if (!aof_file_truncate(path, r->valid_bytes, err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    printf("Successfully truncated AOF %s\n", path);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    bool fix = argc == 3 && strcmp(argv[2], "--fix") == 0;
+    if (argc != 2 && !fix)
+        return aof_check_usage(argv[0]);
+    const char *path = argv[1];
+    aof_read_result r = aof_file_read(path, NULL, NULL);
+    switch (r.status) {
+    case AOF_READ_OK:
+        aof_check_report(path, &r);
+        printf("AOF %s is valid\n", path);
+        return 0;
+    case AOF_READ_MISSING:
+    case AOF_READ_FAILED:
+        fprintf(stderr, "%s\n", r.error);
+        return 1;
+    case AOF_READ_TRUNCATED:
+    case AOF_READ_BAD:
+        aof_check_report(path, &r);
+        printf("AOF %s is not valid at byte offset %zu: %s\n", path, r.valid_bytes, r.error);
+        if (r.status == AOF_READ_BAD)
+            printf("This is damage before the end of the file: whatever follows offset %zu is lost by a fix.\n",
+                   r.valid_bytes);
+        if (!fix) {
+            printf("Use the --fix option to try fixing it.\n");
+            return 1;
+        }
+        return aof_check_fix(path, &r);
+    }
+    return 1;
+}
