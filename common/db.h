@@ -50,8 +50,9 @@ typedef struct db_list {
     list items;
 } db_list;
 
-/* Called for each key that expires, before it is deleted (stage 5 logs a
- * DEL for it, so a replay of the log deletes it too). */
+/* Called for each key that expires, as it is deleted: the key's bytes are
+ * valid during the call (stage 5 logs a DEL for it, so a replay of the
+ * log deletes it too). */
 typedef void db_expired_fn(const char *key, size_t len);
 
 typedef struct db {

@@ -28,13 +28,48 @@ What it does:
    and reads DBSIZE (a little under KEYS: -r draws keys at random, and some
    collide). Bytes per key are (VmRSS after - VmRSS before) / DBSIZE for both
    servers, and (used_memory after - used_memory before) / DBSIZE from INFO
-   memory for Redis (our server has no INFO yet).
+   memory for Redis, and for our server from stage 3 on (stage 2 has no
+   INFO).
 
-It prints tables and a summary, and writes the same results as JSON to
-BUILD/bench-stageN.json. Every server it starts is stopped by its PID
-(SIGTERM, then wait), also when it fails or is interrupted.
+3. Active expiry (stage 3 on). For --rounds rounds, alternating which server
+   goes first, a fresh server gets --expire-keys keys (10-byte values) that
+   all share one absolute expiry, `SET key:I vvvvvvvvvv PXAT T`, written as
+   one raw RESP pipeline; T is a couple of seconds after the writes will
+   have finished. From T the script sends DBSIZE every 5 ms until it is 0:
+   the time from T to the first 0 is the reclaim time. Meanwhile a probe (a
+   process of its own, so that it never waits for this script's GIL) sends
+   PING in a tight loop on its own connection; the worst latency is its
+   longest round trip that overlaps [T, end of reclaim]. Its worst round
+   trip before T is reported too, as the machine's noise floor. Targets:
+   median reclaim time ours/redis <= 1.0, median worst latency ours/redis
+   <= 2.0.
 
-Standard library only; needs redis-server and redis-benchmark on PATH.
+4. Lists (stage 4 on). The throughput part gains lpush, rpush, lpop, rpop,
+   lrange_100 and lrange_600 (all on the key "mylist", in that order, so
+   both servers see the same list at every step). `-t lrange_N` would first
+   run an LPUSH of as many requests and charge its CPU time to the same
+   run, so those two are run as the explicit command `LRANGE mylist 0 N-1`
+   on a list topped up to at least 1000 "xxx" elements; the rows keep
+   redis-benchmark's names. lrange_600 runs half as many requests as the
+   others (REQUEST_DIVISOR). The geomean rows are also given per group
+   (strings, lists). Targets for the list group: rps ratio >= 0.9 and CPU
+   per request ratio <= 1.0 at each -P.
+   List memory: in a fresh server each, --list-elements elements are
+   RPUSHed into one list, 1000 per command, once with 10-byte values
+   ("e:00000000", distinct) and once with 3-byte values ("xxx"); bytes per
+   element from used_memory deltas (the target, ours/redis <= 1.2) and from
+   VmRSS deltas.
+
+It prints tables and a summary (with each target marked met or missed), and
+writes the same results as JSON to BUILD/bench-stageN.json. Every server it
+starts is stopped by its PID (SIGTERM, then wait), also when it fails or is
+interrupted; so is the latency probe.
+
+Standard library only; needs redis-server and redis-benchmark on PATH. A quick
+look at the new parts with small sizes:
+
+    /usr/bin/python3 tests/bench/bench.py --stage 4 --rounds 1 --requests 10000 \\
+        --keys 100000 --expire-keys 100000 --list-elements 100000
 """
 
 import argparse
@@ -44,6 +79,7 @@ import glob
 import io
 import json
 import math
+import multiprocessing
 import os
 import re
 import shlex
@@ -54,21 +90,48 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from array import array
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # What each stage can be benchmarked with. A stage not listed uses the entry
 # of the highest listed stage below it, so add a line when a stage brings new
-# commands (stage 3 might add "lpush", "rpush", "lpop", "rpop", ...).
-#   tests:   redis-benchmark -t names, one run each
-#   clients: redis-benchmark -c (stage 0 serves one client at a time)
-#   memory:  the stage has SET and DBSIZE, so the memory part can run
+# commands; a stage's tests include the earlier stages' tests.
+#   tests:       redis-benchmark -t names, one run each
+#   clients:     redis-benchmark -c (stage 0 serves one client at a time)
+#   memory:      the stage has SET and DBSIZE, so the memory part can run
+#   info:        the stage has INFO memory (used_memory) (default False)
+#   expiry:      the stage has SET PXAT and active expiry (default False)
+#   list_memory: the stage has RPUSH and LLEN (default False)
+STRING_TESTS = ["set", "get", "incr", "mset"]
+LIST_TESTS = ["lpush", "rpush", "lpop", "rpop", "lrange_100", "lrange_600"]
 STAGE_TESTS = {
     0: {"tests": ["ping_inline", "ping_mbulk"], "clients": 1, "memory": False},
     1: {"tests": ["ping_inline", "ping_mbulk"], "clients": 50, "memory": False},
-    2: {"tests": ["set", "get", "incr", "mset"], "clients": 50, "memory": True},
+    2: {"tests": STRING_TESTS, "clients": 50, "memory": True},
+    3: {"tests": STRING_TESTS, "clients": 50, "memory": True, "info": True, "expiry": True},
+    4: {"tests": STRING_TESTS + LIST_TESTS, "clients": 50, "memory": True, "info": True,
+        "expiry": True, "list_memory": True},
 }
+
+# Which geomean group a test belongs to (the summary gives one per group
+# when a stage has several).
+TEST_GROUPS = {"ping_inline": "ping", "ping_mbulk": "ping"}
+TEST_GROUPS.update((t, "strings") for t in STRING_TESTS)
+TEST_GROUPS.update((t, "lists") for t in LIST_TESTS)
+
+# Tests run as an explicit command instead of -t (see the docstring, 4):
+# -t name -> (command, the row name redis-benchmark -t would print).
+CUSTOM_TESTS = {
+    "lrange_100": (["LRANGE", "mylist", "0", "99"], "LRANGE_100 (first 100 elements)"),
+    "lrange_600": (["LRANGE", "mylist", "0", "599"], "LRANGE_600 (first 600 elements)"),
+}
+LIST_KEY = "mylist"         # the key redis-benchmark's list tests use
+LRANGE_MIN_LEN = 1000       # elements the LRANGE tests find in LIST_KEY
+# Tests that run --requests / divisor requests, to take a few seconds each.
+REQUEST_DIVISOR = {"lrange_600": 2}
 
 DEPTHS = [1, 16]            # redis-benchmark -P
 MEMORY_CLIENTS = 50
@@ -76,6 +139,32 @@ MEMORY_PIPELINE = 16
 MEMORY_VALUE_SIZE = 10
 MEMORY_KEY_RANGE = 100000000
 AVOID_PORTS = {6379}
+
+# Active expiry (stage 3 on).
+EXPIRY_VALUE = b"v" * 10
+EXPIRY_POLL_S = 0.005               # DBSIZE every 5 ms from T on
+EXPIRY_TIMEOUT_S = 30.0             # give up if DBSIZE is not 0 by T + this
+EXPIRY_MIN_SLACK_S = 1.5            # T is at least this long after the writes end
+EXPIRY_FIRST_LOAD_GUESS_S = 4.0     # before the first load has been timed
+
+# List memory (stage 4 on): (label, element i -> bytes).
+LIST_MEMORY_VARIANTS = [
+    ("10-byte", lambda i: b"e:%08d" % i),
+    ("3-byte", lambda i: b"xxx"),
+]
+LIST_MEMORY_PER_COMMAND = 1000
+
+# Targets, checked in the summary: (stage that brings it, key, label, op, limit).
+TARGETS = [
+    (3, "expiry_reclaim_ratio", "active expiry: reclaim time ours/redis (median)", "<=", 1.0),
+    (3, "expiry_latency_ratio", "active expiry: worst PING latency ours/redis (median)", "<=", 2.0),
+    (4, "lists_rps_ratio_P1", "lists: rps ratio, geomean, -P 1", ">=", 0.9),
+    (4, "lists_rps_ratio_P16", "lists: rps ratio, geomean, -P 16", ">=", 0.9),
+    (4, "lists_cpu_ratio_P1", "lists: CPU/request ratio, geomean, -P 1", "<=", 1.0),
+    (4, "lists_cpu_ratio_P16", "lists: CPU/request ratio, geomean, -P 16", "<=", 1.0),
+    (4, "list_memory_ratio_10-byte", "list memory: used_memory B/element ours/redis, 10-byte", "<=", 1.2),
+    (4, "list_memory_ratio_3-byte", "list memory: used_memory B/element ours/redis, 3-byte", "<=", 1.2),
+]
 
 
 class BenchError(Exception):
@@ -173,16 +262,75 @@ def resp_read(f):
     raise BenchError("unexpected reply: %r" % line)
 
 
-def command(port, *args, timeout=10.0):
-    """Send one command on a new connection and return its reply."""
+def encode(*args):
     parts = [b"*%d\r\n" % len(args)]
     for a in args:
         a = a if isinstance(a, bytes) else str(a).encode()
         parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(parts)
+
+
+def command(port, *args, timeout=10.0):
+    """Send one command on a new connection and return its reply."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(b"".join(parts))
+        s.sendall(encode(*args))
         with s.makefile("rb") as f:
             return resp_read(f)
+
+
+class Connection:
+    """One connection kept open for many commands (the DBSIZE poller)."""
+
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.file = self.sock.makefile("rb")
+
+    def call(self, *args):
+        self.sock.sendall(encode(*args))
+        return resp_read(self.file)
+
+    def close(self):
+        self.file.close()
+        self.sock.close()
+
+
+def pipeline(port, payload, replies, timeout=120.0):
+    """Send payload (many commands with one-line replies: +OK, :N) in one go
+    and read until `replies` replies have come back. A thread sends while
+    this one reads, so neither side's socket buffer can fill up and stall
+    the other. Raises on the first error reply."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    failed = []
+
+    def send():
+        try:
+            sock.sendall(payload)
+        except OSError as e:
+            failed.append(e)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    chunks = []
+    got = 0
+    try:
+        while got < replies:
+            data = sock.recv(1 << 20)
+            if not data:
+                raise BenchError("connection closed after %d of %d replies%s"
+                                 % (got, replies, " (%s)" % failed[0] if failed else ""))
+            chunks.append(data)
+            got += data.count(b"\n")       # one-line replies: one LF each
+        sender.join(timeout)
+    finally:
+        sock.close()
+    if failed:
+        raise BenchError("sending the pipeline failed: %s" % failed[0])
+    data = b"".join(chunks)
+    at = 0 if data.startswith(b"-") else data.find(b"\n-") + 1
+    if at > 0 or data.startswith(b"-"):
+        raise BenchError("server error in the pipeline: %s"
+                         % data[at:data.find(b"\r", at)].decode(errors="replace"))
 
 
 # ---------------------------------------------------------------- servers
@@ -267,18 +415,24 @@ class Server:
         raise BenchError("no VmRSS for %s" % self.name)
 
 
-def make_servers(ours_bin, tmpdir, tag):
-    taken = set()
-    ours_port = free_port(taken)
-    redis_port = free_port(taken)
-    ours = Server("ours", [ours_bin, "--port", str(ours_port), "--bind", "127.0.0.1"],
-                  ours_port, os.path.join(tmpdir, "ours-%s.log" % tag))
+def make_server(who, ours_bin, tmpdir, tag, taken=None):
+    """An unstarted Server: who is "ours" or "redis"."""
+    port = free_port(taken if taken is not None else set())
+    logpath = os.path.join(tmpdir, "%s-%s.log" % (who, tag))
+    if who == "ours":
+        return Server("ours", [ours_bin, "--port", str(port), "--bind", "127.0.0.1"],
+                      port, logpath)
     redis_dir = os.path.join(tmpdir, "redis-%s" % tag)
     os.makedirs(redis_dir, exist_ok=True)
-    redis = Server("redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", redis_dir],
-                   redis_port, os.path.join(tmpdir, "redis-%s.log" % tag))
-    return ours, redis
+    return Server("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                            "--save", "", "--appendonly", "no", "--dir", redis_dir],
+                  port, logpath)
+
+
+def make_servers(ours_bin, tmpdir, tag):
+    taken = set()
+    return (make_server("ours", ours_bin, tmpdir, tag, taken),
+            make_server("redis", ours_bin, tmpdir, tag, taken))
 
 
 # ---------------------------------------------------------------- redis-benchmark
@@ -321,6 +475,33 @@ def run_benchmark(server, argv_tail, requests):
 
 # ---------------------------------------------------------------- the two parts
 
+def test_requests(args, test):
+    return max(1, args.requests // REQUEST_DIVISOR.get(test, 1))
+
+
+def list_length(port):
+    n = command(port, "LLEN", LIST_KEY)
+    if not isinstance(n, int):
+        raise BenchError("LLEN %s answered %r" % (LIST_KEY, n))
+    return n
+
+
+def prepare_test(server, test, requests):
+    """Put the list the test needs in place; not part of the measured run.
+    In the default order (lpush, rpush, lpop, rpop) the pops find the 2N
+    elements the pushes left, so this only acts before the LRANGE tests, or
+    when --tests picks another order."""
+    if test in ("lpop", "rpop"):
+        want = requests
+    elif test in CUSTOM_TESTS:
+        want = LRANGE_MIN_LEN
+    else:
+        return
+    have = list_length(server.port)
+    if have < want:
+        push_elements(server.port, LIST_KEY.encode(), [b"xxx"] * (want - have))
+
+
 def throughput(args, ours_bin, tmpdir, tests, clients):
     """Runs per (test, depth, server): lists of {rps, cpu_us_per_req} over rounds."""
     ours, redis = make_servers(ours_bin, tmpdir, "throughput")
@@ -329,6 +510,7 @@ def throughput(args, ours_bin, tmpdir, tests, clients):
     names = {}          # -t name -> names in the CSV
     results = {}        # (csv name, depth) -> {"ours": [...], "redis": [...]}
     order_keys = []
+    meta = {}           # (csv name, depth) -> -t name, requests, group
     try:
         ours.start()
         redis.start()
@@ -347,23 +529,34 @@ def throughput(args, ours_bin, tmpdir, tests, clients):
                         done += 1
                         progress("  run %d/%d: round %d, -P %d, %s, %s"
                                  % (done, total, rnd + 1, depth, test, who))
-                        tail = ["-c", str(clients), "-n", str(args.requests), "-q", "--csv",
-                                "-t", test, "-P", str(depth)]
-                        r = run_benchmark(server, tail, args.requests)
+                        requests = test_requests(args, test)
+                        prepare_test(server, test, requests)
+                        tail = ["-c", str(clients), "-n", str(requests), "-q", "--csv",
+                                "-P", str(depth)]
+                        if test in CUSTOM_TESTS:
+                            tail += CUSTOM_TESTS[test][0]
+                        else:
+                            tail += ["-t", test]
+                        r = run_benchmark(server, tail, requests)
+                        if test in CUSTOM_TESTS and len(r["rows"]) == 1:
+                            r["rows"] = [(CUSTOM_TESTS[test][1], r["rows"][0][1])]
                         if not r["rows"]:
                             raise BenchError("no results from %s against %s:\n%s%s"
                                              % (" ".join(r["argv"]), who, r["stdout"], r["stderr"]))
                         names.setdefault(test, [n for n, _ in r["rows"]])
                         # One -t name normally gives one row; if it gives
                         # several, the run's CPU is shared out evenly.
-                        per_req_us = r["cpu_ns"] / 1000.0 / (args.requests * len(r["rows"]))
+                        per_req_us = r["cpu_ns"] / 1000.0 / (requests * len(r["rows"]))
                         for name, rps in r["rows"]:
                             key = (name, depth)
                             if key not in results:
                                 results[key] = {"ours": [], "redis": []}
                                 order_keys.append(key)
+                                meta[key] = {"t": test, "requests": requests,
+                                             "group": TEST_GROUPS.get(test, "other")}
                             results[key][who].append({"rps": rps, "cpu_us_per_req": per_req_us})
                         runs.append({"round": rnd + 1, "depth": depth, "test": test, "server": who,
+                                     "requests": requests,
                                      "argv": r["argv"], "rows": r["rows"], "cpu_ns": r["cpu_ns"],
                                      "wall_s": round(r["wall_s"], 3),
                                      "stderr": r["stderr"].strip() or None})
@@ -375,6 +568,7 @@ def throughput(args, ours_bin, tmpdir, tests, clients):
     table = []
     for name, depth in sorted(order_keys, key=lambda k: (DEPTHS.index(k[1]), order_keys.index(k))):
         entry = {"test": name, "depth": depth}
+        entry.update(meta[(name, depth)])
         for who in ("ours", "redis"):
             vals = results[(name, depth)][who]
             rps = [v["rps"] for v in vals]
@@ -400,10 +594,23 @@ def throughput(args, ours_bin, tmpdir, tests, clients):
             "rps_ratio": geomean([e["rps_ratio"] for e in rows]),
             "cpu_ratio": geomean([e["cpu_ratio"] for e in rows]),
         }
-    return {"tests": table, "geomean": geo, "runs": runs}
+    groups = []
+    for e in table:
+        if e["group"] not in groups:
+            groups.append(e["group"])
+    geo_groups = {}
+    for group in groups:
+        geo_groups[group] = {}
+        for depth in DEPTHS:
+            rows = [e for e in table if e["depth"] == depth and e["group"] == group]
+            geo_groups[group]["P%d" % depth] = {
+                "rps_ratio": geomean([e["rps_ratio"] for e in rows]),
+                "cpu_ratio": geomean([e["cpu_ratio"] for e in rows]),
+            }
+    return {"tests": table, "geomean": geo, "geomean_groups": geo_groups, "runs": runs}
 
 
-def memory(args, ours_bin, tmpdir):
+def memory(args, ours_bin, tmpdir, ours_info):
     ours, redis = make_servers(ours_bin, tmpdir, "memory")
     out = {"requested_keys": args.keys, "value_size": MEMORY_VALUE_SIZE,
            "key_range": MEMORY_KEY_RANGE}
@@ -415,7 +622,8 @@ def memory(args, ours_bin, tmpdir):
                 raise BenchError("fresh %s is not empty" % server.name)
             time.sleep(0.2)
             rss0 = server.rss_bytes()
-            used0 = info_used_memory(server.port) if server.name == "redis" else None
+            has_info = server.name == "redis" or ours_info
+            used0 = info_used_memory(server.port) if has_info else None
             tail = ["-t", "set", "-r", str(MEMORY_KEY_RANGE), "-n", str(args.keys),
                     "-d", str(MEMORY_VALUE_SIZE), "-P", str(MEMORY_PIPELINE),
                     "-c", str(MEMORY_CLIENTS), "-q", "--csv"]
@@ -423,7 +631,7 @@ def memory(args, ours_bin, tmpdir):
             keys = command(server.port, "DBSIZE")
             time.sleep(0.2)
             rss1 = server.rss_bytes()
-            used1 = info_used_memory(server.port) if server.name == "redis" else None
+            used1 = info_used_memory(server.port) if has_info else None
             server.stop()
             if not isinstance(keys, int) or keys <= 0:
                 raise BenchError("%s has DBSIZE %r after loading" % (server.name, keys))
@@ -441,6 +649,8 @@ def memory(args, ours_bin, tmpdir):
         ours.stop()
         redis.stop()
     out["rss_ratio"] = ratio(out["ours"]["rss_bytes_per_key"], out["redis"]["rss_bytes_per_key"])
+    out["used_memory_ratio"] = ratio(out["ours"]["used_memory_bytes_per_key"],
+                                     out["redis"]["used_memory_bytes_per_key"])
     return out
 
 
@@ -453,6 +663,301 @@ def info_used_memory(port):
     return int(m.group(1))
 
 
+# ---------------------------------------------------------------- active expiry
+
+EXPIRY_PLACEHOLDER = b"@" * 13     # T in ms: 13 digits until the year 2286
+PING = b"*1\r\n$4\r\nPING\r\n"
+
+
+def expiry_template(n):
+    """SET key:I vvvvvvvvvv PXAT T for I < n, with a placeholder for T."""
+    chunks = []
+    for start in range(0, n, 10000):
+        part = []
+        for i in range(start, min(n, start + 10000)):
+            key = b"key:%d" % i
+            part.append(b"*5\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$4\r\nPXAT\r\n$13\r\n%s\r\n"
+                        % (len(key), key, len(EXPIRY_VALUE), EXPIRY_VALUE, EXPIRY_PLACEHOLDER))
+        chunks.append(b"".join(part))
+    return b"".join(chunks)
+
+
+def probe_main(port, conn):
+    """The latency probe, in a process of its own: PING in a tight loop on
+    one connection, noting each round trip, until the parent sends the
+    window (T, end); then it answers with the statistics."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent stops it
+    try:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sends = array("d")
+        rtts = array("d")
+        wall = time.time
+        perf = time.perf_counter
+        conn.send("ready")
+        n = 0
+        while True:
+            t = wall()
+            p0 = perf()
+            sock.sendall(PING)
+            got = b""
+            while not got.endswith(b"\r\n"):
+                data = sock.recv(64)
+                if not data:
+                    raise OSError("the server closed the probe's connection")
+                got += data
+            rtts.append(perf() - p0)
+            sends.append(t)
+            n += 1
+            if n & 63 == 0 and conn.poll():
+                break
+        sock.close()
+        start, end = conn.recv()
+        window = []
+        before = []
+        worst_at = None
+        worst = -1.0
+        for t, rtt in zip(sends, rtts):
+            if t + rtt <= start:
+                before.append(rtt)
+            elif t < end:
+                window.append(rtt)
+                if rtt > worst:
+                    worst, worst_at = rtt, t - start
+        window.sort()
+        before.sort()
+
+        def pct(values, q):
+            return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else None
+
+        conn.send({
+            "pings": len(window),
+            "worst_ms": window[-1] * 1000 if window else None,
+            "worst_at_s": worst_at,
+            "p99_ms": pct(window, 0.99),
+            "median_ms": pct(window, 0.5),
+            "before_pings": len(before),
+            "before_worst_ms": before[-1] * 1000 if before else None,
+            "before_p99_ms": pct(before, 0.99),
+        })
+    except Exception as e:              # reported by the parent
+        conn.send({"error": "%s: %s" % (type(e).__name__, e)})
+
+
+class Probe:
+    def __init__(self, port):
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=probe_main, args=(port, child), daemon=True)
+        self.proc.start()
+        child.close()
+        if not self.conn.poll(10):
+            self.kill()
+            raise BenchError("the latency probe did not start")
+        msg = self.conn.recv()
+        if msg != "ready":
+            self.kill()
+            raise BenchError("latency probe: %s" % msg.get("error", msg))
+
+    def finish(self, start, end):
+        """Stop the probe; statistics of the round trips overlapping [start, end]."""
+        try:
+            self.conn.send((start, end))
+            if not self.conn.poll(30):
+                raise BenchError("the latency probe did not answer")
+            stats = self.conn.recv()
+            self.proc.join(5)
+        finally:
+            self.kill()
+        if "error" in stats:
+            raise BenchError("latency probe: %s" % stats["error"])
+        return stats
+
+    def kill(self):
+        if self.proc.is_alive():
+            self.proc.terminate()           # SIGTERM to its PID
+            self.proc.join(5)
+        self.conn.close()
+
+
+def expiry_round(server, template, n, load_guess, has_info):
+    """Load n keys expiring at one T into a started, empty server; measure
+    from T. Returns the round's figures, or {"late": True, ...} when the
+    writes did not end EXPIRY_MIN_SLACK_S / 5 before T."""
+    margin = EXPIRY_MIN_SLACK_S + 1.5 * load_guess
+    t_ms = int((time.time() + margin) * 1000)
+    payload = template.replace(EXPIRY_PLACEHOLDER, b"%13d" % t_ms)
+    t0 = time.monotonic()
+    pipeline(server.port, payload, n, timeout=120 + n / 5000.0)
+    load_s = time.monotonic() - t0
+    del payload
+    T = t_ms / 1000.0
+    out = {"T_ms": t_ms, "load_s": load_s, "slack_s": T - time.time()}
+    if out["slack_s"] < EXPIRY_MIN_SLACK_S / 5:
+        out["late"] = True
+        return out
+    keys = command(server.port, "DBSIZE")
+    if keys != n:
+        raise BenchError("%s has DBSIZE %r after writing %d keys" % (server.name, keys, n))
+    out["used_memory_loaded"] = info_used_memory(server.port) if has_info else None
+    out["rss_loaded"] = server.rss_bytes()
+    probe = Probe(server.port)
+    poller = None
+    try:
+        poller = Connection(server.port)
+        while time.time() < T:
+            time.sleep(max(0.0, min(0.05, T - time.time())))
+        cpu0 = server.cpu_ns()
+        end = None
+        polls = 0
+        while True:
+            size = poller.call("DBSIZE")
+            now = time.time()
+            polls += 1
+            if size == 0:
+                end = now
+                break
+            if now - T > EXPIRY_TIMEOUT_S:
+                break
+            # Every 5 ms on a fixed schedule from T.
+            time.sleep(max(0.0, T + polls * EXPIRY_POLL_S - time.time()))
+        cpu1 = server.cpu_ns()
+        server.check_alive()
+        stats = probe.finish(T, end if end is not None else now)
+    finally:
+        if poller is not None:
+            poller.close()
+        probe.kill()
+    out.update({
+        "reclaim_s": end - T if end is not None else None,
+        "keys_left": size,
+        "polls": polls,
+        "server_cpu_ms": (cpu1 - cpu0) / 1e6,
+        "probe": stats,
+        "worst_ms": stats["worst_ms"],
+    })
+    out["used_memory_reclaimed"] = info_used_memory(server.port) if has_info else None
+    out["rss_reclaimed"] = server.rss_bytes()
+    return out
+
+
+def median_or_none(values):
+    """Median where None (did not finish) counts as worse than any figure."""
+    if not values:
+        return None
+    m = statistics.median([math.inf if v is None else v for v in values])
+    return None if math.isinf(m) else m
+
+
+def expiry(args, ours_bin, tmpdir, ours_info):
+    n = args.expire_keys
+    progress("  expiry: building the SET ... PXAT pipeline (%d keys)" % n)
+    template = expiry_template(n)
+    rounds = {"ours": [], "redis": []}
+    load_guess = None
+    for rnd in range(args.rounds):
+        order = ["ours", "redis"] if rnd % 2 == 0 else ["redis", "ours"]
+        for who in order:
+            for attempt in range(3):
+                server = make_server(who, ours_bin, tmpdir, "expiry-%d-%d" % (rnd + 1, attempt))
+                guess = load_guess if load_guess is not None else EXPIRY_FIRST_LOAD_GUESS_S
+                progress("  expiry: round %d, %s: writing %d keys" % (rnd + 1, who, n))
+                try:
+                    server.start()
+                    r = expiry_round(server, template, n, guess,
+                                     has_info=(who == "redis" or ours_info))
+                finally:
+                    server.stop()
+                load_guess = max(load_guess or 0.0, r["load_s"])
+                if not r.get("late"):
+                    break
+                load_guess = 2 * r["load_s"]
+                print("warning: expiry round %d, %s: the writes ended %.2fs before T; again"
+                      % (rnd + 1, who, r["slack_s"]), file=sys.stderr)
+            else:
+                raise BenchError("could not write %d keys before their expiry time" % n)
+            r["round"] = rnd + 1
+            rounds[who].append(r)
+    progress()
+    out = {"keys": n, "value_size": len(EXPIRY_VALUE), "poll_ms": EXPIRY_POLL_S * 1000,
+           "timeout_s": EXPIRY_TIMEOUT_S, "rounds": rounds}
+    for who in ("ours", "redis"):
+        out[who] = {
+            "reclaim_s_median": median_or_none([r["reclaim_s"] for r in rounds[who]]),
+            "worst_ms_median": median_or_none([r["worst_ms"] for r in rounds[who]]),
+            "reclaim_s": [r["reclaim_s"] for r in rounds[who]],
+            "worst_ms": [r["worst_ms"] for r in rounds[who]],
+        }
+    out["reclaim_ratio"] = ratio(out["ours"]["reclaim_s_median"], out["redis"]["reclaim_s_median"])
+    out["latency_ratio"] = ratio(out["ours"]["worst_ms_median"], out["redis"]["worst_ms_median"])
+    return out
+
+
+# ---------------------------------------------------------------- list memory
+
+def rpush_payload(key, values, per_command=LIST_MEMORY_PER_COMMAND):
+    parts = []
+    commands = 0
+    for at in range(0, len(values), per_command):
+        chunk = values[at:at + per_command]
+        parts.append(b"*%d\r\n$5\r\nRPUSH\r\n$%d\r\n%s\r\n" % (len(chunk) + 2, len(key), key))
+        parts.extend(b"$%d\r\n%s\r\n" % (len(v), v) for v in chunk)
+        commands += 1
+    return b"".join(parts), commands
+
+
+def push_elements(port, key, values, per_command=LIST_MEMORY_PER_COMMAND):
+    """RPUSH the byte strings in values into key, per_command at a time, as one pipeline."""
+    payload, commands = rpush_payload(key, values, per_command)
+    if commands:
+        pipeline(port, payload, commands)
+
+
+def list_memory(args, ours_bin, tmpdir):
+    n = args.list_elements
+    key = b"biglist"
+    out = {"elements": n, "per_command": LIST_MEMORY_PER_COMMAND, "variants": {}}
+    for label, make in LIST_MEMORY_VARIANTS:
+        values = [make(i) for i in range(n)]
+        payload, commands = rpush_payload(key, values)
+        v = {"value_size": len(values[0]), "example": values[-1].decode()}
+        del values
+        for who in ("ours", "redis"):
+            progress("  list memory: %d %s elements into %s" % (n, label, who))
+            server = make_server(who, ours_bin, tmpdir, "listmem-%s" % label)
+            try:
+                server.start()
+                if command(server.port, "DBSIZE") != 0:
+                    raise BenchError("fresh %s is not empty" % server.name)
+                time.sleep(0.2)
+                rss0 = server.rss_bytes()
+                used0 = info_used_memory(server.port)
+                t0 = time.monotonic()
+                pipeline(server.port, payload, commands, timeout=120 + n / 5000.0)
+                load_s = time.monotonic() - t0
+                time.sleep(0.3)             # the loading connection is closed and freed
+                length = command(server.port, "LLEN", key)
+                rss1 = server.rss_bytes()
+                used1 = info_used_memory(server.port)
+            finally:
+                server.stop()
+            if length != n:
+                raise BenchError("%s has LLEN %r after pushing %d elements" % (who, length, n))
+            v[who] = {"load_s": load_s, "rss_before": rss0, "rss_after": rss1,
+                      "rss_bytes_per_element": (rss1 - rss0) / n,
+                      "used_memory_before": used0, "used_memory_after": used1,
+                      "used_memory_bytes_per_element": (used1 - used0) / n}
+        del payload
+        v["used_memory_ratio"] = ratio(v["ours"]["used_memory_bytes_per_element"],
+                                       v["redis"]["used_memory_bytes_per_element"])
+        v["rss_ratio"] = ratio(v["ours"]["rss_bytes_per_element"],
+                               v["redis"]["rss_bytes_per_element"])
+        out["variants"][label] = v
+    progress()
+    return out
+
+
 # ---------------------------------------------------------------- output
 
 def fmt(v, spec):
@@ -461,6 +966,75 @@ def fmt(v, spec):
     if spec == ".3f" and 0 < abs(v) < 0.01:
         return format(v, ".2e")         # a tiny ratio should not print as 0.000
     return format(v, spec)
+
+
+def report_expiry(ex, add):
+    add("Active expiry: %d keys (%d-byte values), one `SET key:I v PXAT T` each, T shared;"
+        % (ex["keys"], ex["value_size"]))
+    add("  reclaim = T until DBSIZE is 0 (polled every %.0f ms); worst = longest PING round trip"
+        % ex["poll_ms"])
+    add("  of a probe looping on its own connection, over [T, reclaim end]; 'before T' = its")
+    add("  worst in the seconds before T (the noise floor); CPU = server CPU from T to the end")
+    head = "%-6s %-6s %7s %8s %10s %9s %8s %8s %11s %9s" % (
+        "round", "server", "load s", "slack s", "reclaim s", "worst ms", "p99 ms", "pings",
+        "before T ms", "CPU ms")
+    add(head)
+    add("-" * len(head))
+    rows = sorted([r for who in ("ours", "redis") for r in ex["rounds"][who]],
+                  key=lambda r: r["round"])
+    for rnd in sorted({r["round"] for r in rows}):
+        for who in ("ours", "redis"):
+            for r in ex["rounds"][who]:
+                if r["round"] != rnd:
+                    continue
+                p = r["probe"]
+                reclaim = fmt(r["reclaim_s"], ".3f") if r["reclaim_s"] is not None else \
+                    ">%.0f (%d left)" % (ex["timeout_s"], r["keys_left"])
+                add("%-6d %-6s %7.2f %8.2f %10s %9s %8s %8d %11s %9.0f"
+                    % (rnd, who, r["load_s"], r["slack_s"], reclaim, fmt(r["worst_ms"], ".2f"),
+                       fmt(p["p99_ms"], ".3f"), p["pings"], fmt(p["before_worst_ms"], ".2f"),
+                       r["server_cpu_ms"]))
+    for who in ("ours", "redis"):
+        add("%-6s %-6s %7s %8s %10s %9s" % ("median", who, "", "",
+                                           fmt(ex[who]["reclaim_s_median"], ".3f"),
+                                           fmt(ex[who]["worst_ms_median"], ".2f")))
+    add("%-13s %7s %8s %10s %9s" % ("ours/redis", "", "", fmt(ex["reclaim_ratio"], ".3f"),
+                                    fmt(ex["latency_ratio"], ".3f")))
+    add("")
+
+
+def report_list_memory(lm, add):
+    add("List memory: %d elements RPUSHed into one list, %d per command, a fresh server each"
+        % (lm["elements"], lm["per_command"]))
+    head = "%-9s %-11s %17s %12s %8s" % ("values", "server", "used_mem B/elem", "RSS B/elem",
+                                         "load s")
+    add(head)
+    add("-" * len(head))
+    for label, v in lm["variants"].items():
+        for who in ("ours", "redis"):
+            m = v[who]
+            add("%-9s %-11s %17s %12s %8.2f" % (label, who,
+                                                fmt(m["used_memory_bytes_per_element"], ".2f"),
+                                                fmt(m["rss_bytes_per_element"], ".2f"),
+                                                m["load_s"]))
+        add("%-9s %-11s %17s %12s" % (label, "ours/redis", fmt(v["used_memory_ratio"], ".3f"),
+                                      fmt(v["rss_ratio"], ".3f")))
+    add("")
+
+
+def check_targets(stage, figures):
+    out = []
+    for since, key, label, op, limit in TARGETS:
+        if stage < since or key not in figures:
+            continue                    # not this stage's, or its part did not run
+        value = figures[key]
+        if value is None:
+            status = "missed"
+        else:
+            status = "met" if (value <= limit if op == "<=" else value >= limit) else "missed"
+        out.append({"key": key, "label": label, "value": value, "op": op, "limit": limit,
+                    "status": status})
+    return out
 
 
 def report(res):
@@ -474,7 +1048,17 @@ def report(res):
     add("")
     tp = res["throughput"]
     if tp:
+        groups = list(tp.get("geomean_groups", {}).items())
+        if len(groups) < 2:
+            groups = []             # one group: the plain geomean says it all
         add("Throughput: requests per second, median over rounds (min..max in brackets)")
+        fewer = sorted({(e["test"], e["requests"]) for e in tp["tests"]
+                        if e["requests"] != cfg["requests"]})
+        for name, n in fewer:
+            add("  (%s: %d requests per run)" % (name, n))
+        if any(e["t"] in CUSTOM_TESTS for e in tp["tests"]):
+            add("  (LRANGE_N: `LRANGE %s 0 N-1` on a list of >= %d elements, without -t's LPUSH fill)"
+                % (LIST_KEY, LRANGE_MIN_LEN))
         head = "%-18s %4s  %28s  %28s  %11s" % ("test", "-P", "ours", "redis", "ours/redis")
         add(head)
         add("-" * len(head))
@@ -490,6 +1074,9 @@ def report(res):
                                                     fmt(e["rps_ratio"], ".3f")))
             add("%-18s %4d  %28s  %28s  %11s" % ("geomean", depth, "", "",
                                                 fmt(tp["geomean"]["P%d" % depth]["rps_ratio"], ".3f")))
+            for group, g in groups:
+                add("%-18s %4d  %28s  %28s  %11s" % ("geomean " + group, depth, "", "",
+                                                    fmt(g["P%d" % depth]["rps_ratio"], ".3f")))
         add("")
         add("Server CPU time: microseconds per request, median over rounds (lower is better)")
         head = "%-18s %4s  %12s  %12s  %11s" % ("test", "-P", "ours", "redis", "ours/redis")
@@ -502,6 +1089,9 @@ def report(res):
                        fmt(e["redis"]["cpu_us_per_req_median"], ".3f"), fmt(e["cpu_ratio"], ".3f")))
             add("%-18s %4d  %12s  %12s  %11s" % ("geomean", depth, "", "",
                                                 fmt(tp["geomean"]["P%d" % depth]["cpu_ratio"], ".3f")))
+            for group, g in groups:
+                add("%-18s %4d  %12s  %12s  %11s" % ("geomean " + group, depth, "", "",
+                                                    fmt(g["P%d" % depth]["cpu_ratio"], ".3f")))
         add("")
     mem = res["memory"]
     if mem is None:
@@ -520,15 +1110,60 @@ def report(res):
                 % (who, m["keys"], fmt(m["rss_bytes_per_key"], ".1f"),
                    fmt(m["used_memory_bytes_per_key"], ".1f"),
                    "%.1f -> %.1f MiB" % (m["rss_before"] / 1048576.0, m["rss_after"] / 1048576.0)))
-        add("%-8s %10s  %14s" % ("ratio", "", fmt(mem["rss_ratio"], ".3f")))
+        if mem.get("used_memory_ratio") is not None:
+            add("%-8s %10s  %14s  %14s" % ("ratio", "", fmt(mem["rss_ratio"], ".3f"),
+                                           fmt(mem["used_memory_ratio"], ".3f")))
+        else:
+            add("%-8s %10s  %14s" % ("ratio", "", fmt(mem["rss_ratio"], ".3f")))
     add("")
+    if res.get("expiry") is not None:
+        report_expiry(res["expiry"], add)
+    elif res.get("expiry_skipped"):
+        add("Active expiry: skipped (%s)" % res["expiry_skipped"])
+        add("")
+    if res.get("list_memory") is not None:
+        report_list_memory(res["list_memory"], add)
+    elif res.get("list_memory_skipped"):
+        add("List memory: skipped (%s)" % res["list_memory_skipped"])
+        add("")
     s = res["summary"]
     add("summary")
     add("  rps ratio ours/redis, geomean      P1 %s   P16 %s"
         % (fmt(s["rps_ratio_P1"], ".3f"), fmt(s["rps_ratio_P16"], ".3f")))
     add("  CPU/request ours/redis, geomean    P1 %s   P16 %s"
         % (fmt(s["cpu_ratio_P1"], ".3f"), fmt(s["cpu_ratio_P16"], ".3f")))
-    add("  bytes/key ours/redis (RSS)         %s" % fmt(s["rss_bytes_per_key_ratio"], ".3f"))
+    for group in s.get("groups", []):
+        add("  %-34s P1 %s   P16 %s" % ("rps ratio, geomean of " + group,
+                                         fmt(s["%s_rps_ratio_P1" % group], ".3f"),
+                                         fmt(s["%s_rps_ratio_P16" % group], ".3f")))
+        add("  %-34s P1 %s   P16 %s" % ("CPU/request ratio, geomean of " + group,
+                                         fmt(s["%s_cpu_ratio_P1" % group], ".3f"),
+                                         fmt(s["%s_cpu_ratio_P16" % group], ".3f")))
+    if s.get("used_memory_bytes_per_key_ratio") is not None:
+        add("  bytes/key ours/redis (RSS)         %s   (used_memory) %s"
+            % (fmt(s["rss_bytes_per_key_ratio"], ".3f"),
+               fmt(s["used_memory_bytes_per_key_ratio"], ".3f")))
+    else:
+        add("  bytes/key ours/redis (RSS)         %s" % fmt(s["rss_bytes_per_key_ratio"], ".3f"))
+    if "expiry_reclaim_ratio" in s:
+        add("  active expiry, median reclaim s     ours %s   redis %s   ratio %s"
+            % (fmt(s["expiry_reclaim_s_ours"], ".3f"), fmt(s["expiry_reclaim_s_redis"], ".3f"),
+               fmt(s["expiry_reclaim_ratio"], ".3f")))
+        add("  active expiry, median worst ms      ours %s   redis %s   ratio %s"
+            % (fmt(s["expiry_worst_ms_ours"], ".2f"), fmt(s["expiry_worst_ms_redis"], ".2f"),
+               fmt(s["expiry_latency_ratio"], ".3f")))
+    for label, _ in LIST_MEMORY_VARIANTS:
+        if "list_memory_ratio_%s" % label in s:
+            add("  list B/element (used_memory) %-7s ours %s   redis %s   ratio %s   (RSS ratio %s)"
+                % (label, fmt(s["list_bytes_per_element_ours_%s" % label], ".2f"),
+                   fmt(s["list_bytes_per_element_redis_%s" % label], ".2f"),
+                   fmt(s["list_memory_ratio_%s" % label], ".3f"),
+                   fmt(s["list_memory_rss_ratio_%s" % label], ".3f")))
+    if s.get("targets"):
+        add("  targets:")
+        for t in s["targets"]:
+            add("    %-8s %-58s %8s  (target %s %s)"
+                % ("[" + t["status"] + "]", t["label"], fmt(t["value"], ".3f"), t["op"], t["limit"]))
     add("  command: %s" % res["command_line"])
     add("  json:    %s" % res["json_path"])
     return "\n".join(lines)
@@ -553,7 +1188,14 @@ def parse_args(argv):
                    help="requests per redis-benchmark run (default: 100000)")
     p.add_argument("--keys", type=positive, default=1000000,
                    help="SETs for the memory part (default: 1000000)")
+    p.add_argument("--expire-keys", type=positive, default=1000000,
+                   help="keys for the active expiry part, stage 3 on (default: 1000000)")
+    p.add_argument("--list-elements", type=positive, default=1000000,
+                   help="elements for the list memory part, stage 4 on (default: 1000000)")
+    p.add_argument("--skip-throughput", action="store_true", help="skip the redis-benchmark part")
     p.add_argument("--skip-memory", action="store_true", help="skip the memory part")
+    p.add_argument("--skip-expiry", action="store_true", help="skip the active expiry part")
+    p.add_argument("--skip-list-memory", action="store_true", help="skip the list memory part")
     p.add_argument("--tests", default=None,
                    help="comma-separated redis-benchmark -t names (default: the stage's)")
     return p.parse_args(argv)
@@ -591,36 +1233,90 @@ def main(argv):
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "config": {"stage": stage, "binary": ours_bin, "rounds": args.rounds,
                    "requests": args.requests, "keys": args.keys, "clients": profile["clients"],
-                   "tests": tests, "depths": DEPTHS, "skip_memory": args.skip_memory},
+                   "tests": tests, "depths": DEPTHS, "skip_memory": args.skip_memory,
+                   "expire_keys": args.expire_keys, "list_elements": args.list_elements,
+                   "skip_throughput": args.skip_throughput, "skip_expiry": args.skip_expiry,
+                   "skip_list_memory": args.skip_list_memory,
+                   "requests_per_test": {t: test_requests(args, t) for t in tests}},
         "environment": {"redis_version": m.group(1) if m else version.strip(),
                         "cpus": os.cpu_count(), "loadavg_before": loadavg(),
                         "hostname": socket.gethostname()},
         "throughput": None,
         "memory": None,
         "memory_skipped": None,
+        "expiry": None,
+        "expiry_skipped": None,
+        "list_memory": None,
+        "list_memory_skipped": None,
     }
     print("bench: stage%d (%s) vs redis-server; tests %s at -P %s"
           % (stage, os.path.relpath(ours_bin), ",".join(tests), ",".join(map(str, DEPTHS))),
           file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench-stage%d-" % stage) as tmpdir:
-        res["throughput"] = throughput(args, ours_bin, tmpdir, tests, profile["clients"])
+        if not args.skip_throughput:
+            res["throughput"] = throughput(args, ours_bin, tmpdir, tests, profile["clients"])
         if args.skip_memory:
             res["memory_skipped"] = "--skip-memory"
         elif not profile["memory"]:
             res["memory_skipped"] = "stage %d has no SET/DBSIZE" % stage
         else:
-            res["memory"] = memory(args, ours_bin, tmpdir)
+            res["memory"] = memory(args, ours_bin, tmpdir, profile.get("info", False))
+        if args.skip_expiry:
+            res["expiry_skipped"] = "--skip-expiry"
+        elif profile.get("expiry"):
+            res["expiry"] = expiry(args, ours_bin, tmpdir, profile.get("info", False))
+        if args.skip_list_memory:
+            res["list_memory_skipped"] = "--skip-list-memory"
+        elif profile.get("list_memory"):
+            res["list_memory"] = list_memory(args, ours_bin, tmpdir)
     res["environment"]["loadavg_after"] = loadavg()
     res["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    geo = res["throughput"]["geomean"]
-    res["summary"] = {
+    tp = res["throughput"] or {}
+    geo = tp.get("geomean", {})
+    summary = {
         "rps_ratio_P1": geo.get("P1", {}).get("rps_ratio"),
         "rps_ratio_P16": geo.get("P16", {}).get("rps_ratio"),
         "cpu_ratio_P1": geo.get("P1", {}).get("cpu_ratio"),
         "cpu_ratio_P16": geo.get("P16", {}).get("cpu_ratio"),
         "rss_bytes_per_key_ratio": res["memory"]["rss_ratio"] if res["memory"] else None,
-        "command_line": command_line,
     }
+    if res["memory"] and res["memory"].get("used_memory_ratio") is not None:
+        summary["used_memory_bytes_per_key_ratio"] = res["memory"]["used_memory_ratio"]
+    groups = tp.get("geomean_groups", {})
+    if len(groups) > 1:
+        summary["groups"] = list(groups)
+        for group, g in groups.items():
+            for depth in DEPTHS:
+                for what in ("rps_ratio", "cpu_ratio"):
+                    summary["%s_%s_P%d" % (group, what, depth)] = g["P%d" % depth][what]
+    figures = {}                        # what the targets are checked against
+    if "lists" in groups:
+        for depth in DEPTHS:
+            for what in ("rps_ratio", "cpu_ratio"):
+                figures["lists_%s_P%d" % (what, depth)] = groups["lists"]["P%d" % depth][what]
+    ex = res["expiry"]
+    if ex:
+        summary.update({
+            "expiry_reclaim_s_ours": ex["ours"]["reclaim_s_median"],
+            "expiry_reclaim_s_redis": ex["redis"]["reclaim_s_median"],
+            "expiry_worst_ms_ours": ex["ours"]["worst_ms_median"],
+            "expiry_worst_ms_redis": ex["redis"]["worst_ms_median"],
+        })
+        figures["expiry_reclaim_ratio"] = ex["reclaim_ratio"]
+        figures["expiry_latency_ratio"] = ex["latency_ratio"]
+    lm = res["list_memory"]
+    if lm:
+        for label, v in lm["variants"].items():
+            summary["list_bytes_per_element_ours_%s" % label] = \
+                v["ours"]["used_memory_bytes_per_element"]
+            summary["list_bytes_per_element_redis_%s" % label] = \
+                v["redis"]["used_memory_bytes_per_element"]
+            figures["list_memory_ratio_%s" % label] = v["used_memory_ratio"]
+            summary["list_memory_rss_ratio_%s" % label] = v["rss_ratio"]
+    summary.update(figures)
+    summary["targets"] = check_targets(stage, figures)
+    summary["command_line"] = command_line
+    res["summary"] = summary
     print(report(res))
     os.makedirs(build_dir, exist_ok=True)
     with open(json_path, "w") as f:

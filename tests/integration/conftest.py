@@ -23,6 +23,7 @@ stderr. It is stopped by PID with SIGTERM (SIGKILL if it does not exit), also
 when a test fails; a failing test prints the tail of that log.
 """
 
+import copy
 import os
 import shlex
 import signal
@@ -185,6 +186,7 @@ class ServerProcess:
         self.own_binary = suite.own_binary
         self.argv = self._argv(list(extra_args))
         self.proc = None
+        self.log_offset = 0            # size of the log when it started
         self.stopped_by_suite = False  # we sent the signal that ended it
         self.killed = False            # it ignored SIGTERM and got SIGKILL
         self.exit_checked = False      # a test asserted on the exit itself
@@ -210,6 +212,12 @@ class ServerProcess:
         return "pid %s, port %d, log %s" % (self.pid, self.port, self.log_path)
 
     def start(self):
+        # A server restarted in the same directory appends to the same log;
+        # log_since_start() reads only what this process wrote.
+        try:
+            self.log_offset = self.log_path.stat().st_size
+        except OSError:
+            self.log_offset = 0
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(self.argv, cwd=self.workdir,
                                          stdin=subprocess.DEVNULL,
@@ -267,6 +275,15 @@ class ServerProcess:
         except OSError:
             return ""
 
+    def log_since_start(self):
+        """The log written since this process started (see start())."""
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(self.log_offset)
+                return log.read().decode(errors="replace")
+        except OSError:
+            return ""
+
     def log_tail(self, lines=LOG_TAIL_LINES):
         text = self.log_text().splitlines()
         if not text:
@@ -312,7 +329,7 @@ def launch(suite, workdir, extra_args=()):
             return server.start()
         except ServerFailed as exc:
             problem = str(exc)
-        if attempt < 2 and "in use" in server.log_text().lower():
+        if attempt < 2 and "in use" in server.log_since_start().lower():
             continue  # lost the race for the free port: pick another
         break
     pytest.fail("Could not start the server: %s.\n  command: %s\n"
@@ -434,9 +451,35 @@ class ServerFactory:
         self.name = name
         self.servers = []
 
-    def start(self, *extra_args):
-        workdir = self.tmp_path_factory.mktemp(self.name)
+    def start(self, *extra_args, dir=None):
+        """Start a server with `extra_args` after the usual ones.
+
+        It gets a fresh directory, or, with dir=, that existing directory:
+        dir=old.workdir restarts a stopped server on the files it left
+        (the append-only file of stage 5). Its log is appended to the same
+        server.log; ServerProcess.log_since_start() reads this run's part.
+        """
+        if dir is None:
+            workdir = self.tmp_path_factory.mktemp(self.name)
+        else:
+            workdir = Path(dir)
         server = launch(self.suite, workdir, extra_args)
+        self.servers.append(server)
+        return server
+
+    def start_other(self, server_cmd, *extra_args, dir=None):
+        """Like start(), but runs `server_cmd` instead of the server under test.
+
+        `server_cmd` is a --server-cmd style line with {port} and {dir}. The
+        stage 5 interop tests start the real redis-server next to our binary
+        this way; it is stopped with the others after the test.
+        """
+        other = copy.copy(self.suite)
+        other.server_cmd = server_cmd
+        other.wrapper = []
+        workdir = (self.tmp_path_factory.mktemp(self.name) if dir is None
+                   else Path(dir))
+        server = launch(other, workdir, extra_args)
         self.servers.append(server)
         return server
 
@@ -449,7 +492,11 @@ class ServerFactory:
 
 @pytest.fixture
 def server_factory(request, suite, tmp_path_factory):
-    """server_factory.start(*extra_args): a fresh server for this test only."""
+    """server_factory.start(*extra_args): a fresh server for this test only.
+
+    server_factory.start(*extra_args, dir=path) starts it in an existing
+    directory instead, e.g. to restart a server on the files it wrote.
+    """
     factory = ServerFactory(suite, tmp_path_factory,
                             "fresh-" + request.node.name[:40])
     yield factory

@@ -258,3 +258,116 @@ def sleep_until(when):
     left = when - time.monotonic()
     if left > 0:
         time.sleep(left)
+
+
+# ---------------------------------------------------------------------------
+# Stage 5: the append-only file
+# ---------------------------------------------------------------------------
+
+class AofError(Exception):
+    """An append-only file that is not a clean sequence of RESP commands.
+
+    `offset` is where the bad or unfinished record starts, `records` the
+    complete records before it; `truncated` is True when the file merely
+    ends inside its last record (what a crash mid-write leaves).
+    """
+
+    def __init__(self, message, offset, records, truncated):
+        super().__init__("%s (record at byte %d)" % (message, offset))
+        self.offset = offset
+        self.records = records
+        self.truncated = truncated
+
+
+def aof_records(data):
+    """Split an append-only file into its commands.
+
+    Returns a list of (start, end, args): the byte range of each record and
+    its arguments as bytes. Raises AofError if the file is not a sequence of
+    RESP arrays of bulk strings (truncated=True if it only stops short).
+    """
+    records = []
+    pos, size = 0, len(data)
+
+    def line(at, start):
+        end = data.find(b"\r\n", at)
+        if end < 0:
+            raise AofError("the file ends inside a length line", start,
+                           records, True)
+        return end
+
+    def number(at, end, start):
+        text = data[at:end]
+        if not text.isdigit():
+            raise AofError("bad length %r at byte %d" % (text, at), start,
+                           records, False)
+        return int(text)
+
+    while pos < size:
+        start = pos
+        if data[pos:pos + 1] != b"*":
+            raise AofError("expected '*' at byte %d, found %r"
+                           % (pos, data[pos:pos + 1]), start, records, False)
+        end = line(pos, start)
+        count = number(pos + 1, end, start)
+        pos = end + 2
+        args = []
+        for _ in range(count):
+            if pos >= size:
+                raise AofError("the file ends inside a record", start,
+                               records, True)
+            if data[pos:pos + 1] != b"$":
+                raise AofError("expected '$' at byte %d, found %r"
+                               % (pos, data[pos:pos + 1]), start, records,
+                               False)
+            end = line(pos, start)
+            length = number(pos + 1, end, start)
+            pos = end + 2
+            if pos + length + 2 > size:
+                tail = data[pos + length:size]
+                if tail != b"\r\n"[:len(tail)]:
+                    raise AofError("no CRLF after the argument at byte %d"
+                                   % pos, start, records, False)
+                raise AofError("the file ends inside an argument", start,
+                               records, True)
+            if data[pos + length:pos + length + 2] != b"\r\n":
+                raise AofError("no CRLF after the argument at byte %d" % pos,
+                               start, records, False)
+            args.append(data[pos:pos + length])
+            pos += length + 2
+        records.append((start, pos, args))
+    return records
+
+
+def aof_commands(data):
+    """The commands of an append-only file, names upper-cased, SELECT left
+    out (Redis starts its files with SELECT 0)."""
+    out = []
+    for _, _, args in aof_records(data):
+        if args and args[0].upper() != b"SELECT":
+            out.append([args[0].upper()] + args[1:])
+    return out
+
+
+def wait_rewrite_done(client, timeout=10.0):
+    """Poll INFO persistence until no AOF rewrite runs or waits to run.
+
+    Returns the last INFO persistence dict. aof_rewrite_scheduled is Redis's
+    (a rewrite queued behind another child); a server without it counts as 0.
+    """
+    def done():
+        info = client.info("persistence")
+        busy = (int(info.get("aof_rewrite_in_progress", 1)) or
+                int(info.get("aof_rewrite_scheduled", 0)))
+        return None if busy else info
+    info = wait_until(done, timeout, interval=0.02)
+    if info is None:
+        info = client.info("persistence")
+        raise AssertionError(
+            "The AOF rewrite did not finish within %.0f s: INFO persistence "
+            "still says aof_rewrite_in_progress:%s. Hint: the server must "
+            "reap the rewrite child (waitpid with WNOHANG in the cron), "
+            "rename its file into place and reset the flag.\n  Read "
+            "workshop.md chapter 5."
+            % (timeout, info.get("aof_rewrite_in_progress")))
+    return info
