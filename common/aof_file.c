@@ -61,6 +61,13 @@ static void aof_file_parse(const char *bytes, aof_read_result *r, aof_command_fn
     resp_parser_free(&p);
 }
 
+aof_read_result aof_file_read_bytes(const char *bytes, size_t size, aof_command_fn *fn, void *data)
+{
+    aof_read_result r = aof_file_result(AOF_READ_OK, size, 0);
+    aof_file_parse(bytes, &r, fn, data);
+    return r;
+}
+
 aof_read_result aof_file_read(const char *path, aof_command_fn *fn, void *data)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -42,6 +42,7 @@ typedef struct aof_read_result {
 typedef bool aof_command_fn(void *data, int argc, const char **argv, const size_t *argvlen, char *err);
 
 aof_read_result aof_file_read(const char *path, aof_command_fn *fn, void *data);
+aof_read_result aof_file_read_bytes(const char *bytes, size_t size, aof_command_fn *fn, void *data);
 bool aof_file_truncate(const char *path, size_t size, char *err);
 
 #endif

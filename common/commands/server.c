@@ -63,7 +63,8 @@ static void config_get_appendfsync(buf *value)
 static void config_get_appendfilename(buf *value)
 {
     const char *text = server.config.aof.filename;
-    buf_append(value, text, strlen(text));
+    if (text != NULL)       /* NULL only in a server that was never configured (the fuzzer's) */
+        buf_append(value, text, strlen(text));
 }
 
 static void config_get_dir(buf *value)

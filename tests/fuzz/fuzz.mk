@@ -8,7 +8,7 @@ FUZZ_DIR     := build/fuzz
 FUZZ_CC      := clang
 FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -fno-omit-frame-pointer
-TARGETS      := fuzz_resp fuzz_dispatch
+TARGETS      := fuzz_resp fuzz_dispatch fuzz_aof
 COMMON_SRC   := $(wildcard common/*.c common/commands/*.c)
 
 .PHONY: run build
