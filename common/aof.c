@@ -102,9 +102,11 @@ bool aof_fsync_parse(const char *name, size_t len, enum aof_fsync *out)
     return false;
 }
 
+/* On, as CONFIG GET and INFO see it: also while the first rewrite after
+ * CONFIG SET appendonly yes is still writing the file. */
 bool aof_is_enabled(void)
 {
-    return aof.enabled;
+    return aof.enabled || aof.enable_after_rewrite;
 }
 
 enum aof_fsync aof_fsync_policy(void)
@@ -647,7 +649,7 @@ static void aof_info_line(buf *out, const char *name, long long value)
 
 void aof_info(buf *out)
 {
-    aof_info_line(out, "aof_enabled", aof.enabled);
+    aof_info_line(out, "aof_enabled", aof_is_enabled());
     aof_info_line(out, "aof_rewrite_in_progress", aof.child != -1);
     aof_info_line(out, "aof_rewrite_scheduled", 0);
     aof_info_line(out, "aof_last_rewrite_time_sec", aof.last_rewrite_ms < 0 ? -1 : aof.last_rewrite_ms / 1000);

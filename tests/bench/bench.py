@@ -39,8 +39,9 @@ What it does:
    the time from T to the first 0 is the reclaim time. Meanwhile a probe (a
    process of its own, so that it never waits for this script's GIL) sends
    PING in a tight loop on its own connection; the worst latency is its
-   longest round trip that overlaps [T, end of reclaim]. Its worst round
-   trip before T is reported too, as the machine's noise floor. Targets:
+   longest round trip that overlaps [T, end of reclaim]. The probe starts
+   a second before T, and its worst round trip in that second is reported
+   too, as the machine's noise floor. Targets:
    median reclaim time ours/redis <= 1.0, median worst latency ours/redis
    <= 2.0.
 
@@ -145,7 +146,8 @@ EXPIRY_VALUE = b"v" * 10
 EXPIRY_POLL_S = 0.005               # DBSIZE every 5 ms from T on
 EXPIRY_TIMEOUT_S = 30.0             # give up if DBSIZE is not 0 by T + this
 EXPIRY_MIN_SLACK_S = 1.5            # T is at least this long after the writes end
-EXPIRY_FIRST_LOAD_GUESS_S = 4.0     # before the first load has been timed
+EXPIRY_FIRST_LOAD_GUESS_S = 4.0     # per million keys, before a load has been timed
+EXPIRY_PROBE_LEAD_S = 1.0           # the latency probe starts this long before T
 
 # List memory (stage 4 on): (label, element i -> bytes).
 LIST_MEMORY_VARIANTS = [
@@ -802,10 +804,15 @@ def expiry_round(server, template, n, load_guess, has_info):
         raise BenchError("%s has DBSIZE %r after writing %d keys" % (server.name, keys, n))
     out["used_memory_loaded"] = info_used_memory(server.port) if has_info else None
     out["rss_loaded"] = server.rss_bytes()
+    # The probe starts EXPIRY_PROBE_LEAD_S before T: long enough for a
+    # noise floor, short enough not to keep a CPU busy for nothing.
+    while time.time() < T - EXPIRY_PROBE_LEAD_S:
+        time.sleep(max(0.0, min(0.1, T - EXPIRY_PROBE_LEAD_S - time.time())))
     probe = Probe(server.port)
     poller = None
     try:
         poller = Connection(server.port)
+        progress("  expiry: %s: waiting for T, then polling DBSIZE" % server.name)
         while time.time() < T:
             time.sleep(max(0.0, min(0.05, T - time.time())))
         cpu0 = server.cpu_ns()
@@ -861,7 +868,8 @@ def expiry(args, ours_bin, tmpdir, ours_info):
         for who in order:
             for attempt in range(3):
                 server = make_server(who, ours_bin, tmpdir, "expiry-%d-%d" % (rnd + 1, attempt))
-                guess = load_guess if load_guess is not None else EXPIRY_FIRST_LOAD_GUESS_S
+                guess = load_guess if load_guess is not None else \
+                    max(0.5, EXPIRY_FIRST_LOAD_GUESS_S * n / 1e6)
                 progress("  expiry: round %d, %s: writing %d keys" % (rnd + 1, who, n))
                 try:
                     server.start()
@@ -974,7 +982,7 @@ def report_expiry(ex, add):
     add("  reclaim = T until DBSIZE is 0 (polled every %.0f ms); worst = longest PING round trip"
         % ex["poll_ms"])
     add("  of a probe looping on its own connection, over [T, reclaim end]; 'before T' = its")
-    add("  worst in the seconds before T (the noise floor); CPU = server CPU from T to the end")
+    add("  worst in the second before T (the noise floor); CPU = server CPU from T to the end")
     head = "%-6s %-6s %7s %8s %10s %9s %8s %8s %11s %9s" % (
         "round", "server", "load s", "slack s", "reclaim s", "worst ms", "p99 ms", "pings",
         "before T ms", "CPU ms")
@@ -1051,6 +1059,7 @@ def report(res):
         groups = list(tp.get("geomean_groups", {}).items())
         if len(groups) < 2:
             groups = []             # one group: the plain geomean says it all
+        w = max([18] + [len(e["test"]) for e in tp["tests"]])     # the name column
         add("Throughput: requests per second, median over rounds (min..max in brackets)")
         fewer = sorted({(e["test"], e["requests"]) for e in tp["tests"]
                         if e["requests"] != cfg["requests"]})
@@ -1059,7 +1068,7 @@ def report(res):
         if any(e["t"] in CUSTOM_TESTS for e in tp["tests"]):
             add("  (LRANGE_N: `LRANGE %s 0 N-1` on a list of >= %d elements, without -t's LPUSH fill)"
                 % (LIST_KEY, LRANGE_MIN_LEN))
-        head = "%-18s %4s  %28s  %28s  %11s" % ("test", "-P", "ours", "redis", "ours/redis")
+        head = "%-*s %4s  %28s  %28s  %11s" % (w, "test", "-P", "ours", "redis", "ours/redis")
         add(head)
         add("-" * len(head))
         for depth in DEPTHS:
@@ -1070,27 +1079,27 @@ def report(res):
                     cells.append("%10s [%7s..%7s]" % (fmt(s["rps_median"], ".0f"),
                                                        fmt(s["rps_min"], ".0f"),
                                                        fmt(s["rps_max"], ".0f")))
-                add("%-18s %4d  %28s  %28s  %11s" % (e["test"], depth, cells[0], cells[1],
+                add("%-*s %4d  %28s  %28s  %11s" % (w, e["test"], depth, cells[0], cells[1],
                                                     fmt(e["rps_ratio"], ".3f")))
-            add("%-18s %4d  %28s  %28s  %11s" % ("geomean", depth, "", "",
+            add("%-*s %4d  %28s  %28s  %11s" % (w, "geomean", depth, "", "",
                                                 fmt(tp["geomean"]["P%d" % depth]["rps_ratio"], ".3f")))
             for group, g in groups:
-                add("%-18s %4d  %28s  %28s  %11s" % ("geomean " + group, depth, "", "",
+                add("%-*s %4d  %28s  %28s  %11s" % (w, "geomean " + group, depth, "", "",
                                                     fmt(g["P%d" % depth]["rps_ratio"], ".3f")))
         add("")
         add("Server CPU time: microseconds per request, median over rounds (lower is better)")
-        head = "%-18s %4s  %12s  %12s  %11s" % ("test", "-P", "ours", "redis", "ours/redis")
+        head = "%-*s %4s  %12s  %12s  %11s" % (w, "test", "-P", "ours", "redis", "ours/redis")
         add(head)
         add("-" * len(head))
         for depth in DEPTHS:
             for e in [e for e in tp["tests"] if e["depth"] == depth]:
-                add("%-18s %4d  %12s  %12s  %11s"
-                    % (e["test"], depth, fmt(e["ours"]["cpu_us_per_req_median"], ".3f"),
+                add("%-*s %4d  %12s  %12s  %11s"
+                    % (w, e["test"], depth, fmt(e["ours"]["cpu_us_per_req_median"], ".3f"),
                        fmt(e["redis"]["cpu_us_per_req_median"], ".3f"), fmt(e["cpu_ratio"], ".3f")))
-            add("%-18s %4d  %12s  %12s  %11s" % ("geomean", depth, "", "",
+            add("%-*s %4d  %12s  %12s  %11s" % (w, "geomean", depth, "", "",
                                                 fmt(tp["geomean"]["P%d" % depth]["cpu_ratio"], ".3f")))
             for group, g in groups:
-                add("%-18s %4d  %12s  %12s  %11s" % ("geomean " + group, depth, "", "",
+                add("%-*s %4d  %12s  %12s  %11s" % (w, "geomean " + group, depth, "", "",
                                                     fmt(g["P%d" % depth]["cpu_ratio"], ".3f")))
         add("")
     mem = res["memory"]
@@ -1133,10 +1142,10 @@ def report(res):
     add("  CPU/request ours/redis, geomean    P1 %s   P16 %s"
         % (fmt(s["cpu_ratio_P1"], ".3f"), fmt(s["cpu_ratio_P16"], ".3f")))
     for group in s.get("groups", []):
-        add("  %-34s P1 %s   P16 %s" % ("rps ratio, geomean of " + group,
+        add("  %-34s P1 %s   P16 %s" % (group + " rps ratio, geomean",
                                          fmt(s["%s_rps_ratio_P1" % group], ".3f"),
                                          fmt(s["%s_rps_ratio_P16" % group], ".3f")))
-        add("  %-34s P1 %s   P16 %s" % ("CPU/request ratio, geomean of " + group,
+        add("  %-34s P1 %s   P16 %s" % (group + " CPU/request, geomean",
                                          fmt(s["%s_cpu_ratio_P1" % group], ".3f"),
                                          fmt(s["%s_cpu_ratio_P16" % group], ".3f")))
     if s.get("used_memory_bytes_per_key_ratio") is not None:

@@ -10,7 +10,9 @@ a message a learner can act on: what the test sent, what came back, what the
 real Redis sends, and which workshop.md chapter explains it.
 """
 
+import signal
 import socket
+import threading
 import time
 
 DEFAULT_TIMEOUT = 3.0  # seconds to wait for a reply the oracle sends at once
@@ -371,3 +373,189 @@ def wait_rewrite_done(client, timeout=10.0):
             "workshop.md chapter 5."
             % (timeout, info.get("aof_rewrite_in_progress")))
     return info
+
+
+def aof_on(own_binary, fsync="everysec"):
+    """The options that start a server with the append-only file on.
+
+    Redis 7 starts its AOF with an RDB snapshot as the base by default;
+    --aof-use-rdb-preamble no makes it write commands only, like ours (the
+    option is Redis's alone: our binary does not take it). Options later on
+    the command line override the --appendonly no of the oracle run.
+    """
+    args = ["--appendonly", "yes", "--appendfsync", fsync]
+    if not own_binary:
+        args += ["--aof-use-rdb-preamble", "no"]
+    return args
+
+
+class RestartableServer:
+    """A server that a test stops and starts again on the same directory.
+
+    `args` are the extra options of every start (aof_on() ...). stop("term")
+    sends SIGTERM, a clean shutdown; stop("kill") SIGKILL, a crash: nothing
+    runs after it, whatever the server had not written to its file is lost.
+    """
+
+    def __init__(self, factory, *args, dir=None):
+        self.factory = factory
+        self.args = list(args)
+        self.process = factory.start(*self.args, dir=dir)
+        self.dir = self.process.workdir
+        self._clients = []
+
+    def client(self):
+        import redis
+        client = redis.Redis(host=self.process.host, port=self.process.port,
+                             socket_timeout=10)
+        self._clients.append(client)
+        return client
+
+    def _close_clients(self):
+        for client in self._clients:
+            client.connection_pool.disconnect()
+        self._clients = []
+
+    def stop(self, how="term"):
+        """Stop the server; returns its exit status."""
+        self._close_clients()
+        if self.process.alive():
+            self.process.signal(signal.SIGKILL if how == "kill"
+                                else signal.SIGTERM)
+        return self.process.wait()
+
+    def start(self, *args):
+        """Start again on the same directory (with other options if given).
+
+        Returns a client once the server answers PING. Redis accepts
+        connections while it loads its files and answers -LOADING until it is
+        done; ours loads before it listens, so the first PING answers.
+        """
+        import redis
+        if args:
+            self.args = list(args)
+        self.process = self.factory.start(*self.args, dir=self.dir)
+        client = self.client()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.ping()
+                return client
+            except redis.exceptions.BusyLoadingError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def restart(self, how="term"):
+        """stop(how), then start(); returns a client of the new process."""
+        self.stop(how)
+        return self.start()
+
+
+class AckedWriter(threading.Thread):
+    """Writes until stopped or cut off, recording every acknowledged write.
+
+    Write k is step i = k // 3 of SET key:<i> <i>, INCR counter, RPUSH list
+    <i>, sent one at a time on a raw socket. acked[k] is the monotonic time
+    write k's reply arrived; in_flight is True when the last write was sent
+    but its reply never came (the server died); error is an unexpected reply.
+    """
+
+    def __init__(self, host, port, timeout=10.0):
+        super().__init__(daemon=True)
+        self.host, self.port, self.timeout = host, port, timeout
+        self.stop_event = threading.Event()
+        self.acked = []
+        self.in_flight = False
+        self.error = None
+
+    @staticmethod
+    def request(k):
+        i = k // 3
+        if k % 3 == 0:
+            return command("SET", "key:%d" % i, str(i))
+        if k % 3 == 1:
+            return command("INCR", "counter")
+        return command("RPUSH", "list", str(i))
+
+    def run(self):
+        try:
+            sock = socket.create_connection((self.host, self.port),
+                                            timeout=self.timeout)
+        except OSError as exc:
+            self.error = "could not connect: %s" % exc
+            return
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        pending = b""
+        try:
+            while not self.stop_event.is_set():
+                k = len(self.acked)
+                self.in_flight = True
+                sock.sendall(self.request(k))
+                while b"\r\n" not in pending:
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        return  # the server is gone: in_flight stays True
+                    pending += chunk
+                line, pending = pending.split(b"\r\n", 1)
+                if line[:1] not in (b"+", b":"):
+                    self.error = "write %d (%r) got %r" % (
+                        k, self.request(k), line)
+                    return
+                self.acked.append(time.monotonic())
+                self.in_flight = False
+        except OSError:
+            return  # reset by the dying server: in_flight stays True
+        finally:
+            sock.close()
+
+    def finish(self, timeout=10.0):
+        self.stop_event.set()
+        self.join(timeout)
+
+
+def surviving_writes(client, steps):
+    """How many of an AckedWriter's writes a server holds: p, meaning writes
+    0..p-1 are all there and none after them.
+
+    `steps` bounds the SET keys looked at (the writer's step count + 1).
+    Raises AssertionError when the data is no such prefix: a write is missing
+    while a later one is there, or a value is wrong.
+    """
+    __tracebackhide__ = True
+    counter = int(client.get(b"counter") or 0)
+    elements = client.lrange(b"list", 0, -1)
+    names = [b"key:%d" % i for i in range(steps + 2)]
+    values = []
+    for at in range(0, len(names), 1000):
+        values.extend(client.mget(names[at:at + 1000]))
+    sets = 0
+    while sets < len(values) and values[sets] is not None:
+        sets += 1
+    problems = []
+    wrong = [i for i in range(sets) if values[i] != b"%d" % i]
+    if wrong:
+        problems.append("key:%d holds %r instead of %d"
+                        % (wrong[0], values[wrong[0]], wrong[0]))
+    later = [i for i in range(sets, len(values)) if values[i] is not None]
+    if later:
+        problems.append("key:%d is missing but key:%d is there"
+                        % (sets, later[0]))
+    if elements != [b"%d" % i for i in range(len(elements))]:
+        problems.append("list is not 0, 1, 2 ... in order: %r"
+                        % elements[:20])
+    p = sets + counter + len(elements)
+    if not problems and (sets, counter, len(elements)) != (
+            (p + 2) // 3, (p + 1) // 3, p // 3):
+        problems.append("SET key:i, INCR counter and RPUSH list were sent "
+                        "in turn, but %d keys, counter=%d and %d list "
+                        "elements are no prefix of that sequence"
+                        % (sets, counter, len(elements)))
+    if problems:
+        raise AssertionError(
+            "After the restart the data is not the writes in the order they "
+            "were acknowledged: %s.\n  hint: append each write to the file "
+            "in execution order, and on start replay the whole file in "
+            "order; a write must never be logged before an earlier one.\n"
+            "  Read workshop.md chapter 5." % "; ".join(problems))
+    return p
