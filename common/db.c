@@ -78,10 +78,11 @@ void db_overwrite(db *d, dict_entry *e, db_value *value)
  * valid. */
 static bool db_remove(db *d, const char *key, size_t len, bool known_dead, bool *expired)
 {
-    dict_entry *e = dict_unlink(d->keys, key, len);
+    uint64_t hash = dict_hash(key, len);
+    dict_entry *e = dict_unlink_hashed(d->keys, key, len, hash);
     if (e == NULL)
         return false;
-    dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink(d->expires, key, len) : NULL;
+    dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink_hashed(d->expires, key, len, hash) : NULL;
     *expired = known_dead || (x != NULL && db_now_ms() > x->integer);
     if (*expired && d->on_expired != NULL)
         d->on_expired(key, len);

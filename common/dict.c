@@ -295,11 +295,18 @@ dict_entry *dict_add_or_find(dict *d, const char *key, size_t len, bool *created
  * dict_free_unlinked(). */
 dict_entry *dict_unlink(dict *d, const char *key, size_t len)
 {
+    return dict_unlink_hashed(d, key, len, dict_hash(key, len));
+}
+
+/* Every dict shares one hash function, so a key removed from two tables
+ * (the keyspace and its TTLs) needs hashing only once. */
+dict_entry *dict_unlink_hashed(dict *d, const char *key, size_t len, uint64_t hash)
+{
     if (dict_size(d) == 0)
         return NULL;
     dict_step(d);
     int t;
-    dict_entry **link = dict_find_link(d, key, len, dict_hash(key, len), &t);
+    dict_entry **link = dict_find_link(d, key, len, hash, &t);
     if (link == NULL)
         return NULL;
     dict_entry *e = *link;

@@ -65,6 +65,7 @@ dict_entry *dict_find(dict *d, const char *key, size_t len);
 dict_entry *dict_add_or_find(dict *d, const char *key, size_t len, bool *created);
 void *dict_delete(dict *d, const char *key, size_t len, bool *found);
 dict_entry *dict_unlink(dict *d, const char *key, size_t len);     /* NULL if missing */
+dict_entry *dict_unlink_hashed(dict *d, const char *key, size_t len, uint64_t hash);
 void dict_free_unlinked(dict_entry *e);
 
 bool dict_is_rehashing(const dict *d);

@@ -8,6 +8,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -371,9 +372,20 @@ static size_t server_max_clients(void)
     return max;
 }
 
+/* glibc keeps small freed blocks in "fast bins" without merging them, and
+ * merges them all at once the next time a large block is freed or asked
+ * for. After a million keys expire, that one merge took a third of a
+ * second during which no client was served (measured: see workshop.md
+ * chapter 3). Without fast bins, freed blocks are merged as they come. */
+static void server_tune_malloc(void)
+{
+    mallopt(M_MXFAST, 0);
+}
+
 int server_init(const server_config *config, char *err)
 {
     memset(&server, 0, sizeof(server));
+    server_tune_malloc();
     server.config = *config;
     server_seed_hash();
     log_write(LOG_NOTICE, "Workshop %s is starting, pid=%d", config->name, (int)getpid());
