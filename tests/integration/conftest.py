@@ -468,7 +468,7 @@ class ServerFactory:
         return server
 
     def start_other(self, server_cmd, *extra_args, dir=None):
-        """Like start(), but runs `server_cmd` instead of the server under test.
+        """Like start(), but runs `server_cmd`, not the server under test.
 
         `server_cmd` is a --server-cmd style line with {port} and {dir}. The
         stage 5 interop tests start the real redis-server next to our binary

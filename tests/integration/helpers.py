@@ -403,6 +403,7 @@ class RestartableServer:
         self.process = factory.start(*self.args, dir=dir)
         self.dir = self.process.workdir
         self._clients = []
+        self._wait_loaded()
 
     def client(self):
         import redis
@@ -431,12 +432,15 @@ class RestartableServer:
         connections while it loads its files and answers -LOADING until it is
         done; ours loads before it listens, so the first PING answers.
         """
-        import redis
         if args:
             self.args = list(args)
         self.process = self.factory.start(*self.args, dir=self.dir)
+        return self._wait_loaded()
+
+    def _wait_loaded(self, timeout=30):
+        import redis
         client = self.client()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 client.ping()
