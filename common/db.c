@@ -41,9 +41,10 @@ db_value *db_get(db *d, const char *key, size_t len)
 }
 
 /* The entry holding a key, or NULL when the key is missing or has just
- * expired. Commands that grow a value (APPEND) or rewrite it (INCR) store
- * the new value with db_overwrite, which keeps the key and its TTL where
- * they are and costs no second lookup. */
+ * expired. A command that rewrites a value (INCR) stores the new one with
+ * db_overwrite, and one that grows it in place (APPEND) stores it in
+ * e->value and calls db_changed: either way the key and its TTL stay
+ * where they are, at no second lookup. */
 dict_entry *db_find(db *d, const char *key, size_t len)
 {
     dict_entry *e = dict_find(d->keys, key, len);
@@ -52,7 +53,7 @@ dict_entry *db_find(db *d, const char *key, size_t len)
     return e;
 }
 
-void db_set(db *d, const char *key, size_t len, db_value *value)
+dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
 {
     bool created, had_ttl;
     dict_entry *e = dict_add_or_find(d->keys, key, len, &created);
@@ -62,6 +63,7 @@ void db_set(db *d, const char *key, size_t len, db_value *value)
     }
     e->value = value;
     d->dirty++;
+    return e;
 }
 
 void db_overwrite(db *d, dict_entry *e, db_value *value)

@@ -70,7 +70,7 @@ void db_destroy(db *d);
 
 db_value *db_get(db *d, const char *key, size_t len);
 dict_entry *db_find(db *d, const char *key, size_t len);   /* to replace e->value in place */
-void db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
+dict_entry *db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
 void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
 /* A command that changed a value in place (APPEND, LPUSH ...) says so. */
 static inline void db_changed(db *d) { d->dirty++; }

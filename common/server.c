@@ -291,9 +291,6 @@ static int server_listen(const server_config *config, char *err)
     return 0;
 }
 
-/* Housekeeping, ten times a second: delete expired keys nobody asks for
- * (stage 3), and finish growing the keyspace's tables when the server is
- * idle (lookups alone would take forever then). */
 /* While the slow cycle runs out of time, there is a backlog of dead keys:
  * short extra cycles between events clear it sooner, each too short for a
  * client to notice. */
@@ -313,6 +310,10 @@ static void server_expire_slow(void)
         server.expire_fast_id = loop_add_timer(server.loop, SERVER_EXPIRE_FAST_MS, server_expire_fast, NULL);
 }
 
+/* Housekeeping, ten times a second: delete expired keys nobody asks for
+ * (stage 3), and finish growing the keyspace's tables when the server is
+ * idle (lookups alone would take forever then); stage 5 adds the
+ * append-only file's once-a-second fsync and the end of a rewrite. */
 static long long server_cron(loop *l, long long id, void *data)
 {
     (void)l, (void)id, (void)data;

@@ -118,9 +118,9 @@ static void set_store(client *c, const set_args *args, dict_entry *e, long long 
         db_overwrite(c->db, e, v);
         return;
     }
-    db_set(c->db, c->argv[1], c->argvlen[1], v);
+    e = db_set(c->db, c->argv[1], c->argvlen[1], v);
     if (args->expire_arg != 0) {
-        db_set_expire(c->db, db_find(c->db, c->argv[1], c->argvlen[1]), when);
+        db_set_expire(c->db, e, when);
         set_propagate_absolute(c, when);
     }
 }

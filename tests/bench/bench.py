@@ -106,6 +106,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 #   info:        the stage has INFO memory (used_memory) (default False)
 #   expiry:      the stage has SET PXAT and active expiry (default False)
 #   list_memory: the stage has RPUSH and LLEN (default False)
+#   aof:         the stage has --appendonly, --appendfsync and --dir (default False)
 STRING_TESTS = ["set", "get", "incr", "mset"]
 LIST_TESTS = ["lpush", "rpush", "lpop", "rpop", "lrange_100", "lrange_600"]
 STAGE_TESTS = {
@@ -115,6 +116,8 @@ STAGE_TESTS = {
     3: {"tests": STRING_TESTS, "clients": 50, "memory": True, "info": True, "expiry": True},
     4: {"tests": STRING_TESTS + LIST_TESTS, "clients": 50, "memory": True, "info": True,
         "expiry": True, "list_memory": True},
+    5: {"tests": STRING_TESTS + LIST_TESTS, "clients": 50, "memory": True, "info": True,
+        "expiry": True, "list_memory": True, "aof": True},
 }
 
 # Which geomean group a test belongs to (the summary gives one per group
@@ -156,6 +159,25 @@ LIST_MEMORY_VARIANTS = [
 ]
 LIST_MEMORY_PER_COMMAND = 1000
 
+# Append-only file (stage 5 on).
+AOF_POLICIES = ["off", "everysec", "always"]    # "off": --appendonly no
+AOF_TEST = "set"                # the redis-benchmark -t test of the AOF throughput part
+AOF_LOAD_LISTS = 100            # list:0 .. list:99 get every 20th command as an RPUSH
+AOF_LOAD_COUNTERS = 100         # counter:0 .. counter:99 get every 20th command as an INCR
+AOF_FSYNC_SAMPLES = 200         # fdatasyncs timed in the AOF folder, for context
+# Redis 7 keeps its AOF in DIR/appendonlydir/, listed by a manifest; this is
+# the layout redis-server 7.0.15 itself writes (checked with BGREWRITEAOF and
+# --aof-use-rdb-preamble no): a base file, an incr file, and these lines.
+REDIS_AOF_DIR = "appendonlydir"
+REDIS_AOF_BASE = "appendonly.aof.1.base.aof"
+REDIS_AOF_INCR = "appendonly.aof.1.incr.aof"
+REDIS_AOF_MANIFEST = "appendonly.aof.manifest"
+REDIS_MANIFEST_TEXT = ("file %s seq 1 type b\nfile %s seq 1 type i\n"
+                       % (REDIS_AOF_BASE, REDIS_AOF_INCR))
+OURS_AOF_FILE = "appendonly.aof"
+AOF_LOADED_RE = re.compile(r"DB loaded from append only file: ([0-9.]+) seconds"
+                           r"(?: \((\d+) commands\))?")
+
 # Targets, checked in the summary: (stage that brings it, key, label, op, limit).
 TARGETS = [
     (3, "expiry_reclaim_ratio", "active expiry: reclaim time ours/redis (median)", "<=", 1.0),
@@ -166,6 +188,11 @@ TARGETS = [
     (4, "lists_cpu_ratio_P16", "lists: CPU/request ratio, geomean, -P 16", "<=", 1.0),
     (4, "list_memory_ratio_10-byte", "list memory: used_memory B/element ours/redis, 10-byte", "<=", 1.2),
     (4, "list_memory_ratio_3-byte", "list memory: used_memory B/element ours/redis, 3-byte", "<=", 1.2),
+    (5, "aof_everysec_rel_P1", "AOF everysec: (rps/rps off) ours / redis's, -P 1", ">=", 1.0),
+    (5, "aof_everysec_rel_P16", "AOF everysec: (rps/rps off) ours / redis's, -P 16", ">=", 1.0),
+    (5, "aof_always_rel_P1", "AOF always: (rps/rps off) ours / redis's, -P 1", ">=", 1.0),
+    (5, "aof_always_rel_P16", "AOF always: (rps/rps off) ours / redis's, -P 16", ">=", 1.0),
+    (5, "aof_load_ratio", "AOF load: start to first PONG ours/redis (median)", "<=", 1.0),
 ]
 
 
@@ -345,8 +372,12 @@ class Server:
         self.logpath = logpath
         self.proc = None
 
-    def start(self, timeout=10.0):
+    def start(self, timeout=10.0, poll=0.05):
+        """Start the server and wait for its first PONG (a -LOADING reply
+        counts as not yet). Returns the seconds from just before the
+        process was created to that PONG, measured to about `poll`."""
         log = open(self.logpath, "ab")
+        t0 = time.monotonic()
         try:
             # A session of its own: Ctrl-C reaches only this script, which
             # then stops the server by its PID in the finally blocks.
@@ -362,13 +393,13 @@ class Server:
                                  % (self.name, self.proc.returncode, self.log_tail()))
             try:
                 if command(self.port, "PING", timeout=1.0) == "PONG":
-                    return
+                    return time.monotonic() - t0
             except (OSError, BenchError):
                 pass
             if time.monotonic() > deadline:
                 raise BenchError("%s did not answer PING on port %d within %.0fs; log:\n%s"
                                  % (self.name, self.port, timeout, self.log_tail()))
-            time.sleep(0.05)
+            time.sleep(poll)
 
     def stop(self, timeout=10.0):
         if self.proc is None or self.proc.poll() is not None:
@@ -963,6 +994,311 @@ def list_memory(args, ours_bin, tmpdir):
                                v["redis"]["rss_bytes_per_element"])
         out["variants"][label] = v
     progress()
+    return out
+
+
+# ---------------------------------------------------------------- append-only file
+
+def filesystem_of(path):
+    """The mount that holds path: device, mount point, type (from /proc/self/mounts)."""
+    path = os.path.realpath(path)
+    best = None
+    try:
+        with open("/proc/self/mounts") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) < 3:
+                    continue
+                dev, mnt, fstype = fields[0], fields[1].replace("\\040", " "), fields[2]
+                if path == mnt or path.startswith(mnt.rstrip("/") + "/"):
+                    if best is None or len(mnt) >= len(best[1]):
+                        best = (dev, mnt, fstype)
+    except OSError:
+        pass
+    out = {"path": path, "device": None, "mount": None, "fstype": None}
+    if best:
+        out.update(device=best[0], mount=best[1], fstype=best[2])
+    return out
+
+
+def fsync_latency(folder, samples=AOF_FSYNC_SAMPLES):
+    """Time fdatasync after each of `samples` 48-byte appends to a file in
+    folder: roughly what appendfsync always pays per write batch."""
+    path = os.path.join(folder, "fsync-probe")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    lat = []
+    try:
+        for _ in range(samples):
+            os.write(fd, b"x" * 48)
+            t0 = time.perf_counter()
+            os.fdatasync(fd)
+            lat.append((time.perf_counter() - t0) * 1000)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    lat.sort()
+    return {"samples": samples, "median_ms": statistics.median(lat),
+            "p90_ms": lat[int(0.9 * (samples - 1))], "p99_ms": lat[int(0.99 * (samples - 1))],
+            "max_ms": lat[-1], "mean_ms": statistics.mean(lat)}
+
+
+def folder_bytes(folder):
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total
+
+
+def aof_server(who, ours_bin, tmpdir, tag, policy, taken=None):
+    """An unstarted Server with a new, empty --dir of its own under tmpdir
+    (server.dir). policy: "off" (--appendonly no) or an appendfsync policy."""
+    port = free_port(taken if taken is not None else set())
+    folder = os.path.join(tmpdir, "aof-%s-%s" % (tag, who))
+    os.makedirs(folder)                 # fails if it is not new
+    logpath = os.path.join(tmpdir, "%s-aof-%s.log" % (who, tag))
+    on = "no" if policy == "off" else "yes"
+    fsync = "everysec" if policy == "off" else policy
+    if who == "ours":
+        argv = [ours_bin, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder,
+                "--appendonly", on, "--appendfsync", fsync]
+    else:
+        argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", on, "--appendfsync", fsync, "--aof-use-rdb-preamble", "no",
+                "--dir", folder]
+    server = Server(who, argv, port, logpath)
+    server.dir = folder
+    return server
+
+
+def aof_throughput(args, ours_bin, tmpdir, clients):
+    """SET throughput with the AOF off, everysec and always; every run on a
+    new server with a new --dir, so no run finds an earlier run's file."""
+    requests = test_requests(args, AOF_TEST)
+    samples = {(who, policy, depth): [] for who in ("ours", "redis")
+               for policy in AOF_POLICIES for depth in DEPTHS}
+    runs = []
+    total = args.rounds * len(AOF_POLICIES) * len(DEPTHS) * 2
+    done = 0
+    for rnd in range(args.rounds):
+        for pi, policy in enumerate(AOF_POLICIES):
+            for di, depth in enumerate(DEPTHS):
+                pair = ["ours", "redis"]
+                if (rnd + pi + di) % 2:
+                    pair.reverse()
+                for who in pair:
+                    done += 1
+                    progress("  aof throughput %d/%d: round %d, %s, -P %d, %s"
+                             % (done, total, rnd + 1, policy, depth, who))
+                    server = aof_server(who, ours_bin, tmpdir,
+                                        "tp-%d-%s-P%d" % (rnd + 1, policy, depth), policy)
+                    try:
+                        server.start()
+                        tail = ["-c", str(clients), "-n", str(requests), "-q", "--csv",
+                                "-P", str(depth), "-t", AOF_TEST]
+                        r = run_benchmark(server, tail, requests)
+                        keys = command(server.port, "DBSIZE")
+                    finally:
+                        server.stop()
+                    size = folder_bytes(server.dir)
+                    shutil.rmtree(server.dir, ignore_errors=True)
+                    if len(r["rows"]) != 1:
+                        raise BenchError("expected one result row from %s against %s:\n%s%s"
+                                         % (" ".join(r["argv"]), who, r["stdout"], r["stderr"]))
+                    if keys != 1:
+                        raise BenchError("%s has DBSIZE %r after -t set" % (who, keys))
+                    if policy != "off" and size == 0:
+                        raise BenchError("%s wrote no AOF with appendfsync %s (argv %s)"
+                                         % (who, policy, " ".join(server.argv)))
+                    rps = r["rows"][0][1]
+                    per_req_us = r["cpu_ns"] / 1000.0 / requests
+                    samples[(who, policy, depth)].append(
+                        {"rps": rps, "cpu_us_per_req": per_req_us, "aof_bytes": size})
+                    runs.append({"round": rnd + 1, "policy": policy, "depth": depth,
+                                 "server": who, "argv": r["argv"],
+                                 "server_argv": server.argv, "rps": rps,
+                                 "cpu_ns": r["cpu_ns"], "wall_s": round(r["wall_s"], 3),
+                                 "aof_bytes": size, "stderr": r["stderr"].strip() or None})
+    progress()
+    out = {"test": AOF_TEST, "requests": requests, "clients": clients, "policies": AOF_POLICIES,
+           "runs": runs, "servers": {}, "relative": {}}
+    for who in ("ours", "redis"):
+        per = out["servers"][who] = {}
+        for policy in AOF_POLICIES:
+            for depth in DEPTHS:
+                vals = samples[(who, policy, depth)]
+                rps = [v["rps"] for v in vals]
+                cpu = [v["cpu_us_per_req"] for v in vals]
+                per["%s_P%d" % (policy, depth)] = {
+                    "rps_median": statistics.median(rps),
+                    "rps_min": min(rps), "rps_max": max(rps), "rps": rps,
+                    "cpu_us_per_req_median": statistics.median(cpu), "cpu_us_per_req": cpu,
+                    "aof_bytes_per_req": statistics.median([v["aof_bytes"] for v in vals]) / requests,
+                }
+    # rps(policy) / rps(off) per server, from the medians; and ours over redis's.
+    for policy in AOF_POLICIES[1:]:
+        for depth in DEPTHS:
+            key = "%s_P%d" % (policy, depth)
+            rel = {}
+            for who in ("ours", "redis"):
+                per = out["servers"][who]
+                rel[who] = ratio(per[key]["rps_median"], per["off_P%d" % depth]["rps_median"])
+                rel[who + "_cpu"] = ratio(per[key]["cpu_us_per_req_median"],
+                                          per["off_P%d" % depth]["cpu_us_per_req_median"])
+                # The same ratio within each round, for the JSON: a hint of its spread.
+                rel[who + "_per_round"] = [
+                    ratio(a["rps"], b["rps"]) for a, b in
+                    zip(samples[(who, policy, depth)], samples[(who, "off", depth)])]
+            rel["ours_over_redis"] = ratio(rel["ours"], rel["redis"])
+            out["relative"][key] = rel
+    return out
+
+
+def aof_load_payload(n):
+    """n write commands as RESP, the file both servers load: SET key:I
+    value-I, except that every 20th is an RPUSH list:K value-I and the one
+    after it an INCR counter:K (K = I // 20 % 100). Returns the bytes and
+    what the dataset must look like after replaying them."""
+    chunks = []
+    mix = {"SET": 0, "RPUSH": 0, "INCR": 0}
+    lists = {}
+    counters = {}
+    for start in range(0, n, 20000):
+        part = []
+        for i in range(start, min(n, start + 20000)):
+            r = i % 20
+            if r == 18:
+                k = i // 20 % AOF_LOAD_LISTS
+                key = b"list:%d" % k
+                val = b"value-%d" % i
+                part.append(b"*3\r\n$5\r\nRPUSH\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
+                            % (len(key), key, len(val), val))
+                mix["RPUSH"] += 1
+                lists[k] = lists.get(k, 0) + 1
+            elif r == 19:
+                k = i // 20 % AOF_LOAD_COUNTERS
+                key = b"counter:%d" % k
+                part.append(b"*2\r\n$4\r\nINCR\r\n$%d\r\n%s\r\n" % (len(key), key))
+                mix["INCR"] += 1
+                counters[k] = counters.get(k, 0) + 1
+            else:
+                key = b"key:%d" % i
+                val = b"value-%d" % i
+                part.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
+                            % (len(key), key, len(val), val))
+                mix["SET"] += 1
+        chunks.append(b"".join(part))
+    expect = {"dbsize": mix["SET"] + len(lists) + len(counters),
+              "llen_list0": lists.get(0, 0), "counter0": counters.get(0)}
+    return b"".join(chunks), mix, expect
+
+
+def write_synced(path, data):
+    """Write data to a new file and fsync it, so that no writeback of it
+    is left to compete with the load that follows."""
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def lay_out_aof(who, folder, payload):
+    """Put payload where `who` looks for its AOF in folder; returns the paths."""
+    if who == "ours":
+        path = os.path.join(folder, OURS_AOF_FILE)
+        write_synced(path, payload)
+        return [path]
+    sub = os.path.join(folder, REDIS_AOF_DIR)
+    os.makedirs(sub)
+    paths = [os.path.join(sub, name) for name in (REDIS_AOF_BASE, REDIS_AOF_INCR, REDIS_AOF_MANIFEST)]
+    write_synced(paths[0], payload)
+    write_synced(paths[1], b"")
+    write_synced(paths[2], REDIS_MANIFEST_TEXT.encode())
+    return paths
+
+
+def logged_load(server, wait_s=2.0):
+    """(seconds, commands or None) from the server's 'DB loaded from append
+    only file' line; (None, None) if it has none."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            with open(server.logpath, "rb") as f:
+                text = f.read().decode(errors="replace")
+        except OSError:
+            text = ""
+        m = AOF_LOADED_RE.search(text)
+        if m:
+            return float(m.group(1)), int(m.group(2)) if m.group(2) else None
+        if time.monotonic() > deadline:
+            return None, None
+        time.sleep(0.05)
+
+
+def aof_load(args, ours_bin, tmpdir):
+    n = args.aof_commands
+    progress("  aof load: building %d commands" % n)
+    payload, mix, expect = aof_load_payload(n)
+    rounds = {"ours": [], "redis": []}
+    for rnd in range(args.rounds):
+        order = ["ours", "redis"] if rnd % 2 == 0 else ["redis", "ours"]
+        for who in order:
+            progress("  aof load: round %d, %s: %d commands (%.1f MB)"
+                     % (rnd + 1, who, n, len(payload) / 1e6))
+            server = aof_server(who, ours_bin, tmpdir, "load-%d" % (rnd + 1), "everysec")
+            try:
+                lay_out_aof(who, server.dir, payload)
+                ready_s = server.start(timeout=60 + n / 20000.0, poll=0.005)
+                keys = command(server.port, "DBSIZE", timeout=30)
+                llen = command(server.port, "LLEN", "list:0") if expect["llen_list0"] else 0
+                counter = command(server.port, "GET", "counter:0") \
+                    if expect["counter0"] is not None else None
+                logged_s, logged_commands = logged_load(server)
+                rss = server.rss_bytes()
+            finally:
+                server.stop()
+                shutil.rmtree(server.dir, ignore_errors=True)
+            if keys != expect["dbsize"]:
+                raise BenchError("%s has DBSIZE %r after loading the AOF; expected %d"
+                                 % (who, keys, expect["dbsize"]))
+            if llen != expect["llen_list0"] or \
+                    (expect["counter0"] is not None and counter != b"%d" % expect["counter0"]):
+                raise BenchError("%s loaded list:0 with %r elements and counter:0 = %r; expected %r, %r"
+                                 % (who, llen, counter, expect["llen_list0"], expect["counter0"]))
+            if logged_s is None:
+                print("warning: %s logged no 'DB loaded from append only file' line (round %d)"
+                      % (who, rnd + 1), file=sys.stderr)
+            rounds[who].append({"round": rnd + 1, "ready_s": ready_s, "logged_s": logged_s,
+                                "logged_commands": logged_commands, "dbsize": keys,
+                                "rss_bytes": rss, "argv": server.argv})
+    progress()
+    out = {"commands": n, "mix": mix, "bytes": len(payload), "expect": expect,
+           "ours_layout": OURS_AOF_FILE,
+           "redis_layout": "%s/{%s, %s (empty), %s}" % (REDIS_AOF_DIR, REDIS_AOF_BASE,
+                                                        REDIS_AOF_INCR, REDIS_AOF_MANIFEST),
+           "redis_manifest": REDIS_MANIFEST_TEXT, "rounds": rounds}
+    for who in ("ours", "redis"):
+        out[who] = {
+            "ready_s_median": statistics.median([r["ready_s"] for r in rounds[who]]),
+            "logged_s_median": median_or_none([r["logged_s"] for r in rounds[who]]),
+            "ready_s": [r["ready_s"] for r in rounds[who]],
+            "logged_s": [r["logged_s"] for r in rounds[who]],
+        }
+    out["ready_ratio"] = ratio(out["ours"]["ready_s_median"], out["redis"]["ready_s_median"])
+    out["logged_ratio"] = ratio(out["ours"]["logged_s_median"], out["redis"]["logged_s_median"])
+    return out
+
+
+def aof(args, ours_bin, tmpdir, clients):
+    """The stage 5 part: SET throughput with the AOF, then load time. Every
+    AOF folder of both servers is made under tmpdir: one filesystem."""
+    out = {"folder": filesystem_of(tmpdir)}
+    out["fsync"] = fsync_latency(tmpdir)
+    out["throughput"] = aof_throughput(args, ours_bin, tmpdir, clients)
+    out["load"] = aof_load(args, ours_bin, tmpdir)
     return out
 
 
