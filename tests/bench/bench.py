@@ -61,6 +61,34 @@ What it does:
    element from used_memory deltas (the target, ours/redis <= 1.2) and from
    VmRSS deltas.
 
+5. Append-only file (stage 5 on; --skip-aof skips it). All of it runs in
+   folders made under this run's temporary folder (tempfile: $TMPDIR, else
+   /tmp), so both servers' files are on one filesystem; the report names
+   it and, for context, the latency of 200 fdatasyncs of small appends
+   there.
+   SET throughput: redis-benchmark -t set -c 50 -n REQUESTS at -P 1 and
+   -P 16 with the AOF off, with appendfsync everysec and with appendfsync
+   always, each run on a fresh server with a fresh --dir (ours: --dir D
+   --appendonly yes|no --appendfsync P; redis: the same plus
+   --aof-use-rdb-preamble no --save ''), alternating which server goes
+   first, --rounds rounds. For each server, rps(everysec)/rps(off) and
+   rps(always)/rps(off) from the medians; target: ours >= Redis's, i.e.
+   (ours / redis's) >= 1.0 at each -P. Absolute rps, CPU per request and
+   AOF bytes per request are given for context.
+   Load time: one file of --aof-commands write commands in RESP (SET
+   key:I value-I, with every 20th an RPUSH list:K and the next an INCR
+   counter:K), written by this script. Ours finds it at D/appendonly.aof;
+   Redis 7 at D/appendonlydir/appendonly.aof.1.base.aof, with an empty
+   appendonly.aof.1.incr.aof and the manifest appendonly.aof.manifest
+   ("file appendonly.aof.1.base.aof seq 1 type b" and "file
+   appendonly.aof.1.incr.aof seq 1 type i", the format redis-server
+   7.0.15 writes itself). Both are started with --appendonly yes; the time
+   from just before the process is created to its first PONG (polled every
+   5 ms; Redis's -LOADING replies do not count) is the load time, and the
+   seconds of the logged "DB loaded from append only file" line are kept
+   too. DBSIZE, LLEN list:0 and GET counter:0 must match the file. --rounds
+   rounds, alternating; target: median ours/redis <= 1.0.
+
 It prints tables and a summary (with each target marked met or missed), and
 writes the same results as JSON to BUILD/bench-stageN.json. Every server it
 starts is stopped by its PID (SIGTERM, then wait), also when it fails or is
@@ -71,6 +99,11 @@ look at the new parts with small sizes:
 
     /usr/bin/python3 tests/bench/bench.py --stage 4 --rounds 1 --requests 10000 \\
         --keys 100000 --expire-keys 100000 --list-elements 100000
+
+and of the AOF part alone:
+
+    /usr/bin/python3 tests/bench/bench.py --stage 5 --rounds 1 --requests 10000 \\
+        --aof-commands 100000 --skip-throughput --skip-memory --skip-expiry --skip-list-memory
 """
 
 import argparse
@@ -1221,8 +1254,9 @@ def lay_out_aof(who, folder, payload):
 
 
 def logged_load(server, wait_s=2.0):
-    """(seconds, commands or None) from the server's 'DB loaded from append
-    only file' line; (None, None) if it has none."""
+    """(seconds, commands or None, the log's lines about the AOF and the
+    load) from the server's 'DB loaded from append only file' line; the
+    first two are None if it has none."""
     deadline = time.monotonic() + wait_s
     while True:
         try:
@@ -1231,10 +1265,12 @@ def logged_load(server, wait_s=2.0):
         except OSError:
             text = ""
         m = AOF_LOADED_RE.search(text)
-        if m:
-            return float(m.group(1)), int(m.group(2)) if m.group(2) else None
-        if time.monotonic() > deadline:
-            return None, None
+        if m or time.monotonic() > deadline:
+            lines = [line for line in text.splitlines()
+                     if re.search(r"AOF|append only|[Ll]oad|manifest|[Ee]rror", line)][:20]
+            if not m:
+                return None, None, lines
+            return float(m.group(1)), int(m.group(2)) if m.group(2) else None, lines
         time.sleep(0.05)
 
 
@@ -1256,7 +1292,7 @@ def aof_load(args, ours_bin, tmpdir):
                 llen = command(server.port, "LLEN", "list:0") if expect["llen_list0"] else 0
                 counter = command(server.port, "GET", "counter:0") \
                     if expect["counter0"] is not None else None
-                logged_s, logged_commands = logged_load(server)
+                logged_s, logged_commands, log_lines = logged_load(server)
                 rss = server.rss_bytes()
             finally:
                 server.stop()
@@ -1273,7 +1309,7 @@ def aof_load(args, ours_bin, tmpdir):
                       % (who, rnd + 1), file=sys.stderr)
             rounds[who].append({"round": rnd + 1, "ready_s": ready_s, "logged_s": logged_s,
                                 "logged_commands": logged_commands, "dbsize": keys,
-                                "rss_bytes": rss, "argv": server.argv})
+                                "rss_bytes": rss, "argv": server.argv, "log": log_lines})
     progress()
     out = {"commands": n, "mix": mix, "bytes": len(payload), "expect": expect,
            "ours_layout": OURS_AOF_FILE,
@@ -1364,6 +1400,73 @@ def report_list_memory(lm, add):
         add("%-9s %-11s %17s %12s" % (label, "ours/redis", fmt(v["used_memory_ratio"], ".3f"),
                                       fmt(v["rss_ratio"], ".3f")))
     add("")
+
+
+def report_aof(a, add):
+    fs = a["folder"]
+    tp = a["throughput"]
+    fsync = a["fsync"]
+    add("AOF: every server gets a new --dir under %s (%s on %s, mounted at %s), both servers alike"
+        % (fs["path"], fs["fstype"] or "?", fs["device"] or "?", fs["mount"] or "?"))
+    add("  fdatasync after a 48-byte append there: median %.3f ms, p90 %.3f, p99 %.3f, max %.3f (%d samples)"
+        % (fsync["median_ms"], fsync["p90_ms"], fsync["p99_ms"], fsync["max_ms"], fsync["samples"]))
+    if tp:
+        add("AOF throughput: redis-benchmark -t %s -c %d -n %d, a fresh server per run; medians over rounds"
+            % (tp["test"], tp["clients"], tp["requests"]))
+        add("  (off = --appendonly no; redis: --appendonly yes --aof-use-rdb-preamble no --save '')")
+        head = "%-6s %-9s %4s  %28s  %11s  %10s  %9s  %9s" % (
+            "server", "fsync", "-P", "rps [min..max]", "CPU us/req", "AOF B/req",
+            "rps/off", "CPU/off")
+        add(head)
+        add("-" * len(head))
+        for who in ("ours", "redis"):
+            for depth in DEPTHS:
+                for policy in tp["policies"]:
+                    e = tp["servers"][who]["%s_P%d" % (policy, depth)]
+                    rel = tp["relative"].get("%s_P%d" % (policy, depth))
+                    add("%-6s %-9s %4d  %28s  %11s  %10s  %9s  %9s"
+                        % (who, policy, depth,
+                           "%10s [%7s..%7s]" % (fmt(e["rps_median"], ".0f"), fmt(e["rps_min"], ".0f"),
+                                                fmt(e["rps_max"], ".0f")),
+                           fmt(e["cpu_us_per_req_median"], ".3f"), fmt(e["aof_bytes_per_req"], ".1f"),
+                           fmt(rel[who], ".3f") if rel else "base",
+                           fmt(rel[who + "_cpu"], ".3f") if rel else "base"))
+        add("  rps relative to its own AOF-off run, ours vs redis (target: ours >= redis's):")
+        for policy in tp["policies"][1:]:
+            for depth in DEPTHS:
+                rel = tp["relative"]["%s_P%d" % (policy, depth)]
+                add("    %-9s -P %-3d ours %s   redis %s   ours/redis %s   (per round: ours %s, redis %s)"
+                    % (policy, depth, fmt(rel["ours"], ".3f"), fmt(rel["redis"], ".3f"),
+                       fmt(rel["ours_over_redis"], ".3f"),
+                       " ".join(fmt(x, ".2f") for x in rel["ours_per_round"]),
+                       " ".join(fmt(x, ".2f") for x in rel["redis_per_round"])))
+        add("")
+    ld = a["load"]
+    if ld:
+        add("AOF load: %d commands (%s), %.1f MB of RESP, the same bytes for both servers"
+            % (ld["commands"], ", ".join("%d %s" % (v, k) for k, v in ld["mix"].items()),
+               ld["bytes"] / 1e6))
+        add("  ours: DIR/%s; redis: DIR/%s" % (ld["ours_layout"], ld["redis_layout"]))
+        add("  ready = process start to the first PONG (polled every 5 ms; -LOADING does not count);")
+        add("  logged = the server's own 'DB loaded from append only file: X seconds'")
+        head = "%-6s %-6s %9s %9s %10s %10s %9s" % ("round", "server", "ready s", "logged s",
+                                                  "commands", "DBSIZE", "RSS MiB")
+        add(head)
+        add("-" * len(head))
+        for rnd in range(1, 1 + max(len(ld["rounds"]["ours"]), len(ld["rounds"]["redis"]))):
+            for who in ("ours", "redis"):
+                for r in ld["rounds"][who]:
+                    if r["round"] == rnd:
+                        add("%-6d %-6s %9.3f %9s %10s %10d %9.1f"
+                            % (rnd, who, r["ready_s"], fmt(r["logged_s"], ".3f"),
+                               r["logged_commands"] if r["logged_commands"] is not None else "-",
+                               r["dbsize"], r["rss_bytes"] / 1048576.0))
+        for who in ("ours", "redis"):
+            add("%-6s %-6s %9.3f %9s" % ("median", who, ld[who]["ready_s_median"],
+                                         fmt(ld[who]["logged_s_median"], ".3f")))
+        add("%-13s %9s %9s" % ("ours/redis", fmt(ld["ready_ratio"], ".3f"),
+                               fmt(ld["logged_ratio"], ".3f")))
+        add("")
 
 
 def check_targets(stage, figures):
@@ -1471,6 +1574,11 @@ def report(res):
     elif res.get("list_memory_skipped"):
         add("List memory: skipped (%s)" % res["list_memory_skipped"])
         add("")
+    if res.get("aof") is not None:
+        report_aof(res["aof"], add)
+    elif res.get("aof_skipped"):
+        add("AOF: skipped (%s)" % res["aof_skipped"])
+        add("")
     s = res["summary"]
     add("summary")
     add("  rps ratio ours/redis, geomean      P1 %s   P16 %s"
@@ -1504,6 +1612,23 @@ def report(res):
                    fmt(s["list_bytes_per_element_redis_%s" % label], ".2f"),
                    fmt(s["list_memory_ratio_%s" % label], ".3f"),
                    fmt(s["list_memory_rss_ratio_%s" % label], ".3f")))
+    if "aof_load_ratio" in s:
+        for policy in AOF_POLICIES[1:]:
+            add("  AOF %-8s rps/rps(off)          P1 ours %s redis %s   P16 ours %s redis %s"
+                % (policy, fmt(s["aof_rel_ours_%s_P1" % policy], ".3f"),
+                   fmt(s["aof_rel_redis_%s_P1" % policy], ".3f"),
+                   fmt(s["aof_rel_ours_%s_P16" % policy], ".3f"),
+                   fmt(s["aof_rel_redis_%s_P16" % policy], ".3f")))
+        add("  %-34s ours %s   redis %s   ratio %s"
+            % ("AOF load, ready s (median)",
+               fmt(s["aof_load_ready_s_ours"], ".3f"), fmt(s["aof_load_ready_s_redis"], ".3f"),
+               fmt(s["aof_load_ratio"], ".3f")))
+        add("  %-34s ours %s   redis %s   ratio %s"
+            % ("AOF load, logged s (median)", fmt(s["aof_load_logged_s_ours"], ".3f"),
+               fmt(s["aof_load_logged_s_redis"], ".3f"), fmt(s["aof_load_logged_ratio"], ".3f")))
+        add("  %-34s median %.3f ms   p99 %.3f ms   (%s, %s)"
+            % ("fdatasync in the AOF folders", s["fdatasync_median_ms"], s["fdatasync_p99_ms"],
+               s["aof_folder"]["path"], s["aof_folder"]["fstype"] or "?"))
     if s.get("targets"):
         add("  targets:")
         for t in s["targets"]:
@@ -1541,6 +1666,10 @@ def parse_args(argv):
     p.add_argument("--skip-memory", action="store_true", help="skip the memory part")
     p.add_argument("--skip-expiry", action="store_true", help="skip the active expiry part")
     p.add_argument("--skip-list-memory", action="store_true", help="skip the list memory part")
+    p.add_argument("--skip-aof", action="store_true",
+                   help="skip the append-only file part (SET throughput with the AOF, load time)")
+    p.add_argument("--aof-commands", type=positive, default=1000000,
+                   help="commands in the AOF the load part replays, stage 5 on (default: 1000000)")
     p.add_argument("--tests", default=None,
                    help="comma-separated redis-benchmark -t names (default: the stage's)")
     return p.parse_args(argv)
@@ -1581,7 +1710,8 @@ def main(argv):
                    "tests": tests, "depths": DEPTHS, "skip_memory": args.skip_memory,
                    "expire_keys": args.expire_keys, "list_elements": args.list_elements,
                    "skip_throughput": args.skip_throughput, "skip_expiry": args.skip_expiry,
-                   "skip_list_memory": args.skip_list_memory,
+                   "skip_list_memory": args.skip_list_memory, "skip_aof": args.skip_aof,
+                   "aof_commands": args.aof_commands,
                    "requests_per_test": {t: test_requests(args, t) for t in tests}},
         "environment": {"redis_version": m.group(1) if m else version.strip(),
                         "cpus": os.cpu_count(), "loadavg_before": loadavg(),
@@ -1593,6 +1723,8 @@ def main(argv):
         "expiry_skipped": None,
         "list_memory": None,
         "list_memory_skipped": None,
+        "aof": None,
+        "aof_skipped": None,
     }
     print("bench: stage%d (%s) vs redis-server; tests %s at -P %s"
           % (stage, os.path.relpath(ours_bin), ",".join(tests), ",".join(map(str, DEPTHS))),
@@ -1614,6 +1746,10 @@ def main(argv):
             res["list_memory_skipped"] = "--skip-list-memory"
         elif profile.get("list_memory"):
             res["list_memory"] = list_memory(args, ours_bin, tmpdir)
+        if args.skip_aof:
+            res["aof_skipped"] = "--skip-aof"
+        elif profile.get("aof"):
+            res["aof"] = aof(args, ours_bin, tmpdir, profile["clients"])
     res["environment"]["loadavg_after"] = loadavg()
     res["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     tp = res["throughput"] or {}
@@ -1658,6 +1794,35 @@ def main(argv):
                 v["redis"]["used_memory_bytes_per_element"]
             figures["list_memory_ratio_%s" % label] = v["used_memory_ratio"]
             summary["list_memory_rss_ratio_%s" % label] = v["rss_ratio"]
+    a = res["aof"]
+    if a:
+        for policy in AOF_POLICIES[1:]:
+            for depth in DEPTHS:
+                key = "%s_P%d" % (policy, depth)
+                rel = a["throughput"]["relative"][key]
+                summary["aof_rel_ours_" + key] = rel["ours"]
+                summary["aof_rel_redis_" + key] = rel["redis"]
+                figures["aof_%s_rel_P%d" % (policy, depth)] = rel["ours_over_redis"]
+        for policy in AOF_POLICIES:
+            for depth in DEPTHS:
+                key = "%s_P%d" % (policy, depth)
+                for who in ("ours", "redis"):
+                    e = a["throughput"]["servers"][who][key]
+                    summary["aof_rps_%s_%s" % (who, key)] = e["rps_median"]
+                    summary["aof_cpu_us_per_req_%s_%s" % (who, key)] = e["cpu_us_per_req_median"]
+        ld = a["load"]
+        summary.update({
+            "aof_load_commands": ld["commands"],
+            "aof_load_ready_s_ours": ld["ours"]["ready_s_median"],
+            "aof_load_ready_s_redis": ld["redis"]["ready_s_median"],
+            "aof_load_logged_s_ours": ld["ours"]["logged_s_median"],
+            "aof_load_logged_s_redis": ld["redis"]["logged_s_median"],
+            "aof_load_logged_ratio": ld["logged_ratio"],
+            "fdatasync_median_ms": a["fsync"]["median_ms"],
+            "fdatasync_p99_ms": a["fsync"]["p99_ms"],
+            "aof_folder": a["folder"],
+        })
+        figures["aof_load_ratio"] = ld["ready_ratio"]
     summary.update(figures)
     summary["targets"] = check_targets(stage, figures)
     summary["command_line"] = command_line
