@@ -359,6 +359,7 @@ bool aof_start(db *d, const aof_config *config, char *err)
     aof.db = d;
     aof.fsync = config->fsync;
     aof.filename = mem_strdup(config->filename);
+    aof.thread_stop = false;    /* a module stopped before may start again */
     if (pthread_create(&aof.thread, NULL, aof_sync_thread, NULL) != 0) {
         snprintf(err, AOF_ERR_LEN, "Can't start the fsync thread: %s", strerror(errno));
         return false;

@@ -41,6 +41,17 @@ static bool aof_file_crlf_ok(const resp_parser *p, aof_read_result *r)
     return true;
 }
 
+/* The parser, like Redis's, stops looking for a line's end at a NUL byte
+ * (a client's buffer is a C string), and then says "incomplete". At the
+ * end of a file that would look like a cut command, and repairing it
+ * would throw away everything after the NUL. A length line has no
+ * business holding a NUL: that is damage. (While the parser waits for an
+ * argument's bytes instead, a NUL among them is just data.) */
+static bool aof_file_nul_in_line(const resp_parser *p, const char *cmd, size_t len)
+{
+    return p->bulk_len < 0 && memchr(cmd + p->scan, '\0', len - p->scan) != NULL;
+}
+
 /* Parse and run every command of the mapped bytes. */
 static void aof_file_parse(const char *bytes, aof_read_result *r, aof_command_fn *fn, void *data)
 {
@@ -56,6 +67,11 @@ static void aof_file_parse(const char *bytes, aof_read_result *r, aof_command_fn
             break;
         }
         resp_status st = resp_parse(&p, bytes + off, r->size - off);
+        if (st == RESP_INCOMPLETE && aof_file_nul_in_line(&p, bytes + off, r->size - off)) {
+            r->status = AOF_READ_BAD;
+            snprintf(r->error, sizeof(r->error), "a NUL byte in a length line");
+            break;
+        }
         if (st == RESP_INCOMPLETE) {
             r->status = AOF_READ_TRUNCATED;
             snprintf(r->error, sizeof(r->error), "the last command is incomplete");

@@ -501,3 +501,197 @@ Test(loop, fd_handlers_and_timers_share_a_turn, .timeout = 10)
     close(p[0]);
     close(p[1]);
 }
+
+/* ---------------- The before-sleep hook (stage 5) ---------------- */
+
+/* What a before-sleep hook saw. A pipe lets it prove that it runs
+ * before the wait: it writes a byte the same turn's epoll_wait() then
+ * finds, so the turn ends at once instead of after max_wait. */
+typedef struct hook_calls {
+    int count;
+    loop *l;                    /* the loop it was given */
+    void *data;                 /* the data it was given */
+    int write_fd;               /* >= 0: write a byte here on each call */
+    int fd_calls_at_hook;       /* fd handler calls made before the last hook call */
+    const fd_calls *fds;        /* the fd handler's record, or NULL */
+    int tag;                    /* which of two hooks: 1 or 2 */
+    int *last_tag;              /* where to write tag on each call, or NULL */
+} hook_calls;
+
+static void hook(loop *l, void *data)
+{
+    hook_calls *h = data;
+    h->count++;
+    h->l = l;
+    h->data = data;
+    if (h->fds != NULL)
+        h->fd_calls_at_hook = h->fds->count;
+    if (h->last_tag != NULL)
+        *h->last_tag = h->tag;
+    if (h->write_fd >= 0)
+        cr_assert_eq(write(h->write_fd, "h", 1), 1);
+}
+
+Test(loop, no_before_sleep_hook_is_set_at_first)
+{
+    loop *l = loop_create();
+    for (int i = 0; i < 3; i++)
+        loop_run_once(l, 0);            /* nothing to call, nothing to crash on */
+    loop_destroy(l);
+}
+
+Test(loop, the_before_sleep_hook_runs_once_per_turn_with_its_loop_and_data)
+{
+    loop *l = loop_create();
+    hook_calls h = {.write_fd = -1};
+    loop_set_before_sleep(l, hook, &h);
+    cr_expect_eq(h.count, 0, "setting the hook does not call it");
+    for (int i = 1; i <= 5; i++) {
+        loop_run_once(l, 0);
+        cr_expect_eq(h.count, i, "after %d turns the hook ran %d times", i, h.count);
+    }
+    cr_expect_eq(h.l, l);
+    cr_expect_eq(h.data, &h);
+    loop_destroy(l);
+}
+
+Test(loop, the_before_sleep_hook_runs_once_per_turn_whatever_the_turn_handles, .timeout = 10)
+{
+    loop *l = loop_create();
+    int p[2];
+    open_pipe(p);
+    fd_calls calls = {0};
+    int ticks = 0;
+    hook_calls h = {.write_fd = -1};
+    cr_assert_eq(loop_watch(l, p[0], LOOP_READABLE, on_ready, &calls), 0);
+    loop_add_timer(l, 0, count_only, &ticks);
+    loop_set_before_sleep(l, hook, &h);
+    cr_assert_eq(write(p[1], "x", 1), 1);
+    loop_run_once(l, 0);                /* an fd event and a timer */
+    cr_expect_eq(calls.count, 1);
+    cr_expect_eq(ticks, 1);
+    cr_expect_eq(h.count, 1, "one turn with two events ran the hook %d times", h.count);
+    loop_run_once(l, 0);                /* only the timer */
+    cr_expect_eq(h.count, 2);
+    loop_destroy(l);
+    close(p[0]);
+    close(p[1]);
+}
+
+Test(loop, the_before_sleep_hook_runs_before_the_wait, .timeout = 10)
+{
+    loop *l = loop_create();
+    int p[2];
+    open_pipe(p);
+    fd_calls calls = {0};
+    hook_calls h = {.write_fd = p[1], .fds = &calls, .fd_calls_at_hook = -1};
+    cr_assert_eq(loop_watch(l, p[0], LOOP_READABLE, on_ready, &calls), 0);
+    loop_set_before_sleep(l, hook, &h);
+    long long start = loop_now_ms();
+    loop_run_once(l, 5000);
+    long long waited = loop_now_ms() - start;
+    cr_expect_eq(h.count, 1);
+    cr_expect_eq(h.fd_calls_at_hook, 0, "the fd handler ran before the hook");
+    cr_expect_eq(calls.count, 1, "the byte the hook wrote was not seen in the same turn");
+    cr_expect_lt(waited, 2500, "the turn waited %lld ms: the hook ran after the wait", waited);
+    loop_destroy(l);
+    close(p[0]);
+    close(p[1]);
+}
+
+/* Work a handler leaves for the hook (stage 5: records to write) is
+ * done before the loop next sleeps, not one wait later. */
+Test(loop, the_before_sleep_hook_runs_again_before_the_next_wait, .timeout = 10)
+{
+    loop *l = loop_create();
+    int p[2];
+    open_pipe(p);
+    fd_calls calls = {0};
+    hook_calls h = {.write_fd = -1, .fds = &calls, .fd_calls_at_hook = -1};
+    cr_assert_eq(loop_watch(l, p[0], LOOP_READABLE, on_ready, &calls), 0);
+    loop_set_before_sleep(l, hook, &h);
+    cr_assert_eq(write(p[1], "x", 1), 1);
+    loop_run_once(l, 1000);
+    cr_expect_eq(calls.count, 1);
+    cr_expect_eq(h.fd_calls_at_hook, 0, "the first turn's hook ran before the handler");
+    loop_run_once(l, 10);
+    cr_expect_eq(h.count, 2);
+    cr_expect_eq(h.fd_calls_at_hook, 1, "the second turn's hook sees what the first turn's handler did");
+    loop_destroy(l);
+    close(p[0]);
+    close(p[1]);
+}
+
+Test(loop, the_before_sleep_hook_can_be_replaced)
+{
+    loop *l = loop_create();
+    int last = 0;
+    hook_calls first = {.write_fd = -1, .tag = 1, .last_tag = &last};
+    hook_calls second = {.write_fd = -1, .tag = 2, .last_tag = &last};
+    loop_set_before_sleep(l, hook, &first);
+    loop_run_once(l, 0);
+    cr_expect_eq(first.count, 1);
+    cr_expect_eq(last, 1);
+    loop_set_before_sleep(l, hook, &second);
+    loop_run_once(l, 0);
+    loop_run_once(l, 0);
+    cr_expect_eq(first.count, 1, "the replaced hook still ran");
+    cr_expect_eq(second.count, 2);
+    cr_expect_eq(second.data, &second, "the new hook got the old data");
+    cr_expect_eq(last, 2);
+    loop_destroy(l);
+}
+
+Test(loop, the_before_sleep_hook_can_be_removed_with_null)
+{
+    loop *l = loop_create();
+    hook_calls h = {.write_fd = -1};
+    loop_set_before_sleep(l, hook, &h);
+    loop_run_once(l, 0);
+    cr_expect_eq(h.count, 1);
+    loop_set_before_sleep(l, NULL, NULL);
+    for (int i = 0; i < 3; i++)
+        loop_run_once(l, 0);
+    cr_expect_eq(h.count, 1, "a removed hook ran %d more times", h.count - 1);
+    loop_set_before_sleep(l, hook, &h);     /* and set again */
+    loop_run_once(l, 0);
+    cr_expect_eq(h.count, 2);
+    loop_destroy(l);
+}
+
+/* A hook may change the hook: the change applies from the next turn. */
+static void remove_myself(loop *l, void *data)
+{
+    ++*(int *)data;
+    loop_set_before_sleep(l, NULL, NULL);
+}
+
+Test(loop, the_before_sleep_hook_may_remove_itself)
+{
+    loop *l = loop_create();
+    int count = 0;
+    loop_set_before_sleep(l, remove_myself, &count);
+    for (int i = 0; i < 3; i++)
+        loop_run_once(l, 0);
+    cr_expect_eq(count, 1);
+    loop_destroy(l);
+}
+
+static void stop_from_hook(loop *l, void *data)
+{
+    ++*(int *)data;
+    loop_stop(l);
+}
+
+Test(loop, the_before_sleep_hook_runs_under_loop_run_and_may_stop_it, .timeout = 10)
+{
+    loop *l = loop_create();
+    int count = 0;
+    int ticks = 0;
+    loop_add_timer(l, 0, count_only, &ticks);
+    loop_set_before_sleep(l, stop_from_hook, &count);
+    loop_run(l);
+    cr_expect_eq(count, 1);
+    cr_expect_eq(ticks, 1, "the turn the hook stopped still ran its timers");
+    loop_destroy(l);
+}

@@ -1,0 +1,760 @@
+/* Unit tests of aof: the append-only file (stage 5), as far as a test
+ * reaches without sockets: records fed and flushed, the file replayed at
+ * start, a cut file repaired, a damaged one refused, the fsync policy
+ * names. BGREWRITEAOF forks, and is left to the integration suite.
+ *
+ * aof.c and command.c keep their state in globals. Criterion runs each
+ * test in a process of its own, which starts from the initial state; each
+ * test still stops what it started, so that ASan sees nothing leak. Every
+ * test works in a directory of its own (made by mkdtemp(), entered with
+ * chdir() and left again), since the file name is relative to the working
+ * directory. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aof.h"
+#include "buf.h"
+#include "command.h"
+#include "commands/commands.h"
+#include "db.h"
+#include "log.h"
+
+#define AOF_NAME "appendonly.aof"
+
+/* ---------------- A directory to work in ---------------- */
+
+static char dir[64];
+static char home[PATH_MAX];
+
+static void enter_dir(void)
+{
+    cr_assert_not_null(getcwd(home, sizeof(home)), "getcwd: %s", strerror(errno));
+    snprintf(dir, sizeof(dir), "/tmp/test_aof.XXXXXX");
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+    cr_assert_eq(chdir(dir), 0, "chdir %s: %s", dir, strerror(errno));
+    log_set_level((enum log_level)(LOG_WARNING + 1));      /* the tests check results, not log lines */
+}
+
+static void leave_dir(void)
+{
+    command_unregister_all();
+    if (chdir(home) != 0)
+        return;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    char path[PATH_MAX];
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+TestSuite(aof, .init = enter_dir, .fini = leave_dir);
+
+static void register_commands(void)
+{
+    command_register(string_commands);
+    command_register(key_commands);
+    command_register(list_commands);
+    command_register(expire_commands);     /* after string_commands: its SET takes options */
+}
+
+/* ---------------- Files ---------------- */
+
+static void write_file(const char *name, const char *bytes, size_t len)
+{
+    FILE *f = fopen(name, "wb");
+    cr_assert_not_null(f, "cannot create %s: %s", name, strerror(errno));
+    if (len > 0)
+        cr_assert_eq(fwrite(bytes, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static bool read_file(const char *name, buf *out)
+{
+    buf_clear(out);
+    FILE *f = fopen(name, "rb");
+    if (f == NULL)
+        return false;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(out, chunk, n);
+    fclose(f);
+    return true;
+}
+
+static bool file_exists(const char *name)
+{
+    struct stat st;
+    return stat(name, &st) == 0;
+}
+
+/* The file holds exactly `len` bytes equal to `bytes`; else says where
+ * they first differ. */
+static void expect_file(const char *what, const char *bytes, size_t len)
+{
+    buf got = BUF_INIT;
+    cr_assert(read_file(AOF_NAME, &got), "%s: cannot read %s: %s", what, AOF_NAME, strerror(errno));
+    size_t n = buf_length(&got);
+    size_t same = 0;
+    while (same < n && same < len && buf_data(&got)[same] == bytes[same])
+        same++;
+    cr_expect(n == len && same == len, "%s: the file has %zu bytes instead of %zu, the first %zu as expected", what,
+              n, len, same);
+    buf_free(&got);
+}
+
+#define EXPECT_FILE(what, literal) expect_file((what), (literal), sizeof(literal) - 1)
+
+static void expect_file_buf(const char *what, const buf *expected)
+{
+    expect_file(what, buf_data(expected) ? buf_data(expected) : "", buf_length(expected));
+}
+
+/* ---------------- Records ---------------- */
+
+static void add_line(buf *out, char type, long long n)
+{
+    char line[32];
+    int len = snprintf(line, sizeof(line), "%c%lld\r\n", type, n);
+    buf_append(out, line, (size_t)len);
+}
+
+static void add_command(buf *out, int argc, const char *const *argv, const size_t *argvlen)
+{
+    add_line(out, '*', argc);
+    for (int i = 0; i < argc; i++) {
+        add_line(out, '$', (long long)argvlen[i]);
+        buf_append(out, argv[i], argvlen[i]);
+        buf_append(out, "\r\n", 2);
+    }
+}
+
+static void words_lengths(int argc, const char *const *words, size_t *lens)
+{
+    cr_assert_leq(argc, 16);
+    for (int i = 0; i < argc; i++)
+        lens[i] = strlen(words[i]);
+}
+
+/* The RESP of a command of NUL-terminated words, appended to out. */
+static void add_words(buf *out, int argc, const char *const *words)
+{
+    size_t lens[16];
+    words_lengths(argc, words, lens);
+    add_command(out, argc, words, lens);
+}
+
+/* aof_feed() of a command of NUL-terminated words. */
+static void feed_words(int argc, const char *const *words)
+{
+    size_t lens[16];
+    words_lengths(argc, words, lens);
+    aof_feed(argc, (const char **)words, lens);
+}
+
+#define NWORDS(...) ((int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)))
+#define WORDS(...) (const char *const[]){__VA_ARGS__}
+#define CMD(out, ...) add_words((out), NWORDS(__VA_ARGS__), WORDS(__VA_ARGS__))
+#define FEED(...) feed_words(NWORDS(__VA_ARGS__), WORDS(__VA_ARGS__))
+
+/* ---------------- Commands, through a client without a socket ---------------- */
+
+static char *run_words(db *d, int argc, const char *const *words)
+{
+    static char out[4096];
+    size_t lens[16];
+    words_lengths(argc, words, lens);
+    client c;
+    memset(&c, 0, sizeof(c));
+    c.fd = -1;
+    c.db = d;
+    c.argc = argc;
+    c.argv = (const char **)words;
+    c.argvlen = lens;
+    command_execute(&c);
+    size_t n = buf_length(&c.reply);
+    cr_assert_lt(n, sizeof(out));
+    if (n > 0)
+        memcpy(out, buf_data(&c.reply), n);
+    out[n] = '\0';
+    buf_free(&c.reply);
+    return out;
+}
+
+#define RUN(d, ...) run_words((d), NWORDS(__VA_ARGS__), WORDS(__VA_ARGS__))
+
+/* ---------------- Starting ---------------- */
+
+static bool start(db *d, bool enabled, enum aof_fsync fsync, char *err)
+{
+    aof_config config = {enabled, fsync, AOF_NAME};
+    err[0] = '\0';
+    return aof_start(d, &config, err);
+}
+
+#define START(d, enabled, fsync)                                                     \
+    do {                                                                             \
+        char err_[AOF_ERR_LEN];                                                      \
+        cr_assert(start((d), (enabled), (fsync), err_), "aof_start failed: %s", err_); \
+    } while (0)
+
+/* ---------------- Fsync policies ---------------- */
+
+Test(aof, fsync_names_round_trip_through_parse)
+{
+    enum aof_fsync all[] = {AOF_FSYNC_NO, AOF_FSYNC_EVERYSEC, AOF_FSYNC_ALWAYS};
+    const char *names[] = {"no", "everysec", "always"};
+    for (int i = 0; i < 3; i++) {
+        const char *name = aof_fsync_name(all[i]);
+        cr_assert_not_null(name);
+        cr_expect_str_eq(name, names[i]);
+        enum aof_fsync parsed = (enum aof_fsync)-1;
+        cr_expect(aof_fsync_parse(name, strlen(name), &parsed), "\"%s\" does not parse", name);
+        cr_expect_eq(parsed, all[i], "\"%s\" parses as %d", name, (int)parsed);
+    }
+}
+
+Test(aof, fsync_parse_ignores_case_and_rejects_other_words)
+{
+    struct { const char *text; enum aof_fsync want; } good[] = {
+        {"NO", AOF_FSYNC_NO}, {"EverySec", AOF_FSYNC_EVERYSEC}, {"ALWAYS", AOF_FSYNC_ALWAYS},
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        enum aof_fsync parsed = (enum aof_fsync)-1;
+        cr_expect(aof_fsync_parse(good[i].text, strlen(good[i].text), &parsed), "\"%s\"", good[i].text);
+        cr_expect_eq(parsed, good[i].want, "\"%s\"", good[i].text);
+    }
+    const char *bad[] = {"", "n", "yes", "every", "everysecond", "alway", "always ", " no", "sometimes"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        enum aof_fsync parsed = AOF_FSYNC_ALWAYS;
+        cr_expect_not(aof_fsync_parse(bad[i], strlen(bad[i]), &parsed), "\"%s\" was accepted", bad[i]);
+        cr_expect_eq(parsed, AOF_FSYNC_ALWAYS, "\"%s\": *out was written on failure", bad[i]);
+    }
+    /* The length counts, not a NUL: "everysec" cut to 5 bytes is "every". */
+    enum aof_fsync parsed;
+    cr_expect_not(aof_fsync_parse("everysec", 5, &parsed));
+    cr_expect(aof_fsync_parse("noXYZ", 2, &parsed));
+    cr_expect_eq(parsed, AOF_FSYNC_NO);
+}
+
+/* ---------------- Start and stop ---------------- */
+
+Test(aof, is_enabled_follows_start_and_stop)
+{
+    cr_expect_not(aof_is_enabled(), "on before any start");
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    cr_expect(aof_is_enabled());
+    cr_expect(aof_holds_replies(), "replies must wait for the file while it is on");
+    cr_expect_eq(aof_fsync_policy(), AOF_FSYNC_NO);
+    cr_expect_not_null(d->on_expired, "aof_start did not hook the expiry of keys");
+    aof_stop();
+    cr_expect_not(aof_is_enabled(), "still on after aof_stop");
+    cr_expect_not(aof_holds_replies());
+    db_destroy(d);
+}
+
+Test(aof, start_creates_a_missing_file_empty)
+{
+    db *d = db_create();
+    cr_assert_not(file_exists(AOF_NAME));
+    START(d, true, AOF_FSYNC_EVERYSEC);
+    cr_expect(file_exists(AOF_NAME), "no file after aof_start");
+    cr_expect_eq(aof_fsync_policy(), AOF_FSYNC_EVERYSEC);
+    cr_expect_eq(db_size(d), 0);
+    aof_stop();
+    expect_file("after stop", "", 0);
+    db_destroy(d);
+}
+
+Test(aof, with_appendonly_no_the_file_is_neither_read_nor_written)
+{
+    static const char garbage[] = "not an append-only file";
+    write_file(AOF_NAME, garbage, sizeof(garbage) - 1);
+    db *d = db_create();
+    START(d, false, AOF_FSYNC_ALWAYS);
+    cr_expect_not(aof_is_enabled());
+    cr_expect_not(aof_holds_replies());
+    FEED("SET", "k", "v");
+    aof_flush();
+    aof_stop();
+    expect_file("appendonly no", garbage, sizeof(garbage) - 1);
+    cr_expect_eq(db_size(d), 0);
+    db_destroy(d);
+}
+
+Test(aof, the_file_name_must_not_be_a_path)
+{
+    db *d = db_create();
+    const char *names[] = {"", "sub/appendonly.aof", "/tmp/appendonly.aof"};
+    for (int i = 0; i < 3; i++) {
+        aof_config config = {true, AOF_FSYNC_NO, names[i]};
+        char err[AOF_ERR_LEN] = "";
+        cr_expect_not(aof_start(d, &config, err), "\"%s\" was accepted", names[i]);
+        cr_expect_not_null(strstr(err, "appendfilename"), "\"%s\": error \"%s\"", names[i], err);
+        cr_expect_not(aof_is_enabled());
+    }
+    aof_stop();
+    db_destroy(d);
+}
+
+/* ---------------- Writing records ---------------- */
+
+Test(aof, fed_records_are_written_by_flush_as_exact_resp)
+{
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    buf expected = BUF_INIT;
+
+    FEED("SET", "key", "value");
+    CMD(&expected, "SET", "key", "value");
+    FEED("RPUSH", "list", "a", "b", "c");
+    CMD(&expected, "RPUSH", "list", "a", "b", "c");
+    const char *binary[] = {"SET", "\0bin\r\n", ""};
+    size_t binlen[] = {3, 6, 0};
+    aof_feed(3, binary, binlen);
+    add_command(&expected, 3, binary, binlen);
+    expect_file("before aof_flush", "", 0);
+
+    aof_flush();
+    expect_file_buf("after the first flush", &expected);
+    aof_flush();
+    expect_file_buf("after a flush with nothing fed", &expected);
+
+    FEED("DEL", "key");
+    CMD(&expected, "DEL", "key");
+    aof_flush();
+    expect_file_buf("after the second flush", &expected);
+
+    aof_stop();
+    expect_file_buf("after stop", &expected);
+    buf_free(&expected);
+    db_destroy(d);
+}
+
+Test(aof, records_fed_but_not_flushed_are_written_by_stop)
+{
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_EVERYSEC);
+    FEED("SET", "a", "1");
+    FEED("SET", "b", "2");
+    buf expected = BUF_INIT;
+    CMD(&expected, "SET", "a", "1");
+    CMD(&expected, "SET", "b", "2");
+    aof_stop();
+    expect_file_buf("after stop", &expected);
+    buf_free(&expected);
+    db_destroy(d);
+}
+
+Test(aof, flush_with_fsync_always_writes_the_records)
+{
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_ALWAYS);
+    FEED("INCR", "n");
+    aof_flush();
+    EXPECT_FILE("always", "*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n");
+    aof_stop();
+    db_destroy(d);
+}
+
+Test(aof, a_big_argument_is_written_whole)
+{
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    size_t len = 3 * 1024 * 1024 + 17;      /* bigger than the buffer's shrink threshold */
+    char *big = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        big[i] = (char)(i % 253);
+    const char *argv[] = {"SET", "big", big};
+    size_t argvlen[] = {3, 3, len};
+    aof_feed(3, argv, argvlen);
+    aof_flush();
+    buf expected = BUF_INIT;
+    add_command(&expected, 3, argv, argvlen);
+    expect_file_buf("a 3 MB argument", &expected);
+    aof_stop();
+    buf_free(&expected);
+    free(big);
+    db_destroy(d);
+}
+
+Test(aof, info_reports_the_file_as_on_and_its_size)
+{
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    FEED("SET", "a", "1");                  /* 27 bytes */
+    aof_flush();
+    buf info = BUF_INIT;
+    aof_info(&info);
+    buf_append(&info, "", 1);
+    cr_expect_not_null(strstr(buf_data(&info), "aof_enabled:1\r\n"), "%s", buf_data(&info));
+    cr_expect_not_null(strstr(buf_data(&info), "aof_current_size:27\r\n"), "%s", buf_data(&info));
+    cr_expect_not_null(strstr(buf_data(&info), "aof_last_write_status:ok\r\n"), "%s", buf_data(&info));
+    aof_stop();
+    buf_clear(&info);
+    aof_info(&info);
+    buf_append(&info, "", 1);
+    cr_expect_not_null(strstr(buf_data(&info), "aof_enabled:0\r\n"), "%s", buf_data(&info));
+    cr_expect_null(strstr(buf_data(&info), "aof_current_size"), "%s", buf_data(&info));
+    buf_free(&info);
+    db_destroy(d);
+}
+
+/* ---------------- Propagation from commands ---------------- */
+
+Test(aof, commands_that_change_the_dataset_are_logged_and_others_are_not)
+{
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    buf expected = BUF_INIT;
+
+    cr_expect_str_eq(RUN(d, "SET", "k", "v"), "+OK\r\n");
+    CMD(&expected, "SET", "k", "v");
+    cr_expect_str_eq(RUN(d, "GET", "k"), "$1\r\nv\r\n");              /* a read */
+    cr_expect_str_eq(RUN(d, "INCR", "n"), ":1\r\n");
+    CMD(&expected, "INCR", "n");
+    cr_expect_str_eq(RUN(d, "DEL", "missing"), ":0\r\n");            /* changed nothing */
+    cr_expect_str_eq(RUN(d, "RPUSH", "l", "a", "b"), ":2\r\n");
+    CMD(&expected, "RPUSH", "l", "a", "b");
+    cr_expect_str_eq(RUN(d, "INCR", "k"), "-ERR value is not an integer or out of range\r\n");   /* failed */
+    cr_expect_str_eq(RUN(d, "LPOP", "nothing"), "$-1\r\n");
+    cr_expect_str_eq(RUN(d, "NOSUCH", "x"),
+                     "-ERR unknown command 'NOSUCH', with args beginning with: 'x' \r\n");
+    aof_flush();
+    expect_file_buf("after SET GET INCR DEL RPUSH and failures", &expected);
+
+    /* A relative TTL is logged as an absolute time. */
+    long long before = db_now_ms();
+    cr_expect_str_eq(RUN(d, "SET", "t", "v", "EX", "100"), "+OK\r\n");
+    long long after = db_now_ms();
+    aof_flush();
+    buf got = BUF_INIT;
+    cr_assert(read_file(AOF_NAME, &got));
+    size_t prefix = buf_length(&expected);
+    cr_assert_gt(buf_length(&got), prefix);
+    cr_assert(memcmp(buf_data(&got), buf_data(&expected), prefix) == 0, "the earlier records changed");
+    buf_append(&got, "", 1);
+    const char *rec = buf_data(&got) + prefix;
+    static const char head[] = "*5\r\n$3\r\nSET\r\n$1\r\nt\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$13\r\n";
+    cr_assert(strncmp(rec, head, sizeof(head) - 1) == 0, "SET t v EX 100 was logged as \"%s\"", rec);
+    long long when = strtoll(rec + sizeof(head) - 1, NULL, 10);
+    cr_expect(when >= before + 100000 && when <= after + 100000, "PXAT %lld, for EX 100 between %lld and %lld", when,
+              before, after);
+    cr_expect_str_eq(rec + sizeof(head) - 1 + 13, "\r\n");
+
+    aof_stop();
+    buf_free(&got);
+    buf_free(&expected);
+    db_destroy(d);
+}
+
+Test(aof, an_expired_key_is_logged_as_a_del)
+{
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    dict_entry *e = db_set(d, "old", 3, db_string_new("v", 1));
+    db_set_expire(d, e, 1000);              /* one second into 1970 */
+    cr_expect_null(db_get(d, "old", 3), "a key from 1970 is alive");
+    aof_flush();
+    EXPECT_FILE("after the lookup that expired it", "*2\r\n$3\r\nDEL\r\n$3\r\nold\r\n");
+    aof_stop();
+    db_destroy(d);
+}
+
+Test(aof, stop_undoes_the_propagation)
+{
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    RUN(d, "SET", "a", "1");
+    aof_stop();
+    buf expected = BUF_INIT;
+    CMD(&expected, "SET", "a", "1");
+    expect_file_buf("after stop", &expected);
+    cr_expect_str_eq(RUN(d, "SET", "b", "2"), "+OK\r\n");     /* no file, no crash */
+    aof_flush();
+    expect_file_buf("a command after stop", &expected);
+    buf_free(&expected);
+    db_destroy(d);
+}
+
+/* ---------------- Replay ---------------- */
+
+static void expect_replayed(db *d)
+{
+    cr_expect_str_eq(RUN(d, "GET", "a"), "$1\r\n1\r\n");
+    cr_expect_str_eq(RUN(d, "GET", "b"), "$-1\r\n", "a deleted key came back");
+    cr_expect_str_eq(RUN(d, "GET", "n"), "$2\r\n11\r\n");
+    cr_expect_str_eq(RUN(d, "LRANGE", "l", "0", "-1"), "*3\r\n$1\r\nx\r\n$1\r\ny\r\n$1\r\nz\r\n");
+    const char *ttl = RUN(d, "PTTL", "t");
+    cr_expect(ttl[0] == ':' && atoll(ttl + 1) > 0, "PTTL t: %s", ttl);
+    cr_expect_str_eq(RUN(d, "DBSIZE"), ":4\r\n");
+}
+
+Test(aof, a_restart_replays_the_records_into_a_fresh_db)
+{
+    /* First run: records fed straight to the file, no commands needed. */
+    db *first = db_create();
+    START(first, true, AOF_FSYNC_NO);
+    char when[32];
+    snprintf(when, sizeof(when), "%lld", db_now_ms() + 3600 * 1000);
+    FEED("SET", "a", "1");
+    FEED("SET", "b", "2");
+    FEED("SET", "n", "10");
+    FEED("RPUSH", "l", "x", "y");
+    FEED("DEL", "b");
+    aof_flush();
+    FEED("INCR", "n");
+    FEED("RPUSH", "l", "z");
+    FEED("SET", "t", "v");
+    FEED("PEXPIREAT", "t", when);
+    aof_stop();
+    db_destroy(first);
+    buf written = BUF_INIT;
+    cr_assert(read_file(AOF_NAME, &written));
+
+    /* Second run: a fresh db, the commands, the file replayed. */
+    register_commands();
+    db *second = db_create();
+    START(second, true, AOF_FSYNC_NO);
+    expect_replayed(second);
+    aof_flush();
+    expect_file_buf("the replay logged its own commands again", &written);
+
+    /* And new writes go after the old records. */
+    cr_expect_str_eq(RUN(second, "SET", "c", "3"), "+OK\r\n");
+    aof_flush();
+    CMD(&written, "SET", "c", "3");
+    expect_file_buf("after a write following the replay", &written);
+    aof_stop();
+    buf_free(&written);
+    db_destroy(second);
+}
+
+Test(aof, replays_a_file_written_by_someone_else)
+{
+    buf bytes = BUF_INIT;
+    char when[32];
+    snprintf(when, sizeof(when), "%lld", db_now_ms() + 3600 * 1000);
+    CMD(&bytes, "SELECT", "0");             /* Redis 7 starts its files so */
+    CMD(&bytes, "set", "a", "1");
+    CMD(&bytes, "SET", "b", "2");
+    CMD(&bytes, "Set", "n", "11");
+    CMD(&bytes, "rpush", "l", "x", "y", "z");
+    CMD(&bytes, "del", "b");
+    CMD(&bytes, "SET", "t", "v", "PXAT", when);
+    write_file(AOF_NAME, buf_data(&bytes), buf_length(&bytes));
+
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    expect_replayed(d);
+    aof_stop();
+    expect_file_buf("a replayed file", &bytes);
+    buf_free(&bytes);
+    db_destroy(d);
+}
+
+Test(aof, an_empty_file_replays_to_an_empty_db)
+{
+    write_file(AOF_NAME, "", 0);
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    cr_expect_eq(db_size(d), 0);
+    aof_stop();
+    expect_file("an empty file", "", 0);
+    db_destroy(d);
+}
+
+/* ---------------- Cut and damaged files ---------------- */
+
+Test(aof, a_file_cut_inside_its_last_command_is_truncated_back_and_replayed)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");
+    CMD(&bytes, "RPUSH", "l", "x");
+    buf whole = BUF_INIT;
+    buf_append(&whole, buf_data(&bytes), buf_length(&bytes));
+    buf_append(&bytes, "*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$5\r\nval", 30);
+    write_file(AOF_NAME, buf_data(&bytes), buf_length(&bytes));
+
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    expect_file_buf("after the repair", &whole);
+    cr_expect_str_eq(RUN(d, "GET", "a"), "$1\r\n1\r\n");
+    cr_expect_str_eq(RUN(d, "LRANGE", "l", "0", "-1"), "*1\r\n$1\r\nx\r\n");
+    cr_expect_str_eq(RUN(d, "GET", "lost"), "$-1\r\n");
+    cr_expect_eq(db_size(d), 2);
+
+    RUN(d, "SET", "b", "2");
+    aof_flush();
+    CMD(&whole, "SET", "b", "2");
+    expect_file_buf("a write after the repair follows the last whole command", &whole);
+    aof_stop();
+    buf_free(&bytes);
+    buf_free(&whole);
+    db_destroy(d);
+}
+
+Test(aof, a_file_of_only_a_cut_command_is_truncated_to_nothing)
+{
+    write_file(AOF_NAME, "*2\r\n$3\r\nGET", 11);
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_NO);
+    expect_file("after the repair", "", 0);
+    cr_expect_eq(db_size(d), 0);
+    aof_stop();
+    db_destroy(d);
+}
+
+/* aof_start refuses a file damaged before its end: the error names the
+ * byte offset of the damage, and the file is left as it was. */
+static void expect_refused(const buf *bytes, size_t offset, const char *words)
+{
+    write_file(AOF_NAME, buf_data(bytes), buf_length(bytes));
+    register_commands();
+    db *d = db_create();
+    char err[AOF_ERR_LEN];
+    bool started = start(d, true, AOF_FSYNC_NO, err);
+    cr_expect_not(started, "a damaged file was accepted");
+    if (!started) {
+        char at[64];
+        snprintf(at, sizeof(at), "byte offset %zu", offset);
+        cr_expect_not_null(strstr(err, at), "the error does not say \"%s\": \"%s\"", at, err);
+        cr_expect_not_null(strstr(err, AOF_NAME), "the error does not name the file: \"%s\"", err);
+        cr_expect_not_null(strstr(err, words), "the error does not say \"%s\": \"%s\"", words, err);
+        cr_expect_not(aof_is_enabled());
+    }
+    expect_file_buf("after the refused start", bytes);
+    aof_stop();                             /* what the server does next */
+    expect_file_buf("after aof_stop", bytes);
+    db_destroy(d);
+}
+
+Test(aof, damage_in_the_middle_stops_the_start_and_leaves_the_file_alone)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");
+    CMD(&bytes, "SET", "b", "2");
+    size_t offset = buf_length(&bytes);
+    buf_append(&bytes, "garbage\r\n", 9);
+    CMD(&bytes, "SET", "c", "3");
+    expect_refused(&bytes, offset, "Bad file format");
+    buf_free(&bytes);
+}
+
+Test(aof, a_replaced_crlf_in_the_middle_stops_the_start)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");
+    size_t offset = buf_length(&bytes);
+    buf_append(&bytes, "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2XX", 27);
+    CMD(&bytes, "SET", "c", "3");
+    expect_refused(&bytes, offset, "Bad file format");
+    buf_free(&bytes);
+}
+
+Test(aof, an_unknown_command_in_the_file_stops_the_start)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");
+    size_t offset = buf_length(&bytes);
+    CMD(&bytes, "NOSUCH", "x");
+    CMD(&bytes, "SET", "c", "3");
+    expect_refused(&bytes, offset, "Unknown command 'NOSUCH'");
+    buf_free(&bytes);
+}
+
+Test(aof, a_select_of_another_database_stops_the_start)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");
+    size_t offset = buf_length(&bytes);
+    CMD(&bytes, "SELECT", "1");
+    CMD(&bytes, "SET", "c", "3");
+    expect_refused(&bytes, offset, "database");
+    buf_free(&bytes);
+}
+
+/* A NUL byte zeroing a digit of a length line in the middle is damage:
+ * the commands after it are whole, and cutting the file back to the
+ * damage would lose them all. */
+Test(aof, a_nul_byte_in_a_length_line_in_the_middle_is_not_repaired_away)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");
+    size_t offset = buf_length(&bytes);
+    buf_append(&bytes, "*3\r\n$\0\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n", 27);
+    for (int i = 0; i < 20; i++)
+        CMD(&bytes, "INCR", "counter");
+    expect_refused(&bytes, offset, "Bad file format");
+    buf_free(&bytes);
+}
+
+/* ---------------- Starting again ---------------- */
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) == -1)
+        ;
+}
+
+/* If aof_stop() hangs, Criterion's timeout kills the process and .fini
+ * never runs: remove the directory a little before (unlink and rmdir are
+ * safe in a signal handler), and let the timeout report the failure. */
+static void clean_up_before_the_timeout(int sig)
+{
+    (void)sig;
+    static const char note[] = "aof_stop() still waiting after 5 s; removing the test directory\n";
+    char path[sizeof(dir) + sizeof(AOF_NAME) + 1];
+    size_t n = strlen(dir);
+    memcpy(path, dir, n);
+    path[n] = '/';
+    memcpy(path + n + 1, AOF_NAME, sizeof(AOF_NAME));
+    unlink(path);
+    rmdir(dir);
+    ssize_t ignored = write(STDERR_FILENO, note, sizeof(note) - 1);
+    (void)ignored;
+}
+
+/* aof_stop() stops the everysec fsync thread; a later aof_start() makes
+ * a new one, which must serve fsync requests as the first did, or the
+ * next aof_stop() waits for an fsync nobody will do. */
+Test(aof, everysec_works_after_a_stop_and_a_new_start, .timeout = 10)
+{
+    signal(SIGALRM, clean_up_before_the_timeout);
+    alarm(5);
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_EVERYSEC);
+    aof_stop();
+    START(d, true, AOF_FSYNC_EVERYSEC);
+    FEED("SET", "a", "1");
+    sleep_ms(1100);                         /* past the second: this flush asks for an fsync */
+    aof_flush();
+    aof_stop();                             /* waits for that fsync */
+    alarm(0);
+    EXPECT_FILE("after the second run", "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n");
+    db_destroy(d);
+}
