@@ -95,7 +95,7 @@ run: deps $(BUILD)/stage$(STAGE)
 unit: $(UNIT_BINS)
 	@status=0; for t in $(UNIT_BINS); do echo "  UNIT  $$t"; $$t --jobs 1 || status=1; done; exit $$status
 
-integration: $(BUILD)/stage$(STAGE)
+integration: $(BUILD)/stage$(STAGE) $(TOOL_BINS)
 	$(PYTEST) tests/integration -q --stage $(STAGE) --build-dir $(BUILD)
 
 test: unit integration
@@ -103,7 +103,7 @@ test: unit integration
 oracle:
 	$(PYTEST) tests/integration -q --server-cmd "redis-server --port {port} --dir {dir} --save '' --appendonly no"
 
-valgrind: $(BUILD)/stage$(STAGE)
+valgrind: $(BUILD)/stage$(STAGE) $(TOOL_BINS)
 	$(PYTEST) tests/integration -q --stage $(STAGE) --build-dir $(BUILD) --startup-timeout 60 \
 	  --wrapper "valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-fds=no"
 

@@ -20,6 +20,7 @@
  * fsyncs the directory, so the rename itself survives a power cut. */
 #include "aof.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -50,7 +51,8 @@ static struct aof_state {
     int fd;
     buf pending;                /* records not written yet */
     long long size;             /* bytes in the file */
-    bool write_failed;
+    bool write_failed;          /* the last write failed: writes are refused */
+    int write_errno;
 
     /* Rewrite. */
     pid_t child;
@@ -66,7 +68,6 @@ static struct aof_state {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int sync_fd;                /* a request: fsync this fd, -1 when none */
-    bool sync_busy;
     bool thread_stop;
     bool unsynced;              /* written since the last fsync (request) */
     long long last_sync_ms;
@@ -130,12 +131,10 @@ static void *aof_sync_thread(void *arg)
         if (aof.sync_fd == -1)
             break;
         int fd = aof.sync_fd;
-        aof.sync_busy = true;
         pthread_mutex_unlock(&aof.lock);
         fdatasync(fd);
         pthread_mutex_lock(&aof.lock);
         aof.sync_fd = -1;
-        aof.sync_busy = false;
         pthread_cond_broadcast(&aof.cond);
     }
     pthread_mutex_unlock(&aof.lock);
@@ -210,18 +209,35 @@ bool aof_holds_replies(void)
     return aof.enabled;
 }
 
-static bool aof_write_all(int fd, const char *bytes, size_t len)
+/* While the file cannot be written, a write acknowledged now could be
+ * lost, so writes are refused, with Redis's error. */
+const char *aof_write_refusal(void)
 {
-    while (len > 0) {
-        ssize_t n = write(fd, bytes, len);
+    static char text[128];
+    if (!aof.enabled || !aof.write_failed)
+        return NULL;
+    snprintf(text, sizeof(text), "MISCONF Errors writing to the AOF file: %s", strerror(aof.write_errno));
+    return text;
+}
+
+/* Write all of bytes; returns how many made it (len unless an error). */
+static size_t aof_write_some(int fd, const char *bytes, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, bytes + done, len - done);
         if (n == -1 && errno == EINTR)
             continue;
         if (n <= 0)
-            return false;
-        bytes += n;
-        len -= (size_t)n;
+            break;
+        done += (size_t)n;
     }
-    return true;
+    return done;
+}
+
+static bool aof_write_all(int fd, const char *bytes, size_t len)
+{
+    return aof_write_some(fd, bytes, len) == len;
 }
 
 /* Called before the loop sleeps, so before any held reply goes out. A
@@ -233,7 +249,13 @@ void aof_flush(void)
     if (!aof.enabled || buf_length(&aof.pending) == 0)
         return;
     size_t len = buf_length(&aof.pending);
-    if (!aof_write_all(aof.fd, buf_data(&aof.pending), len)) {
+    size_t done = aof_write_some(aof.fd, buf_data(&aof.pending), len);
+    /* What was written stays written (a retry must not write it twice,
+     * or the file would hold half a record followed by whole ones). */
+    buf_consume(&aof.pending, done);
+    aof.size += (long long)done;
+    if (done < len) {
+        aof.write_errno = errno;
         log_write(LOG_WARNING, "Error writing to the AOF file: %s", strerror(errno));
         if (aof.fsync == AOF_FSYNC_ALWAYS) {
             log_write(LOG_WARNING, "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
@@ -242,8 +264,9 @@ void aof_flush(void)
         aof.write_failed = true;
         return;
     }
+    if (aof.write_failed)
+        log_write(LOG_WARNING, "AOF write error looks solved, Redis can write again.");
     aof.write_failed = false;
-    aof.size += (long long)len;
     buf_clear(&aof.pending);
     buf_shrink(&aof.pending, AOF_REWRITE_FLUSH);
     if (aof.fsync == AOF_FSYNC_ALWAYS) {
@@ -314,7 +337,12 @@ static bool aof_load(db *d, const char *filename, char *err)
     fake.fd = -1;
     fake.db = d;
     long long start = aof_now_ms();
+    /* Replay with the clock stopped: a key whose TTL has passed since it
+     * was written may have been given a new one (EXPIRE, PERSIST) by a
+     * later record. The deadlines are checked once the file is read. */
+    d->loading = true;
     aof_read_result r = aof_file_read(filename, aof_replay_command, &fake);
+    d->loading = false;
     buf_free(&fake.reply);
     switch (r.status) {
     case AOF_READ_MISSING:
@@ -343,6 +371,19 @@ static bool aof_load(db *d, const char *filename, char *err)
 
 /* ---------------- Start and stop ---------------- */
 
+/* A rewrite cut short by a crash leaves its temporary file behind. */
+static void aof_remove_stale_temp_files(void)
+{
+    DIR *dir = opendir(".");
+    if (dir == NULL)
+        return;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        if (strncmp(e->d_name, "temp-rewriteaof-bg-", 19) == 0 && unlink(e->d_name) == 0)
+            log_write(LOG_NOTICE, "Removed %s, left by a rewrite that did not finish", e->d_name);
+    }
+    closedir(dir);
+}
+
 static bool aof_filename_ok(const char *filename, char *err)
 {
     if (filename[0] == '\0' || strchr(filename, '/') != NULL) {
@@ -356,6 +397,7 @@ bool aof_start(db *d, const aof_config *config, char *err)
 {
     if (!aof_filename_ok(config->filename, err))
         return false;
+    aof_remove_stale_temp_files();
     aof.db = d;
     aof.fsync = config->fsync;
     aof.filename = mem_strdup(config->filename);
@@ -375,6 +417,7 @@ bool aof_start(db *d, const aof_config *config, char *err)
     }
     /* From here on, every change is logged. */
     command_set_propagate(aof_feed);
+    command_set_write_guard(aof_write_refusal);
     d->on_expired = aof_feed_expired;
     aof.last_sync_ms = aof_now_ms();
     return true;
@@ -402,6 +445,7 @@ void aof_stop(void)
     mem_free(aof.filename);
     aof.filename = NULL;
     command_set_propagate(NULL);
+    command_set_write_guard(NULL);
 }
 
 /* ---------------- Rewriting: the child ---------------- */
@@ -490,6 +534,15 @@ static bool aof_rewrite_write(const char *path, db *d)
 
 /* ---------------- Rewriting: the parent ---------------- */
 
+/* Close every descriptor but stdin, stdout and stderr (the log). */
+static void aof_close_inherited(void)
+{
+    if (close_range(3, ~0U, 0) == 0)
+        return;
+    for (int fd = 3; fd < 65536; fd++)     /* kernels before 5.9 */
+        close(fd);
+}
+
 bool aof_rewrite_start(char *err)
 {
     if (aof.child != -1) {
@@ -504,9 +557,13 @@ bool aof_rewrite_start(char *err)
         return false;
     }
     if (pid == 0) {
-        /* The child: its memory is a frozen copy of the parent's. */
+        /* The child: its memory is a frozen copy of the parent's. It needs
+         * none of the parent's descriptors; holding on to the listening
+         * socket would keep a restarted server off its port until the
+         * child is done. */
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
+        aof_close_inherited();
         _exit(aof_rewrite_write(aof.temp, aof.db) ? 0 : 1);
     }
     aof.child = pid;

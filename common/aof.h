@@ -46,6 +46,7 @@ void aof_stop(void);        /* at shutdown: everything written and fsync'ed */
 
 void aof_feed(int argc, const char **argv, const size_t *argvlen);
 bool aof_holds_replies(void);       /* replies wait for aof_flush() */
+const char *aof_write_refusal(void);    /* the MISCONF error while writes fail, else NULL */
 void aof_flush(void);               /* write what is buffered; fsync if always */
 void aof_cron(void);                /* once every 100 ms: everysec, rewrite finished? */
 

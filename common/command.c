@@ -18,6 +18,7 @@
 
 static dict *command_table;
 static command_propagate_fn *command_propagate;
+static command_guard_fn *command_write_guard;
 
 void command_register(const command *table)
 {
@@ -108,6 +109,11 @@ void command_execute(client *c)
         reply_error_arity(c, cmd->name);
         return;
     }
+    const char *refusal;
+    if ((cmd->flags & COMMAND_WRITE) && command_write_guard != NULL && (refusal = command_write_guard()) != NULL) {
+        reply_error(c, refusal);
+        return;
+    }
     long long dirty = c->db->dirty;
     c->flags &= ~CLIENT_PROPAGATED;
     cmd->fn(c);
@@ -118,6 +124,11 @@ void command_execute(client *c)
 void command_set_propagate(command_propagate_fn *fn)
 {
     command_propagate = fn;
+}
+
+void command_set_write_guard(command_guard_fn *fn)
+{
+    command_write_guard = fn;
 }
 
 void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen)

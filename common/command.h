@@ -43,6 +43,10 @@ void command_unregister_all(void);
  * SET k v PXAT <absolute time>, so replaying the log later does not give
  * the key ten fresh seconds. */
 void command_set_propagate(command_propagate_fn *fn);
+/* Asked before each write command: an error text refuses it (stage 5:
+ * MISCONF while the AOF cannot be written), NULL lets it run. */
+typedef const char *command_guard_fn(void);
+void command_set_write_guard(command_guard_fn *fn);
 void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen);
 bool command_arg_is(const client *c, int i, const char *word);   /* case-insensitive */
 /* True if v holds `type` (enum db_type); else replies WRONGTYPE (stage 4). */

@@ -48,7 +48,7 @@ db_value *db_get(db *d, const char *key, size_t len)
 dict_entry *db_find(db *d, const char *key, size_t len)
 {
     dict_entry *e = dict_find(d->keys, key, len);
-    if (e != NULL && dict_size(d->expires) > 0 && db_expire_if_due(d, e, db_now_ms()))
+    if (e != NULL && dict_size(d->expires) > 0 && !d->loading && db_expire_if_due(d, e, db_now_ms()))
         return NULL;
     return e;
 }

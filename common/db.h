@@ -61,6 +61,7 @@ typedef struct db {
     size_t expire_cursor;   /* where the active expiry cycle goes on */
     db_expired_fn *on_expired;
     long long dirty;        /* changes made so far: stage 5 logs a command that made any */
+    bool loading;           /* replaying the AOF: nothing expires (stage 5) */
 } db;
 
 #define DB_NO_EXPIRE -1     /* db_get_expire of a key that lives forever */

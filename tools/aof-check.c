@@ -2,10 +2,11 @@
  * wrong? (stage 5; the workshop's redis-check-aof)
  *
  *     build/aof-check appendonly.aof          # exit 0 if every byte is a command
- *     build/aof-check appendonly.aof --fix    # cut it back to the last good command
+ *     build/aof-check --fix appendonly.aof    # cut it back to the last good command
  *
  * It reads the file with the same code the server replays it with
- * (aof_file.c), without running anything. */
+ * (aof_file.c), without running anything. Like redis-check-aof, --fix
+ * asks before it cuts: what it cuts is gone. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 
 static int aof_check_usage(const char *name)
 {
-    fprintf(stderr, "Usage: %s FILE [--fix]\n", name);
+    fprintf(stderr, "Usage: %s [--fix] FILE\n", name);
     return 2;
 }
 
@@ -23,11 +24,23 @@ static void aof_check_report(const char *path, const aof_read_result *r)
            r->valid_bytes, r->commands, r->size - r->valid_bytes);
 }
 
+static bool aof_check_confirm(void)
+{
+    char answer[16];
+    printf("Continue? [y/N]: ");
+    fflush(stdout);
+    return fgets(answer, sizeof(answer), stdin) != NULL && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
 static int aof_check_fix(const char *path, const aof_read_result *r)
 {
     char err[AOF_ERR_LEN];
-    printf("This will cut %zu bytes from the end of %s, keeping its first %lld commands.\n",
-           r->size - r->valid_bytes, path, r->commands);
+    printf("This will shrink the AOF %s from %zu bytes to %zu bytes, keeping its first %lld commands\n", path,
+           r->size, r->valid_bytes, r->commands);
+    if (!aof_check_confirm()) {
+        printf("Aborted: the file is unchanged.\n");
+        return 1;
+    }
     if (!aof_file_truncate(path, r->valid_bytes, err)) {
         fprintf(stderr, "%s\n", err);
         return 1;
@@ -38,10 +51,18 @@ static int aof_check_fix(const char *path, const aof_read_result *r)
 
 int main(int argc, char **argv)
 {
-    bool fix = argc == 3 && strcmp(argv[2], "--fix") == 0;
-    if (argc != 2 && !fix)
+    bool fix = false;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--fix") == 0)
+            fix = true;
+        else if (path == NULL)
+            path = argv[i];
+        else
+            return aof_check_usage(argv[0]);
+    }
+    if (path == NULL)
         return aof_check_usage(argv[0]);
-    const char *path = argv[1];
     aof_read_result r = aof_file_read(path, NULL, NULL);
     switch (r.status) {
     case AOF_READ_OK:

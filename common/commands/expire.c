@@ -239,7 +239,7 @@ static void expire_generic(client *c, long long base, bool seconds, const char *
         reply_int(c, 0);
         return;
     }
-    if (when <= db_now_ms()) {
+    if (when <= db_now_ms() && !c->db->loading) {
         db_delete(c->db, c->argv[1], c->argvlen[1]);    /* a time in the past: dead now */
         const char *argv[] = {"DEL", c->argv[1]};
         size_t argvlen[] = {3, c->argvlen[1]};

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
     command_register(connection_commands);     /* PING ECHO */
     command_register(string_commands);         /* SET GET MSET MGET APPEND STRLEN INCR DECR INCRBY DECRBY */
     command_register(key_commands);            /* DEL EXISTS KEYS DBSIZE FLUSHALL FLUSHDB */
-    command_register(server_commands);         /* CONFIG GET */
+    command_register(server_commands);         /* CONFIG GET (SET has nothing to change before stage 5) */
     command_register(expire_commands);         /* SET with options, EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL PERSIST */
     command_register(info_commands);           /* INFO */
 

@@ -341,6 +341,40 @@ def test_persist_set_and_keepttl_survive_a_restart(aof_server):
         "the option: PEXPIREAT k <ms> GT)")
 
 
+def test_a_ttl_removed_or_extended_before_its_deadline_survives_a_restart_after_it(aof_server):
+    # The file holds SET ... PXAT <soon> and, later, PERSIST or a new
+    # PEXPIREAT. Replayed after <soon> has passed, the key must not die at
+    # the first record: nothing expires while the file is being replayed.
+    server = aof_server()
+    c = server.client()
+    c.set("persisted", "v", px=300)
+    c.persist("persisted")
+    c.set("extended", "v", px=300)
+    c.pexpire("extended", 100000)
+    c.set("appended", "x", px=300)
+    c.append("appended", "y")
+    c.persist("appended")
+    server.stop("term")
+    time.sleep(0.5)                         # past every first deadline
+    c = server.start()
+    got = {key: (c.get(key), c.ttl(key)) for key in ("persisted", "extended", "appended")}
+    assert got["persisted"] == (b"v", -1), why(
+        "SET k v PX 300, PERSIST k, restart 0.5 s later: (value, TTL) is %r."
+        % (got["persisted"],),
+        "do not expire keys while replaying the file: a later record "
+        "(PERSIST) gave this key its life back")
+    assert got["extended"][0] == b"v" and 95 <= got["extended"][1] <= 100, why(
+        "SET k v PX 300, PEXPIRE k 100000, restart 0.5 s later: (value, TTL) is %r."
+        % (got["extended"],),
+        "do not expire keys (nor treat a past PEXPIREAT as a delete) while "
+        "replaying: the TTL was extended by a later record")
+    assert got["appended"] == (b"xy", -1), why(
+        "SET k x PX 300, APPEND k y, PERSIST k, restart 0.5 s later: "
+        "(value, TTL) is %r." % (got["appended"],),
+        "replay with the clock stopped; deadlines are checked once the "
+        "file is read")
+
+
 def test_a_non_positive_expire_deletes_the_key_for_good(aof_server):
     server = aof_server()
     c = server.client()
