@@ -39,6 +39,7 @@
 #include "resp.h"
 
 #define AOF_EVERYSEC_MS 1000
+#define AOF_RETRY_MS 5000               /* after a failed first rewrite */
 #define AOF_REWRITE_ITEMS 64            /* list elements per RPUSH, like Redis */
 #define AOF_REWRITE_FLUSH (1024 * 1024) /* the child writes in chunks this big */
 
@@ -59,6 +60,7 @@ static struct aof_state {
     char temp[64];              /* the child's file */
     buf rewrite_buf;            /* records fed while the child runs */
     long long rewrite_started_ms;
+    long long retry_at_ms;      /* when to try the first rewrite again */
     long long last_rewrite_ms;  /* how long the last one took, -1 before any */
     bool last_rewrite_ok;
 
@@ -228,6 +230,8 @@ static size_t aof_write_some(int fd, const char *bytes, size_t len)
         ssize_t n = write(fd, bytes + done, len - done);
         if (n == -1 && errno == EINTR)
             continue;
+        if (n == 0)
+            errno = ENOSPC;     /* no progress and no error code: a full disk */
         if (n <= 0)
             break;
         done += (size_t)n;
@@ -278,6 +282,17 @@ void aof_flush(void)
         aof.unsynced = true;
         if (aof_now_ms() - aof.last_sync_ms >= AOF_EVERYSEC_MS)
             aof_sync_request();
+    }
+}
+
+/* fsync the directory, so that a new name (a created file, a rename) is
+ * on disk too, not only the file's bytes. */
+static void aof_sync_directory(void)
+{
+    int dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir != -1) {
+        fsync(dir);
+        close(dir);
     }
 }
 
@@ -378,7 +393,11 @@ static void aof_remove_stale_temp_files(void)
     if (dir == NULL)
         return;
     for (struct dirent *e; (e = readdir(dir)) != NULL;) {
-        if (strncmp(e->d_name, "temp-rewriteaof-bg-", 19) == 0 && unlink(e->d_name) == 0)
+        int pid;
+        if (sscanf(e->d_name, "temp-rewriteaof-bg-%d-", &pid) != 1)
+            continue;
+        /* Another server using this directory may be rewriting right now. */
+        if (kill(pid, 0) == -1 && errno == ESRCH && unlink(e->d_name) == 0)
             log_write(LOG_NOTICE, "Removed %s, left by a rewrite that did not finish", e->d_name);
     }
     closedir(dir);
@@ -402,8 +421,9 @@ bool aof_start(db *d, const aof_config *config, char *err)
     aof.fsync = config->fsync;
     aof.filename = mem_strdup(config->filename);
     aof.thread_stop = false;    /* a module stopped before may start again */
-    if (pthread_create(&aof.thread, NULL, aof_sync_thread, NULL) != 0) {
-        snprintf(err, AOF_ERR_LEN, "Can't start the fsync thread: %s", strerror(errno));
+    int failed = pthread_create(&aof.thread, NULL, aof_sync_thread, NULL);
+    if (failed != 0) {
+        snprintf(err, AOF_ERR_LEN, "Can't start the fsync thread: %s", strerror(failed));
         return false;
     }
     aof.thread_started = true;
@@ -413,6 +433,7 @@ bool aof_start(db *d, const aof_config *config, char *err)
         aof.fd = aof_open(aof.filename, err);
         if (aof.fd == -1)
             return false;
+        aof_sync_directory();   /* the file may be new */
         aof.enabled = true;
     }
     /* From here on, every change is logged. */
@@ -427,6 +448,8 @@ static void aof_rewrite_abort(void);
 
 void aof_stop(void)
 {
+    if (aof.enable_after_rewrite)
+        log_write(LOG_WARNING, "Stopping before the first AOF rewrite finished: the AOF was never written");
     if (aof.child != -1)
         aof_rewrite_abort();
     if (aof.enabled) {
@@ -560,7 +583,10 @@ bool aof_rewrite_start(char *err)
         /* The child: its memory is a frozen copy of the parent's. It needs
          * none of the parent's descriptors; holding on to the listening
          * socket would keep a restarted server off its port until the
-         * child is done. */
+         * child is done. Only this thread lives on in the child, so it
+         * must not touch a lock the fsync thread might have held at the
+         * fork (aof.lock); plain system calls and malloc (which glibc
+         * makes safe across fork) are all it uses. */
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         aof_close_inherited();
@@ -581,16 +607,6 @@ static void aof_rewrite_abort(void)
     aof.child = -1;
     aof.enable_after_rewrite = false;
     buf_clear(&aof.rewrite_buf);
-}
-
-/* fsync the directory, so that the rename is on disk too. */
-static void aof_sync_directory(void)
-{
-    int dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir != -1) {
-        fsync(dir);
-        close(dir);
-    }
 }
 
 /* The child succeeded: add what was logged meanwhile, then swap files. */
@@ -616,6 +632,11 @@ static bool aof_rewrite_install(void)
         aof.size = size;
         aof.enabled = true;
         aof.unsynced = false;
+        /* Whatever a failed write left pending belongs to the old file:
+         * every such record is in the new one already (in the child's
+         * snapshot, or in rewrite_buf if it came after the fork). */
+        buf_clear(&aof.pending);
+        aof.write_failed = false;
     } else {
         close(fd);  /* BGREWRITEAOF with appendonly no: the file, but no logging */
     }
@@ -639,8 +660,14 @@ static void aof_rewrite_done(int status)
     aof.last_rewrite_ok = ok;
     aof.last_rewrite_ms = aof_now_ms() - aof.rewrite_started_ms;
     aof.child = -1;
-    aof.enable_after_rewrite = false;
     buf_free(&aof.rewrite_buf);
+    if (ok) {
+        aof.enable_after_rewrite = false;
+    } else if (aof.enable_after_rewrite) {
+        /* CONFIG SET appendonly yes said OK: keep trying, as Redis does. */
+        aof.retry_at_ms = aof_now_ms() + AOF_RETRY_MS;
+        log_write(LOG_WARNING, "The AOF stays off until a rewrite succeeds: trying again in %d ms", AOF_RETRY_MS);
+    }
 }
 
 void aof_cron(void)
@@ -649,6 +676,11 @@ void aof_cron(void)
         int status;
         if (waitpid(aof.child, &status, WNOHANG) == aof.child)
             aof_rewrite_done(status);
+    }
+    if (aof.child == -1 && aof.enable_after_rewrite && aof_now_ms() >= aof.retry_at_ms) {
+        char err[AOF_ERR_LEN];
+        if (!aof_rewrite_start(err))
+            aof.retry_at_ms = aof_now_ms() + AOF_RETRY_MS;
     }
     if (aof.enabled && aof.write_failed)
         aof_flush();
@@ -682,6 +714,8 @@ bool aof_set_enabled(bool enabled, char *err)
         close(aof.fd);
         aof.fd = -1;
         aof.enabled = false;
+        buf_clear(&aof.pending);    /* for the old file, which is done with */
+        aof.write_failed = false;
     }
     return true;
 }
@@ -709,7 +743,7 @@ void aof_info(buf *out)
 {
     aof_info_line(out, "aof_enabled", aof_is_enabled());
     aof_info_line(out, "aof_rewrite_in_progress", aof.child != -1);
-    aof_info_line(out, "aof_rewrite_scheduled", 0);
+    aof_info_line(out, "aof_rewrite_scheduled", aof.child == -1 && aof.enable_after_rewrite);
     aof_info_line(out, "aof_last_rewrite_time_sec", aof.last_rewrite_ms < 0 ? -1 : aof.last_rewrite_ms / 1000);
     aof_info_line(out, "aof_current_rewrite_time_sec",
                   aof.child == -1 ? -1 : (aof_now_ms() - aof.rewrite_started_ms) / 1000);

@@ -12,7 +12,9 @@
  *   appendfsync no        the kernel writes when it likes (~30 s).
  *
  * In every mode the records are write()n before the replies go out, so a
- * crash of the server process alone loses nothing acknowledged.
+ * crash of the server process alone loses nothing acknowledged. (If that
+ * write fails under everysec or no, the replies still go out, as in
+ * Redis, and later writes are refused with MISCONF until it succeeds.)
  *
  * The file only grows, so BGREWRITEAOF writes the current dataset to a new
  * file from a forked child (a snapshot for free, thanks to copy-on-write)

@@ -54,7 +54,7 @@ typedef struct list_entry {
 } list_entry;
 
 /* A position in the list, for walking it in either direction and changing
- * it on the way (LRANGE, LREM, LINSERT, LPOS, LSET). */
+ * it on the way (LRANGE, LREM, LINSERT, LPOS). */
 typedef struct list_iter {
     list *l;
     list_node *node;            /* node of the next entry, NULL at the end */

@@ -34,7 +34,8 @@ int main(int argc, char **argv)
     command_register(persistence_commands);    /* BGREWRITEAOF */
 
     /* 4. Replay the append-only file (with --appendonly yes), then log
-     *    every write to it. Clients are let in only after the replay. */
+     *    every write to it. Clients may connect meanwhile, but the loop
+     *    that serves them starts only after the replay. */
     if (!server_enable_aof(&status))
         return status;
 
