@@ -46,16 +46,18 @@ typedef struct server_option {
     int min_args, max_args;     /* how many values it takes */
     server_option_fn *apply;
     const char *help;
-    bool aof;                   /* only in stages with the append-only file */
+    int since;                  /* the stage that brings it */
 } server_option;
 
-static bool server_aof_options;
+static int server_stage = 1;
 
-/* Stage 5's main() calls this before server_start(), so that earlier
- * stages refuse --appendonly instead of silently ignoring it. */
-void server_offer_aof_options(void)
+/* A stage's main() calls this before server_start() with its own number,
+ * so that stage 2 refuses --appendonly instead of silently ignoring it.
+ * It also picks the defaults that change: stage 6, the real server, logs
+ * to the append-only file unless told not to. */
+void server_offer_options(int stage)
 {
-    server_aof_options = true;
+    server_stage = stage;
 }
 
 static int server_option_port(server_config *config, int argc, char **argv, char *err)
@@ -133,17 +135,17 @@ static int server_option_dir(server_config *config, int argc, char **argv, char 
 }
 
 static const server_option server_options[] = {
-    {"port", 1, 1, server_option_port, "--port N           TCP port to listen on (default 6379)", false},
+    {"port", 1, 1, server_option_port, "--port N           TCP port to listen on (default 6379)", 1},
     {"bind", 1, SERVER_MAX_BIND, server_option_bind,
      "--bind ADDR ...    addresses to listen on (default 127.0.0.1 -::1;\n"
-     "                   a leading '-' skips an address this host lacks)", false},
-    {"dir", 1, 1, server_option_dir, "--dir DIR          working directory, where the append-only file is", true},
-    {"appendonly", 1, 1, server_option_appendonly, "--appendonly yes|no     log every write to the append-only file (default no)", true},
+     "                   a leading '-' skips an address this host lacks)", 1},
+    {"dir", 1, 1, server_option_dir, "--dir DIR          working directory, where the append-only file is", 5},
+    {"appendonly", 1, 1, server_option_appendonly, "--appendonly yes|no     log every write to the append-only file (default no)", 5},
     {"appendfsync", 1, 1, server_option_appendfsync,
-     "--appendfsync always|everysec|no   when to fsync the file (default everysec)", true},
+     "--appendfsync always|everysec|no   when to fsync the file (default everysec)", 5},
     {"appendfilename", 1, 1, server_option_appendfilename,
-     "--appendfilename NAME   the file's name in --dir (default appendonly.aof)", true},
-    {NULL, 0, 0, NULL, NULL, false},
+     "--appendfilename NAME   the file's name in --dir (default appendonly.aof)", 5},
+    {NULL, 0, 0, NULL, NULL, 0},
 };
 
 void server_config_init(server_config *config, const char *name)
@@ -153,7 +155,7 @@ void server_config_init(server_config *config, const char *name)
     config->port = SERVER_DEFAULT_PORT;
     config->bind[config->bind_count++] = mem_strdup("127.0.0.1");
     config->bind[config->bind_count++] = mem_strdup("-::1");
-    config->aof.enabled = false;
+    config->aof.enabled = server_stage >= 6;
     config->aof.fsync = AOF_FSYNC_EVERYSEC;
     config->aof_filename = mem_strdup("appendonly.aof");
     config->aof.filename = config->aof_filename;
@@ -174,7 +176,7 @@ static void server_print_help(const server_config *config)
            "Options, as redis-server takes them:\n",
            config->name, config->name);
     for (const server_option *opt = server_options; opt->name != NULL; opt++) {
-        if (!opt->aof || server_aof_options)
+        if (opt->since <= server_stage)
             printf("  %s\n", opt->help);
     }
     printf("  --help             show this help\n\n"
@@ -184,7 +186,7 @@ static void server_print_help(const server_config *config)
 static const server_option *server_find_option(const char *name)
 {
     for (const server_option *opt = server_options; opt->name != NULL; opt++) {
-        if (strcasecmp(opt->name, name) == 0 && (!opt->aof || server_aof_options))
+        if (strcasecmp(opt->name, name) == 0 && opt->since <= server_stage)
             return opt;
     }
     return NULL;

@@ -53,7 +53,7 @@ extern struct server server;
 
 enum server_args_result { SERVER_ARGS_OK, SERVER_ARGS_EXIT, SERVER_ARGS_ERROR };
 
-void server_offer_aof_options(void);    /* before server_start: stage 5's options */
+void server_offer_options(int stage);   /* before server_start: this stage's options */
 void server_config_init(server_config *config, const char *name);
 void server_config_free(server_config *config);
 enum server_args_result server_config_from_args(server_config *config, int argc, char **argv,

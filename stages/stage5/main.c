@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 
     /* 1. Options, now with --dir --appendonly --appendfsync --appendfilename;
      *    the event loop, the sockets. */
-    server_offer_aof_options();
+    server_offer_options(5);
     if (!server_start("stage5", argc, argv, &status))
         return status;
 
