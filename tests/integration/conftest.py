@@ -201,8 +201,12 @@ class ServerProcess:
             if "/" in argv[0] and not os.path.isabs(argv[0]):
                 argv[0] = os.path.abspath(argv[0])
             return argv + extra
+        # Stage 6 logs to an append-only file by default; the suite runs it
+        # as the oracle is run (--appendonly no), and tests that need the
+        # file turn it on, as they do for redis-server.
+        defaults = ["--appendonly", "no"] if self.suite.stage >= 6 else []
         return (self.suite.wrapper + [str(self.suite.binary),
-                                      "--port", str(self.port)] + extra)
+                                      "--port", str(self.port)] + defaults + extra)
 
     @property
     def pid(self):

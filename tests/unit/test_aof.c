@@ -1,7 +1,9 @@
 /* Unit tests of aof: the append-only file (stage 5), as far as a test
  * reaches without sockets: records fed and flushed, the file replayed at
  * start, a cut file repaired, a damaged one refused, the fsync policy
- * names. BGREWRITEAOF forks, and is left to the integration suite.
+ * names, write errors (made with a file size limit, RLIMIT_FSIZE). One
+ * test forks a BGREWRITEAOF after a failed write; the rest of the
+ * rewrite is left to the integration suite.
  *
  * aof.c and command.c keep their state in globals. Criterion runs each
  * test in a process of its own, which starts from the initial state; each
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -757,4 +760,299 @@ Test(aof, everysec_works_after_a_stop_and_a_new_start, .timeout = 10)
     alarm(0);
     EXPECT_FILE("after the second run", "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n");
     db_destroy(d);
+}
+
+/* ---------------- Write errors ----------------
+ *
+ * A file size limit (RLIMIT_FSIZE) makes the disk "full" at a chosen
+ * byte: a write that crosses it writes up to it, the next one fails with
+ * EFBIG. SIGXFSZ, which would kill the process, is ignored. The limit is
+ * set in the test's own process (Criterion runs each test in a process of
+ * its own) and is raised again by the test; the hard limit is never
+ * touched, so that raising works without privileges. While it is low,
+ * it applies to every regular file the process writes, stderr included
+ * if it was redirected to one: send the output to a pipe or a terminal to
+ * be sure of seeing a sanitizer's report from these tests. */
+
+static struct rlimit fsize_before;
+
+static void limit_file_size(rlim_t bytes)
+{
+    signal(SIGXFSZ, SIG_IGN);
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &fsize_before), 0, "getrlimit: %s", strerror(errno));
+    cr_assert(fsize_before.rlim_cur == RLIM_INFINITY || fsize_before.rlim_cur > 4 * 1024 * 1024,
+              "the file size limit is already %llu bytes", (unsigned long long)fsize_before.rlim_cur);
+    struct rlimit low = {bytes, fsize_before.rlim_max};
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &low), 0, "setrlimit: %s", strerror(errno));
+}
+
+static void unlimit_file_size(void)
+{
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &fsize_before), 0, "setrlimit: %s", strerror(errno));
+}
+
+static long long file_size(void)
+{
+    struct stat st;
+    cr_assert_eq(stat(AOF_NAME, &st), 0, "stat %s: %s", AOF_NAME, strerror(errno));
+    return (long long)st.st_size;
+}
+
+/* The INFO text holds `line` (with its \r\n). */
+static void expect_info(const char *what, const char *line)
+{
+    buf info = BUF_INIT;
+    aof_info(&info);
+    buf_append(&info, "", 1);
+    cr_expect_not_null(strstr(buf_data(&info), line), "%s: no \"%s\" in INFO:\n%s", what, line, buf_data(&info));
+    buf_free(&info);
+}
+
+static void expect_info_size(const char *what)
+{
+    char line[64];
+    snprintf(line, sizeof(line), "aof_current_size:%lld\r\n", file_size());
+    expect_info(what, line);
+}
+
+/* aof_file_read() callback: each command of the file, encoded again. */
+static bool collect_command(void *data, int argc, const char **argv, const size_t *argvlen, char *err)
+{
+    (void)err;
+    add_command(data, argc, argv, argvlen);
+    return true;
+}
+
+/* The file is a valid AOF (whole commands, to the last byte) and its
+ * commands are exactly `expected`, in order. */
+static void expect_valid_file(const char *what, const buf *expected, long long commands)
+{
+    buf got = BUF_INIT;
+    aof_read_result r = aof_file_read(AOF_NAME, collect_command, &got);
+    cr_expect_eq(r.status, AOF_READ_OK, "%s: aof_file_read says %d, valid up to byte %zu of %zu: %s", what,
+                 (int)r.status, r.valid_bytes, r.size, r.error);
+    cr_expect_eq(r.commands, commands, "%s: %lld commands in the file instead of %lld", what, r.commands, commands);
+    size_t n = buf_length(&got), len = buf_length(expected);
+    size_t same = 0;
+    while (same < n && same < len && buf_data(&got)[same] == buf_data(expected)[same])
+        same++;
+    cr_expect(n == len && same == len, "%s: the commands read are %zu bytes instead of %zu, the first %zu as fed",
+              what, n, len, same);
+    buf_free(&got);
+}
+
+#define MISCONF_PREFIX "MISCONF Errors writing to the AOF file: "
+
+/* Records flushed past the limit leave the file cut at the limit, inside
+ * a record; writes are refused with MISCONF, reads still served. Once
+ * the limit is gone, the next flush (or the cron's retry) writes the rest
+ * of what was pending, once: the file is whole again. */
+static void write_error_then_recovery(bool by_cron)
+{
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_EVERYSEC);
+    buf expected = BUF_INIT;
+    long long commands = 0;
+
+    cr_expect_str_eq(RUN(d, "SET", "k0", "v0"), "+OK\r\n");        /* 29 bytes each */
+    cr_expect_str_eq(RUN(d, "SET", "k1", "v1"), "+OK\r\n");
+    CMD(&expected, "SET", "k0", "v0");
+    CMD(&expected, "SET", "k1", "v1");
+    commands += 2;
+    aof_flush();
+    cr_assert_eq(file_size(), 58);
+
+    limit_file_size(100);                   /* inside the 4th record, which ends at byte 116 */
+    cr_expect_str_eq(RUN(d, "SET", "k2", "v2"), "+OK\r\n");        /* everysec: the replies go out */
+    cr_expect_str_eq(RUN(d, "SET", "k3", "v3"), "+OK\r\n");
+    cr_expect_str_eq(RUN(d, "SET", "k4", "v4"), "+OK\r\n");
+    CMD(&expected, "SET", "k2", "v2");
+    CMD(&expected, "SET", "k3", "v3");
+    CMD(&expected, "SET", "k4", "v4");
+    commands += 3;
+    cr_expect_null(aof_write_refusal(), "writes refused before the failed write");
+    aof_flush();
+    cr_expect_eq(file_size(), 100, "the file is not cut at the limit");
+    expect_file("at the limit", buf_data(&expected), 100);
+
+    const char *refusal = aof_write_refusal();
+    cr_assert_not_null(refusal, "no refusal after a failed write");
+    cr_expect(strncmp(refusal, MISCONF_PREFIX, sizeof(MISCONF_PREFIX) - 1) == 0, "the refusal: \"%s\"", refusal);
+    cr_expect_str_eq(strerror(EFBIG), "File too large");
+    char want[256];
+    snprintf(want, sizeof(want), "-" MISCONF_PREFIX "%s\r\n", strerror(EFBIG));
+    cr_expect_str_eq(RUN(d, "SET", "k5", "v5"), want);
+    cr_expect_str_eq(RUN(d, "SET", "k5", "v5"), "-MISCONF Errors writing to the AOF file: File too large\r\n");
+    cr_expect_str_eq(RUN(d, "DEL", "k0"), want);
+    cr_expect_str_eq(RUN(d, "RPUSH", "l", "x"), want);
+    cr_expect_str_eq(RUN(d, "GET", "k4"), "$2\r\nv4\r\n", "a read while writes fail");
+    cr_expect_str_eq(RUN(d, "GET", "k0"), "$2\r\nv0\r\n", "a refused DEL ran");
+    cr_expect_str_eq(RUN(d, "GET", "k5"), "$-1\r\n", "a refused SET ran");
+    cr_expect_str_eq(RUN(d, "DBSIZE"), ":5\r\n");
+    expect_info("while writes fail", "aof_last_write_status:err\r\n");
+    expect_info("while writes fail", "aof_current_size:100\r\n");
+
+    /* Retries while the limit holds write nothing more. */
+    aof_flush();
+    aof_cron();
+    aof_flush();
+    cr_expect_eq(file_size(), 100, "a failed retry changed the file");
+    cr_expect_not_null(aof_write_refusal(), "the refusal went away while writes still fail");
+
+    /* A key found expired meanwhile is logged as a DEL (no client asked
+     * for it, so no refusal): it waits behind the rest of the cut record. */
+    dict_entry *e = db_set(d, "old", 3, db_string_new("v", 1));
+    db_set_expire(d, e, 1000);              /* one second into 1970 */
+    cr_expect_null(db_get(d, "old", 3), "a key from 1970 is alive");
+    CMD(&expected, "DEL", "old");
+    commands++;
+
+    unlimit_file_size();
+    if (by_cron)
+        aof_cron();
+    else
+        aof_flush();
+    expect_file_buf("after the retry without a limit", &expected);
+    expect_valid_file("after the retry without a limit", &expected, commands);
+    cr_expect_null(aof_write_refusal(), "writes still refused after a write that worked");
+    expect_info("after the retry", "aof_last_write_status:ok\r\n");
+    expect_info_size("after the retry");
+
+    /* Writes are served again, and go after the records of before. */
+    aof_flush();
+    aof_cron();
+    expect_file_buf("more retries write nothing twice", &expected);
+    cr_expect_str_eq(RUN(d, "SET", "k5", "v5"), "+OK\r\n");
+    CMD(&expected, "SET", "k5", "v5");
+    commands++;
+    aof_flush();
+    aof_stop();
+    expect_file_buf("after stop", &expected);
+    expect_valid_file("after stop", &expected, commands);
+    buf_free(&expected);
+    db_destroy(d);
+}
+
+Test(aof, a_write_past_a_full_disk_refuses_writes_until_a_flush_writes_the_rest_once)
+{
+    write_error_then_recovery(false);
+}
+
+Test(aof, a_write_past_a_full_disk_is_retried_by_the_cron)
+{
+    write_error_then_recovery(true);
+}
+
+static bool contains(const buf *b, const char *what)
+{
+    return buf_length(b) > 0 && memmem(buf_data(b), buf_length(b), what, strlen(what)) != NULL;
+}
+
+/* A write cut inside a record, then a BGREWRITEAOF that installs a new
+ * file while the old one still cannot be written: what was pending for
+ * the old file must not be written to the new one, whose snapshot has
+ * those records already (review finding: the rest of the cut record used
+ * to follow the rewritten content, and the file could not be replayed). */
+Test(aof, a_rewrite_after_a_failed_write_leaves_no_fragment_in_the_new_file, .timeout = 20)
+{
+    register_commands();
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_EVERYSEC);
+    cr_expect_str_eq(RUN(d, "SET", "a", "1"), "+OK\r\n");          /* 27 bytes each */
+    cr_expect_str_eq(RUN(d, "SET", "b", "2"), "+OK\r\n");
+    aof_flush();
+    cr_assert_eq(file_size(), 54);
+
+    /* One turn of the loop: a big SET and a DEL of it, so that the record
+     * is cut in the middle while the dataset (and the rewrite) stays small. */
+    limit_file_size(1024);
+    size_t big_len = 4000;
+    char *big = malloc(big_len + 1);
+    cr_assert_not_null(big);
+    memset(big, 'x', big_len);
+    big[big_len] = '\0';
+    cr_expect_str_eq(RUN(d, "SET", "big", big), "+OK\r\n");
+    cr_expect_str_eq(RUN(d, "DEL", "big"), ":1\r\n");
+    aof_flush();
+    cr_expect_eq(file_size(), 1024, "the file is not cut at the limit");
+    cr_assert_not_null(aof_write_refusal(), "no refusal after a failed write");
+
+    /* BGREWRITEAOF: the child (which has the same limit) writes 54 bytes. */
+    char err[AOF_ERR_LEN] = "";
+    cr_assert(aof_rewrite_start(err), "aof_rewrite_start: %s", err);
+    long long deadline = db_now_ms() + 5000;
+    bool done = false;
+    while (!done && db_now_ms() < deadline) {
+        sleep_ms(5);
+        aof_cron();
+        buf info = BUF_INIT;
+        aof_info(&info);
+        buf_append(&info, "", 1);
+        done = strstr(buf_data(&info), "aof_rewrite_in_progress:0\r\n") != NULL;
+        buf_free(&info);
+    }
+    cr_assert(done, "the rewrite is not done after 5 s");
+    expect_info("after the rewrite", "aof_last_bgrewrite_status:ok\r\n");
+
+    /* Still under the limit: the new file is small and can be written. */
+    cr_expect_null(aof_write_refusal(), "writes refused after the rewrite installed a new file: \"%s\"",
+                   aof_write_refusal());
+    expect_info("after the rewrite", "aof_last_write_status:ok\r\n");
+    expect_info_size("after the rewrite");
+    cr_expect_str_eq(RUN(d, "SET", "c", "3"), "+OK\r\n");
+    aof_flush();
+    aof_cron();
+    unlimit_file_size();
+    aof_flush();
+    aof_stop();
+
+    buf bytes = BUF_INIT;
+    cr_assert(read_file(AOF_NAME, &bytes));
+    cr_expect_not(contains(&bytes, "xxxxxxxx"), "the file holds part of the big value");
+    cr_expect_not(contains(&bytes, "big"), "the file holds a record of the key big");
+    aof_read_result r = aof_file_read(AOF_NAME, NULL, NULL);
+    cr_expect_eq(r.status, AOF_READ_OK, "aof_file_read says %d, valid up to byte %zu of %zu: %s", (int)r.status,
+                 r.valid_bytes, r.size, r.error);
+    cr_expect_eq(r.commands, 3, "%lld commands in the file", r.commands);
+
+    /* A restart replays it to the dataset as it was. */
+    db *second = db_create();
+    START(second, true, AOF_FSYNC_NO);
+    cr_expect_str_eq(RUN(second, "GET", "a"), "$1\r\n1\r\n");
+    cr_expect_str_eq(RUN(second, "GET", "b"), "$1\r\n2\r\n");
+    cr_expect_str_eq(RUN(second, "GET", "c"), "$1\r\n3\r\n");
+    cr_expect_str_eq(RUN(second, "EXISTS", "big"), ":0\r\n");
+    cr_expect_str_eq(RUN(second, "DBSIZE"), ":3\r\n");
+    aof_stop();
+    buf got = BUF_INIT;
+    cr_assert(read_file(AOF_NAME, &got));
+    cr_expect(buf_length(&got) == buf_length(&bytes) && memcmp(buf_data(&got), buf_data(&bytes), buf_length(&got)) == 0,
+              "the replay changed the file");
+    buf_free(&got);
+    buf_free(&bytes);
+    free(big);
+    db_destroy(second);
+    db_destroy(d);
+}
+
+/* With appendfsync always, a client may only hear OK for what is on disk:
+ * a write that fails ends the process (exit code 1), as in Redis. _exit()
+ * skips .fini, so the directory is removed before the write; the open
+ * file lives on, unlinked, and the limit applies to it all the same. */
+Test(aof, with_fsync_always_a_failed_write_exits_the_process, .exit_code = 1)
+{
+    db *d = db_create();
+    START(d, true, AOF_FSYNC_ALWAYS);
+    FEED("SET", "a", "1");
+    aof_flush();
+    cr_assert_eq(file_size(), 27);
+    leave_dir();
+    limit_file_size(40);
+    FEED("SET", "b", "2");
+    aof_flush();                            /* must not return */
+    unlimit_file_size();
+    aof_stop();
+    db_destroy(d);
+    cr_assert_fail("aof_flush() returned after a failed write with appendfsync always");
 }

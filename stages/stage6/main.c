@@ -1,0 +1,41 @@
+/* Stage 6 — the complete server.
+ *
+ * Everything stages 0-5 built, composed into the server operators run in
+ * place of redis-server for the commands it supports. So far it differs
+ * from stage 5 in its defaults: the append-only file is on unless told
+ * otherwise. Issue 4 brings the rest (databases, what real clients send
+ * when they connect, a config file, threads). Read workshop.md chapter 6. */
+#include "commands/commands.h"
+#include "server.h"
+
+int main(int argc, char **argv)
+{
+    int status;
+
+    /* 1. Options: a config file, then --name value options over it. */
+    server_offer_options(6);
+    if (!server_start("stage6", argc, argv, &status))
+        return status;
+
+    /* 2. Expired keys nobody reads are collected by the 10 Hz cron. */
+    server_enable_active_expiry();
+
+    /* 3. The commands this stage serves. */
+    command_register(connection_commands);     /* PING ECHO */
+    command_register(string_commands);         /* SET GET MSET MGET APPEND STRLEN INCR DECR INCRBY DECRBY */
+    command_register(key_commands);            /* DEL EXISTS KEYS DBSIZE FLUSHALL FLUSHDB */
+    command_register(server_commands);         /* CONFIG GET SET */
+    command_register(expire_commands);         /* SET with options, EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL PERSIST */
+    command_register(info_commands);           /* INFO */
+    command_register(list_commands);           /* LPUSH RPUSH LPUSHX RPUSHX LLEN LRANGE LINDEX LPOS LSET
+                                                  LPOP RPOP LTRIM LREM LINSERT LMOVE TYPE */
+    command_register(persistence_commands);    /* BGREWRITEAOF */
+
+    /* 4. Replay the append-only file (on by default here), then log every
+     *    write to it. */
+    if (!server_enable_aof(&status))
+        return status;
+
+    /* 5. Serve until SIGINT or SIGTERM. */
+    return server_run();
+}
