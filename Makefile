@@ -88,7 +88,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(LIB)
 # ---------------- Running ----------------
 
 run: deps $(BUILD)/stage$(STAGE)
-	@ci/run-server.sh $(BUILD)/stage$(STAGE) $(PORT)
+	@ci/run-server.sh $(BUILD)/stage$(STAGE) $(PORT) $(if $(filter 5 6,$(STAGE)),$(BUILD)/data)
 
 # ---------------- Tests ----------------
 

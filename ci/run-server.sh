@@ -5,6 +5,7 @@
 set -eu
 binary=$1
 port=$2
+datadir=${3:-}         # stage 5 on: where the append-only file goes
 if /usr/bin/python3 - "$port" <<'PY'
 import socket, sys
 s = socket.socket()
@@ -19,4 +20,9 @@ then
     exit 1
 fi
 echo "Starting $binary on 127.0.0.1:$port (Ctrl-C stops it; try: redis-cli -p $port ping)"
+if [ -n "$datadir" ]; then
+    mkdir -p "$datadir"
+    echo "Its files (the append-only file) go to $datadir"
+    exec "$binary" --port "$port" --dir "$datadir"
+fi
 exec "$binary" --port "$port"

@@ -3,8 +3,8 @@
  * Everything stages 0-5 built, composed into the server operators run in
  * place of redis-server for the commands it supports. So far it differs
  * from stage 5 in its defaults: the append-only file is on unless told
- * otherwise. Issue 4 brings the rest (databases, what real clients send
- * when they connect, a config file, threads). Read workshop.md chapter 6. */
+ * otherwise. The rest of the final server (databases, what real clients
+ * send when they connect, a config file, threads) is still to come. */
 #include "commands/commands.h"
 #include "server.h"
 
