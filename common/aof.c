@@ -44,7 +44,10 @@
 #define AOF_REWRITE_FLUSH (1024 * 1024) /* the child writes in chunks this big */
 
 static struct aof_state {
-    db *db;
+    db **dbs;
+    int db_count;
+    int pending_db;             /* the database the file's records act on now */
+    int rewrite_db;             /* the same, for rewrite_buf */
     bool enabled;               /* records are written to fd */
     bool enable_after_rewrite;  /* CONFIG SET appendonly yes: on once the file exists */
     enum aof_fsync fsync;
@@ -188,22 +191,36 @@ static void aof_encode(buf *out, int argc, const char **argv, const size_t *argv
         resp_add_bulk(out, argv[i], argvlen[i]);
 }
 
+/* A record for database db_id, preceded by SELECT when the stream of
+ * records was acting on another one (stage 6), as Redis writes it. */
+static void aof_encode_in(buf *out, int *selected, int db_id, int argc, const char **argv, const size_t *argvlen)
+{
+    if (*selected != db_id) {
+        char id[NUM_LL_MAX];
+        const char *select[] = {"SELECT", id};
+        size_t select_len[] = {6, num_format_ll(id, db_id)};
+        aof_encode(out, 2, select, select_len);
+        *selected = db_id;
+    }
+    aof_encode(out, argc, argv, argvlen);
+}
+
 /* Every command that changed the dataset arrives here (command.c). */
-void aof_feed(int argc, const char **argv, const size_t *argvlen)
+void aof_feed(int db_id, int argc, const char **argv, const size_t *argvlen)
 {
     if (aof.enabled)
-        aof_encode(&aof.pending, argc, argv, argvlen);
+        aof_encode_in(&aof.pending, &aof.pending_db, db_id, argc, argv, argvlen);
     if (aof.child != -1)
-        aof_encode(&aof.rewrite_buf, argc, argv, argvlen);
+        aof_encode_in(&aof.rewrite_buf, &aof.rewrite_db, db_id, argc, argv, argvlen);
 }
 
 /* A key that expired is logged as deleted, so that a replay does not
  * resurrect it for commands that follow it in the file. */
-static void aof_feed_expired(const char *key, size_t len)
+static void aof_feed_expired(int db_id, const char *key, size_t len)
 {
     const char *argv[] = {"DEL", key};
     size_t argvlen[] = {3, len};
-    aof_feed(2, argv, argvlen);
+    aof_feed(db_id, 2, argv, argvlen);
 }
 
 bool aof_holds_replies(void)
@@ -307,15 +324,20 @@ static int aof_open(const char *filename, char *err)
 /* ---------------- Loading ---------------- */
 
 /* Run one command of the file through the ordinary dispatcher, with a
- * client that has no socket. Redis 7's own logs start with SELECT 0;
- * until stage 6 there is only database 0, so that one is accepted. */
+ * client that has no socket. SELECT (which Redis 7's own files start
+ * with) switches that client's database, whichever stage reads it. */
 static bool aof_replay_command(void *data, int argc, const char **argv, const size_t *argvlen, char *err)
 {
     client *fake = data;
     if (argvlen[0] == 6 && strncasecmp(argv[0], "select", 6) == 0) {
-        if (argc == 2 && argvlen[1] == 1 && argv[1][0] == '0')
+        long long id;
+        if (argc == 2 && num_parse_ll(argv[1], argvlen[1], &id) && id >= 0 && id < aof.db_count) {
+            fake->db = aof.dbs[id];
             return true;
-        snprintf(err, AOF_ERR_LEN, "the file selects a database other than 0, which this server does not have");
+        }
+        snprintf(err, AOF_ERR_LEN, "the file selects database '%.*s', which this server does not have "
+                 "(it has %d: see --databases)", (int)(argvlen[argc - 1] > 20 ? 20 : argvlen[argc - 1]),
+                 argv[argc - 1], aof.db_count);
         return false;
     }
     if (command_lookup(argv[0], argvlen[0]) == NULL) {
@@ -345,19 +367,25 @@ static bool aof_load_repair(const char *filename, const aof_read_result *r, char
     return true;
 }
 
-static bool aof_load(db *d, const char *filename, char *err)
+static void aof_set_loading(bool loading)
+{
+    for (int i = 0; i < aof.db_count; i++)
+        aof.dbs[i]->loading = loading;
+}
+
+static bool aof_load(const char *filename, char *err)
 {
     client fake;
     memset(&fake, 0, sizeof(fake));
     fake.fd = -1;
-    fake.db = d;
+    fake.db = aof.dbs[0];
     long long start = aof_now_ms();
     /* Replay with the clock stopped: a key whose TTL has passed since it
      * was written may have been given a new one (EXPIRE, PERSIST) by a
      * later record. The deadlines are checked once the file is read. */
-    d->loading = true;
+    aof_set_loading(true);
     aof_read_result r = aof_file_read(filename, aof_replay_command, &fake);
-    d->loading = false;
+    aof_set_loading(false);
     buf_free(&fake.reply);
     switch (r.status) {
     case AOF_READ_MISSING:
@@ -412,12 +440,14 @@ static bool aof_filename_ok(const char *filename, char *err)
     return true;
 }
 
-bool aof_start(db *d, const aof_config *config, char *err)
+bool aof_start(db **dbs, int db_count, const aof_config *config, char *err)
 {
     if (!aof_filename_ok(config->filename, err))
         return false;
     aof_remove_stale_temp_files();
-    aof.db = d;
+    aof.dbs = dbs;
+    aof.db_count = db_count;
+    aof.pending_db = aof.rewrite_db = 0;    /* a replay starts in database 0 */
     aof.fsync = config->fsync;
     aof.filename = mem_strdup(config->filename);
     aof.thread_stop = false;    /* a module stopped before may start again */
@@ -428,7 +458,7 @@ bool aof_start(db *d, const aof_config *config, char *err)
     }
     aof.thread_started = true;
     if (config->enabled) {
-        if (!aof_load(d, aof.filename, err))
+        if (!aof_load(aof.filename, err))
             return false;
         aof.fd = aof_open(aof.filename, err);
         if (aof.fd == -1)
@@ -439,7 +469,8 @@ bool aof_start(db *d, const aof_config *config, char *err)
     /* From here on, every change is logged. */
     command_set_propagate(aof_feed);
     command_set_write_guard(aof_write_refusal);
-    d->on_expired = aof_feed_expired;
+    for (int i = 0; i < db_count; i++)
+        dbs[i]->on_expired = aof_feed_expired;
     aof.last_sync_ms = aof_now_ms();
     return true;
 }
@@ -536,18 +567,44 @@ static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long
     }
 }
 
-/* In the child: the whole keyspace, as it was at the fork, to `path`. */
-static bool aof_rewrite_write(const char *path, db *d)
+static void aof_rewrite_select(aof_writer *w, int id)
+{
+    char text[NUM_LL_MAX];
+    const char *argv[] = {"SELECT", text};
+    size_t argvlen[] = {6, num_format_ll(text, id)};
+    aof_writer_command(w, 2, argv, argvlen);
+}
+
+static void aof_rewrite_db(aof_writer *w, db *d, long long now)
+{
+    dict_iter it;
+    dict_iter_start(&it, d->keys);
+    for (dict_entry *e; w->ok && (e = dict_iter_next(&it)) != NULL;)
+        aof_rewrite_key(w, d, e, now);
+    dict_iter_end(&it);
+}
+
+/* In the child: every database, as it was at the fork, to `path`. The
+ * file starts and ends in database 0, which is where the records the
+ * parent kept meanwhile (rewrite_buf) start. */
+static bool aof_rewrite_write(const char *path)
 {
     aof_writer w = {open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), BUF_INIT, true};
     if (w.fd == -1)
         return false;
     long long now = db_now_ms();
-    dict_iter it;
-    dict_iter_start(&it, d->keys);
-    for (dict_entry *e; w.ok && (e = dict_iter_next(&it)) != NULL;)
-        aof_rewrite_key(&w, d, e, now);
-    dict_iter_end(&it);
+    bool selected_other = false;
+    for (int i = 0; i < aof.db_count; i++) {
+        if (db_size(aof.dbs[i]) == 0)
+            continue;
+        if (i != 0) {
+            aof_rewrite_select(&w, i);
+            selected_other = true;
+        }
+        aof_rewrite_db(&w, aof.dbs[i], now);
+    }
+    if (selected_other)
+        aof_rewrite_select(&w, 0);
     aof_writer_flush(&w);
     bool ok = w.ok && fsync(w.fd) == 0;
     close(w.fd);
@@ -590,10 +647,11 @@ bool aof_rewrite_start(char *err)
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         aof_close_inherited();
-        _exit(aof_rewrite_write(aof.temp, aof.db) ? 0 : 1);
+        _exit(aof_rewrite_write(aof.temp) ? 0 : 1);
     }
     aof.child = pid;
     aof.rewrite_started_ms = aof_now_ms();
+    aof.rewrite_db = 0;
     buf_clear(&aof.rewrite_buf);
     log_write(LOG_NOTICE, "Background append only file rewriting started by pid %d", (int)pid);
     return true;

@@ -43,10 +43,10 @@ typedef struct aof_config {
     const char *filename;   /* appendfilename, in the working directory (--dir) */
 } aof_config;
 
-bool aof_start(db *d, const aof_config *config, char *err);   /* replays the file first */
+bool aof_start(db **dbs, int db_count, const aof_config *config, char *err);   /* replays the file first */
 void aof_stop(void);        /* at shutdown: everything written and fsync'ed */
 
-void aof_feed(int argc, const char **argv, const size_t *argvlen);
+void aof_feed(int db_id, int argc, const char **argv, const size_t *argvlen);
 bool aof_holds_replies(void);       /* replies wait for aof_flush() */
 const char *aof_write_refusal(void);    /* the MISCONF error while writes fail, else NULL */
 void aof_flush(void);               /* write what is buffered; fsync if always */

@@ -49,7 +49,7 @@ static client *client_create(int fd, const char *ip, int port)
     c->query = (buf)BUF_INIT;
     c->reply = (buf)BUF_INIT;
     resp_parser_init(&c->parser);
-    c->db = server.db;
+    c->db = server.dbs[0];
     c->next = client_list;
     if (client_list != NULL)
         client_list->prev = c;

@@ -114,11 +114,11 @@ void command_execute(client *c)
         reply_error(c, refusal);
         return;
     }
-    long long dirty = c->db->dirty;
+    long long changes = db_changes();
     c->flags &= ~CLIENT_PROPAGATED;
     cmd->fn(c);
-    if (command_propagate != NULL && c->db->dirty != dirty && !(c->flags & CLIENT_PROPAGATED))
-        command_propagate(c->argc, c->argv, c->argvlen);
+    if (command_propagate != NULL && db_changes() != changes && !(c->flags & CLIENT_PROPAGATED))
+        command_propagate(c->db->id, c->argc, c->argv, c->argvlen);
 }
 
 void command_set_propagate(command_propagate_fn *fn)
@@ -135,5 +135,5 @@ void command_propagate_as(client *c, int argc, const char **argv, const size_t *
 {
     c->flags |= CLIENT_PROPAGATED;
     if (command_propagate != NULL)
-        command_propagate(argc, argv, argvlen);
+        command_propagate(c->db->id, argc, argv, argvlen);
 }

@@ -31,7 +31,7 @@ typedef struct command {
 } command;
 
 /* Where the commands that changed the dataset go (stage 5: the AOF). */
-typedef void command_propagate_fn(int argc, const char **argv, const size_t *argvlen);
+typedef void command_propagate_fn(int db_id, int argc, const char **argv, const size_t *argvlen);
 
 void command_register(const command *table);    /* ends with a {NULL} entry */
 const command *command_lookup(const char *name, size_t len);

@@ -12,6 +12,22 @@
 
 #include "mem.h"
 
+/* Changes made to any database so far. A command that moved it changed
+ * the dataset, which is what stage 5 logs; one counter for all databases
+ * also covers commands that touch several (FLUSHALL, SWAPDB). */
+static long long db_dirty;
+
+long long db_changes(void)
+{
+    return db_dirty;
+}
+
+void db_changed(db *d)
+{
+    (void)d;
+    db_dirty++;
+}
+
 db *db_create(void)
 {
     db *d = mem_calloc(1, sizeof(*d));
@@ -62,7 +78,7 @@ dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
         dict_delete(d->expires, key, len, &had_ttl);
     }
     e->value = value;
-    d->dirty++;
+    db_dirty++;
     return e;
 }
 
@@ -70,7 +86,7 @@ void db_overwrite(db *d, dict_entry *e, db_value *value)
 {
     db_value_free(e->value);
     e->value = value;
-    d->dirty++;
+    db_changed(d);
 }
 
 /* Take the key out of both tables, then free both entries: `key` may be
@@ -87,7 +103,7 @@ static bool db_remove(db *d, const char *key, size_t len, bool known_dead, bool 
     dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink_hashed(d->expires, key, len, hash) : NULL;
     *expired = known_dead || (x != NULL && db_now_ms() > x->integer);
     if (*expired && d->on_expired != NULL)
-        d->on_expired(key, len);
+        d->on_expired(d->id, key, len);
     db_value_free(e->value);
     dict_free_unlinked(e);
     if (x != NULL)
@@ -102,7 +118,7 @@ bool db_delete(db *d, const char *key, size_t len)
     bool expired;
     if (!db_remove(d, key, len, false, &expired) || expired)
         return false;
-    d->dirty++;
+    db_dirty++;
     return true;
 }
 
@@ -116,7 +132,7 @@ void db_flush(db *d)
     dict_clear(d->keys, db_free_value);
     dict_clear(d->expires, NULL);
     d->expire_cursor = 0;
-    d->dirty++;
+    db_dirty++;
 }
 
 void db_maybe_shrink(db *d)
@@ -153,7 +169,7 @@ void db_set_expire(db *d, const dict_entry *e, long long when)
     bool created;
     dict_entry *x = dict_add_or_find(d->expires, e->key, e->keylen, &created);
     x->integer = when;
-    d->dirty++;
+    db_dirty++;
 }
 
 long long db_get_expire(db *d, const dict_entry *e)
@@ -168,7 +184,7 @@ bool db_persist(db *d, const dict_entry *e)
 {
     bool had_ttl;
     dict_delete(d->expires, e->key, e->keylen, &had_ttl);
-    d->dirty += had_ttl;
+    db_dirty += had_ttl;
     return had_ttl;
 }
 

@@ -53,28 +53,31 @@ typedef struct db_list {
 /* Called for each key that expires, as it is deleted: the key's bytes are
  * valid during the call (stage 5 logs a DEL for it, so a replay of the
  * log deletes it too). */
-typedef void db_expired_fn(const char *key, size_t len);
+typedef void db_expired_fn(int db_id, const char *key, size_t len);
 
 typedef struct db {
+    int id;                 /* its number, for SELECT (stage 6) */
     dict *keys;             /* key -> db_value* */
     dict *expires;          /* key -> Unix time in ms (entry->integer) */
     size_t expire_cursor;   /* where the active expiry cycle goes on */
     db_expired_fn *on_expired;
-    long long dirty;        /* changes made so far: stage 5 logs a command that made any */
     bool loading;           /* replaying the AOF: nothing expires (stage 5) */
 } db;
 
 #define DB_NO_EXPIRE -1     /* db_get_expire of a key that lives forever */
 
-db *db_create(void);
+db *db_create(void);                        /* database 0; set id for others */
 void db_destroy(db *d);
 
 db_value *db_get(db *d, const char *key, size_t len);
 dict_entry *db_find(db *d, const char *key, size_t len);   /* to replace e->value in place */
 dict_entry *db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
 void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
-/* A command that changed a value in place (APPEND, LPUSH ...) says so. */
-static inline void db_changed(db *d) { d->dirty++; }
+/* Changes so far, in all databases: stage 5 logs a command that made any.
+ * The db functions count their own; a command that changed a value in
+ * place (APPEND, LPUSH ...) says so with db_changed(). */
+long long db_changes(void);
+void db_changed(db *d);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 size_t db_size(const db *d);
 void db_flush(db *d);

@@ -34,6 +34,7 @@
 #define SERVER_EXPIRE_FAST_MS 2         /* ... at most every 2 ms */
 #define SERVER_MAX_CLIENTS 10000    /* Redis's default maxclients */
 #define SERVER_RESERVED_FDS 32      /* Redis's CONFIG_MIN_RESERVED_FDS */
+#define SERVER_DATABASES 16         /* Redis's default "databases" */
 
 struct server server;
 
@@ -156,6 +157,7 @@ void server_config_init(server_config *config, const char *name)
     config->bind[config->bind_count++] = mem_strdup("127.0.0.1");
     config->bind[config->bind_count++] = mem_strdup("-::1");
     config->aof.enabled = server_stage >= 6;
+    config->databases = SERVER_DATABASES;
     config->aof.fsync = AOF_FSYNC_EVERYSEC;
     config->aof_filename = mem_strdup("appendonly.aof");
     config->aof.filename = config->aof_filename;
@@ -293,13 +295,31 @@ static int server_listen(const server_config *config, char *err)
     return 0;
 }
 
+/* Run the expiry cycle over every database within one budget, starting
+ * each time after the database where the last run stopped, so that one
+ * busy database cannot starve the others. True if time ran out. */
+static bool server_expire_all(long long budget_us)
+{
+    static int next_db;
+    long long start = loop_now_ms();
+    for (int n = 0; n < server.db_count; n++) {
+        int i = (next_db + n) % server.db_count;
+        long long spent_us = (loop_now_ms() - start) * 1000;
+        if (spent_us >= budget_us || expire_cycle(server.dbs[i], budget_us - spent_us).out_of_time) {
+            next_db = i;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* While the slow cycle runs out of time, there is a backlog of dead keys:
  * short extra cycles between events clear it sooner, each too short for a
  * client to notice. */
 static long long server_expire_fast(loop *l, long long id, void *data)
 {
     (void)l, (void)id, (void)data;
-    if (expire_cycle(server.db, SERVER_EXPIRE_FAST_US).out_of_time)
+    if (server_expire_all(SERVER_EXPIRE_FAST_US))
         return SERVER_EXPIRE_FAST_MS;
     server.expire_fast_id = -1;
     return LOOP_TIMER_DONE;
@@ -307,8 +327,8 @@ static long long server_expire_fast(loop *l, long long id, void *data)
 
 static void server_expire_slow(void)
 {
-    expire_stats stats = expire_cycle(server.db, SERVER_EXPIRE_BUDGET_US);
-    if (stats.out_of_time && server.expire_fast_id == -1)
+    bool out_of_time = server_expire_all(SERVER_EXPIRE_BUDGET_US);
+    if (out_of_time && server.expire_fast_id == -1)
         server.expire_fast_id = loop_add_timer(server.loop, SERVER_EXPIRE_FAST_MS, server_expire_fast, NULL);
 }
 
@@ -323,10 +343,13 @@ static long long server_cron(loop *l, long long id, void *data)
         server_expire_slow();
     if (server.aof_started)
         aof_cron();
-    db_maybe_shrink(server.db);
     long long start = loop_now_ms();
-    while (db_is_rehashing(server.db) && loop_now_ms() - start < SERVER_REHASH_BUDGET_MS)
-        db_rehash_steps(server.db, 100);
+    for (int i = 0; i < server.db_count; i++) {
+        db *d = server.dbs[i];
+        db_maybe_shrink(d);
+        while (db_is_rehashing(d) && loop_now_ms() - start < SERVER_REHASH_BUDGET_MS)
+            db_rehash_steps(d, 100);
+    }
     return SERVER_CRON_MS;
 }
 
@@ -348,7 +371,7 @@ static void server_before_sleep(loop *l, void *data)
 bool server_enable_aof(int *exit_status)
 {
     char err[AOF_ERR_LEN];
-    if (!aof_start(server.db, &server.config.aof, err)) {
+    if (!aof_start(server.dbs, server.db_count, &server.config.aof, err)) {
         log_write(LOG_WARNING, "%s", err);
         aof_stop();
         server_free();
@@ -403,7 +426,12 @@ int server_init(const server_config *config, char *err)
     }
     server_setup_signals();     /* after the loop exists: the handler stops it */
     server.max_clients = server_max_clients();
-    server.db = db_create();
+    server.db_count = config->databases;
+    server.dbs = mem_alloc(sizeof(db *) * (size_t)server.db_count);
+    for (int i = 0; i < server.db_count; i++) {
+        server.dbs[i] = db_create();
+        server.dbs[i]->id = i;
+    }
     if (server_listen(config, err) == -1)
         return -1;
     server.cron_id = loop_add_timer(server.loop, SERVER_CRON_MS, server_cron, NULL);
@@ -463,8 +491,11 @@ void server_free(void)
     for (int i = 0; i < server.listen_count; i++)
         close(server.listen_fds[i]);
     server.listen_count = 0;
-    db_destroy(server.db);
-    server.db = NULL;
+    for (int i = 0; i < server.db_count; i++)
+        db_destroy(server.dbs[i]);
+    mem_free(server.dbs);
+    server.dbs = NULL;
+    server.db_count = 0;
     loop_destroy(server.loop);
     server.loop = NULL;
     command_unregister_all();

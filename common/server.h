@@ -32,6 +32,7 @@ typedef struct server_config {
     char *dir;                          /* working directory, where the AOF lives (stage 5) */
     aof_config aof;                     /* --appendonly --appendfsync --appendfilename (stage 5) */
     char *aof_filename;                 /* owns aof.filename */
+    int databases;                      /* --databases (stage 6) */
 } server_config;
 
 struct server {
@@ -39,7 +40,8 @@ struct server {
     loop *loop;
     int listen_fds[SERVER_MAX_BIND];
     int listen_count;
-    db *db;                             /* the keyspace (stage 2 on) */
+    db **dbs;                           /* the keyspaces (stage 2 on); SELECT picks one (stage 6) */
+    int db_count;                       /* --databases, 16 by default as in Redis */
     uint64_t next_client_id;
     size_t max_clients;                 /* maxclients: 10000, or fewer if fds are scarce */
     long long cron_id;                  /* the 10 Hz housekeeping timer */

@@ -69,8 +69,11 @@ static void info_persistence(buf *out)
 static void info_keyspace(buf *out)
 {
     info_line(out, "# Keyspace");
-    if (db_size(server.db) > 0)
-        info_line(out, "db0:keys=%zu,expires=%zu,avg_ttl=0", db_size(server.db), db_expires_size(server.db));
+    for (int i = 0; i < server.db_count; i++) {
+        db *d = server.dbs[i];
+        if (db_size(d) > 0)
+            info_line(out, "db%d:keys=%zu,expires=%zu,avg_ttl=0", i, db_size(d), db_expires_size(d));
+    }
 }
 
 typedef struct info_section {

@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t seed[16] = {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
         dict_seed(seed);
         keyspace = db_create();
-        server.db = keyspace;
+        server.dbs = &keyspace;
+        server.db_count = 1;
         command_register(connection_commands);
         command_register(string_commands);
         command_register(key_commands);

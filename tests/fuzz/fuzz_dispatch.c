@@ -26,7 +26,8 @@ static void fuzz_setup(void)
     uint8_t seed[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     dict_seed(seed);
     keyspace = db_create();
-    server.db = keyspace;
+    server.dbs = &keyspace;
+    server.db_count = 1;
     server.config.port = 6379;
     command_register(connection_commands);
     command_register(string_commands);

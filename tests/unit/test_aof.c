@@ -168,7 +168,7 @@ static void feed_words(int argc, const char *const *words)
 {
     size_t lens[16];
     words_lengths(argc, words, lens);
-    aof_feed(argc, (const char **)words, lens);
+    aof_feed(0, argc, (const char **)words, lens);
 }
 
 #define NWORDS(...) ((int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)))
@@ -204,11 +204,16 @@ static char *run_words(db *d, int argc, const char *const *words)
 
 /* ---------------- Starting ---------------- */
 
+/* The module keeps the array of databases it is given: it must outlive
+ * the call. */
+static db *started_dbs[1];
+
 static bool start(db *d, bool enabled, enum aof_fsync fsync, char *err)
 {
     aof_config config = {enabled, fsync, AOF_NAME};
     err[0] = '\0';
-    return aof_start(d, &config, err);
+    started_dbs[0] = d;
+    return aof_start(started_dbs, 1, &config, err);
 }
 
 #define START(d, enabled, fsync)                                                     \
@@ -309,7 +314,8 @@ Test(aof, the_file_name_must_not_be_a_path)
     for (int i = 0; i < 3; i++) {
         aof_config config = {true, AOF_FSYNC_NO, names[i]};
         char err[AOF_ERR_LEN] = "";
-        cr_expect_not(aof_start(d, &config, err), "\"%s\" was accepted", names[i]);
+        started_dbs[0] = d;
+        cr_expect_not(aof_start(started_dbs, 1, &config, err), "\"%s\" was accepted", names[i]);
         cr_expect_not_null(strstr(err, "appendfilename"), "\"%s\": error \"%s\"", names[i], err);
         cr_expect_not(aof_is_enabled());
     }
@@ -331,7 +337,7 @@ Test(aof, fed_records_are_written_by_flush_as_exact_resp)
     CMD(&expected, "RPUSH", "list", "a", "b", "c");
     const char *binary[] = {"SET", "\0bin\r\n", ""};
     size_t binlen[] = {3, 6, 0};
-    aof_feed(3, binary, binlen);
+    aof_feed(0, 3, binary, binlen);
     add_command(&expected, 3, binary, binlen);
     expect_file("before aof_flush", "", 0);
 
@@ -387,7 +393,7 @@ Test(aof, a_big_argument_is_written_whole)
         big[i] = (char)(i % 253);
     const char *argv[] = {"SET", "big", big};
     size_t argvlen[] = {3, 3, len};
-    aof_feed(3, argv, argvlen);
+    aof_feed(0, 3, argv, argvlen);
     aof_flush();
     buf expected = BUF_INIT;
     add_command(&expected, 3, argv, argvlen);

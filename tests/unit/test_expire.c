@@ -88,8 +88,9 @@ static unsigned char *hook_dead;    /* visits per N of "dead:N", when counting *
 static int hook_room;               /* size of hook_dead */
 static int hook_strangers;          /* reports of keys that are not dead:N, N < hook_room */
 
-static void record_expired(const char *key, size_t len)
+static void record_expired(int db_id, const char *key, size_t len)
 {
+    (void)db_id;
     hook_calls++;
     hook_last_len = len;
     memcpy(hook_last, key, len < sizeof(hook_last) ? len : sizeof(hook_last));
