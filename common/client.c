@@ -39,6 +39,20 @@ size_t client_count(void)
     return client_total;
 }
 
+client *client_all(void)
+{
+    return client_list;
+}
+
+client *client_by_id(uint64_t id)
+{
+    for (client *c = client_list; c != NULL; c = c->next) {
+        if (c->id == id)
+            return c;
+    }
+    return NULL;
+}
+
 static client *client_create(int fd, const char *ip, int port)
 {
     client *c = mem_calloc(1, sizeof(*c));
@@ -50,6 +64,11 @@ static client *client_create(int fd, const char *ip, int port)
     c->reply = (buf)BUF_INIT;
     resp_parser_init(&c->parser);
     c->db = server.dbs[0];
+    c->resp = 2;
+    c->auth_required = server.config.requirepass != NULL;
+    c->created_ms = c->last_ms = loop_now_ms();
+    if (net_local_addr(fd, c->local_ip, sizeof(c->local_ip), &c->local_port) == -1)
+        c->local_ip[0] = '\0';
     c->next = client_list;
     if (client_list != NULL)
         client_list->prev = c;
@@ -80,6 +99,9 @@ void client_free(client *c)
     buf_free(&c->query);
     buf_free(&c->reply);
     resp_parser_free(&c->parser);
+    mem_free(c->name);
+    mem_free(c->lib_name);
+    mem_free(c->lib_ver);
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -236,6 +258,7 @@ static int client_read(client *c)
         return -1;
     }
     buf_commit(&c->query, (size_t)n);
+    c->last_ms = loop_now_ms();
     if ((long long)buf_length(&c->query) > CLIENT_QUERY_MAX) {
         log_write(LOG_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s:%d",
                   (unsigned long long)c->id, c->ip, c->port);

@@ -9,6 +9,7 @@
 #ifndef CLIENT_H
 #define CLIENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -26,7 +27,16 @@ typedef struct client {
     uint64_t id;                /* unique, increasing: CLIENT ID in stage 6 */
     char ip[NET_IP_LEN];        /* peer address, for the log */
     int port;
+    char local_ip[NET_IP_LEN];  /* the address it connected to (CLIENT LIST laddr) */
+    int local_port;
+    char *name;                 /* CLIENT SETNAME, NULL if none (stage 6) */
+    char *lib_name, *lib_ver;   /* CLIENT SETINFO (stage 6) */
+    bool auth_required;         /* requirepass is set and AUTH has not succeeded yet */
+    long long created_ms;       /* for CLIENT LIST's age= and idle= */
+    long long last_ms;          /* last command: idle= and the timeout option */
+    const char *last_cmd;       /* its name, for CLIENT LIST's cmd= */
     int flags;                  /* CLIENT_* */
+    int resp;                   /* protocol version of replies: 2, or 3 after HELLO 3 (stage 6) */
     buf query;                  /* bytes read and not yet parsed */
     buf reply;                  /* bytes produced and not yet written */
     resp_parser parser;
@@ -45,6 +55,8 @@ void client_accept(loop *l, int listen_fd, void *data, int ready);
 void client_free(client *c);
 void client_free_all(void);
 size_t client_count(void);
+client *client_all(void);          /* the first client; c->next leads to the others */
+client *client_by_id(uint64_t id);
 void client_write_pending(void);   /* the replies held while the AOF was written */
 
 #endif

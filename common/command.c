@@ -109,6 +109,11 @@ void command_execute(client *c)
         reply_error_arity(c, cmd->name);
         return;
     }
+    if (c->auth_required && !(cmd->flags & COMMAND_NO_AUTH)) {
+        reply_error(c, "NOAUTH Authentication required.");
+        return;
+    }
+    c->last_cmd = cmd->name;
     const char *refusal;
     if ((cmd->flags & COMMAND_WRITE) && command_write_guard != NULL && (refusal = command_write_guard()) != NULL) {
         reply_error(c, refusal);

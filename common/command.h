@@ -20,6 +20,7 @@
 #define COMMAND_WRITE 1         /* may change the dataset (stage 5 logs these) */
 #define COMMAND_READONLY 2
 #define COMMAND_FAST 4          /* O(1) or O(log N) */
+#define COMMAND_NO_AUTH 8       /* allowed before AUTH (stage 6) */
 
 typedef void command_fn(client *c);
 

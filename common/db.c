@@ -135,6 +135,19 @@ void db_flush(db *d)
     db_dirty++;
 }
 
+void db_swap(db *a, db *b)
+{
+    dict *keys = a->keys, *expires = a->expires;
+    size_t cursor = a->expire_cursor;
+    a->keys = b->keys;
+    a->expires = b->expires;
+    a->expire_cursor = b->expire_cursor;
+    b->keys = keys;
+    b->expires = expires;
+    b->expire_cursor = cursor;
+    db_dirty++;
+}
+
 void db_maybe_shrink(db *d)
 {
     dict_maybe_shrink(d->keys);

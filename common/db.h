@@ -81,6 +81,7 @@ void db_changed(db *d);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 size_t db_size(const db *d);
 void db_flush(db *d);
+void db_swap(db *a, db *b);                     /* SWAPDB: the contents trade places */
 void db_maybe_shrink(db *d);                 /* tables under 10% full start shrinking */
 bool db_is_rehashing(const db *d);
 void db_rehash_steps(db *d, int steps);

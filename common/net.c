@@ -1,4 +1,4 @@
-/* net: TCP listening sockets, IPv4 and IPv6 (stage 1). */
+/* net: TCP listening sockets, IPv4 and IPv6 (stage 1); UDP (stage 6). */
 #include "net.h"
 
 #include <arpa/inet.h>
@@ -92,4 +92,68 @@ int net_accept(int listen_fd, char *ip, size_t ip_len, int *port, char *err)
         *port = ntohs(in4->sin_port);
     }
     return fd;
+}
+
+/* The address a connection arrived at (CLIENT LIST's laddr, stage 6). */
+int net_local_addr(int fd, char *ip, size_t ip_len, int *port)
+{
+    struct sockaddr_storage sa;
+    socklen_t salen = sizeof(sa);
+    if (getsockname(fd, (struct sockaddr *)&sa, &salen) == -1)
+        return -1;
+    if (sa.ss_family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)ip_len);
+        *port = ntohs(in6->sin6_port);
+    } else {
+        struct sockaddr_in *in4 = (struct sockaddr_in *)&sa;
+        inet_ntop(AF_INET, &in4->sin_addr, ip, (socklen_t)ip_len);
+        *port = ntohs(in4->sin_port);
+    }
+    return 0;
+}
+
+/* A bound, non-blocking UDP socket (stage 6: the seed's `-l udp` echo).
+ * UDP has no listen() and no accept(): every datagram arrives on this one
+ * socket with its sender's address. No SO_REUSEADDR here: for UDP it would
+ * let a second process bind the same port and take some of its datagrams,
+ * and UDP has no TIME_WAIT for it to help with. */
+int net_listen_udp(const char *addr, int port, char *err)
+{
+    char service[16];
+    snprintf(service, sizeof(service), "%d", port);
+    struct addrinfo hints = {0}, *found;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+    int rc = getaddrinfo(addr, service, &hints, &found);
+    if (rc != 0) {
+        snprintf(err, NET_ERR_LEN, "bad address '%s': %s", addr, gai_strerror(rc));
+        return -1;
+    }
+    int fd = socket(found->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd == -1) {
+        net_fail(err, "socket");
+        goto fail;
+    }
+    if (found->ai_family == AF_INET6) {
+        int yes = 1;
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));
+    }
+    if (bind(fd, found->ai_addr, found->ai_addrlen) == -1) {
+        char what[128];
+        snprintf(what, sizeof(what), "bind %s:%d/udp", addr, port);
+        net_fail(err, what);
+        goto fail;
+    }
+    freeaddrinfo(found);
+    return fd;
+fail:
+    if (fd != -1) {
+        int saved = errno;      /* the caller tells EADDRINUSE from the rest */
+        close(fd);
+        errno = saved;
+    }
+    freeaddrinfo(found);
+    return -1;
 }

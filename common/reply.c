@@ -1,4 +1,11 @@
-/* reply: reply helpers over the client's reply buffer (stage 1). */
+/* reply: reply helpers over the client's reply buffer (stage 1).
+ *
+ * Stage 6 adds RESP3, which a client asks for with HELLO 3: the same
+ * replies, but with real types where RESP2 had to make do. A missing
+ * value is `_` instead of `$-1` or `*-1`, name/value pairs are a map `%`
+ * instead of a flat array, and a text meant for humans (INFO) is a
+ * verbatim string `=` that says it is plain text. Commands call the
+ * same functions either way; only these choose the bytes. */
 #include "reply.h"
 
 #include <stdarg.h>
@@ -29,7 +36,42 @@ void reply_bulk(client *c, const char *bytes, size_t len)
 
 void reply_null(client *c)
 {
-    resp_add_null(&c->reply);
+    if (c->resp == 3)
+        buf_append(&c->reply, "_\r\n", 3);
+    else
+        resp_add_null(&c->reply);
+}
+
+void reply_null_array(client *c)
+{
+    if (c->resp == 3)
+        buf_append(&c->reply, "_\r\n", 3);
+    else
+        resp_add_null_array(&c->reply);
+}
+
+void reply_map(client *c, long long pairs)
+{
+    if (c->resp == 3) {
+        char header[32];
+        int n = snprintf(header, sizeof(header), "%%%lld\r\n", pairs);
+        buf_append(&c->reply, header, (size_t)n);
+    } else {
+        resp_add_array(&c->reply, pairs * 2);
+    }
+}
+
+void reply_verbatim(client *c, const char *text, size_t len)
+{
+    if (c->resp != 3) {
+        resp_add_bulk(&c->reply, text, len);
+        return;
+    }
+    char header[32];
+    int n = snprintf(header, sizeof(header), "=%zu\r\ntxt:", len + 4);
+    buf_append(&c->reply, header, (size_t)n);
+    buf_append(&c->reply, text, len);
+    buf_append(&c->reply, "\r\n", 2);
 }
 
 void reply_array(client *c, long long count)

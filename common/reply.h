@@ -22,6 +22,9 @@ void reply_simple(client *c, const char *text);
 void reply_int(client *c, long long value);
 void reply_bulk(client *c, const char *bytes, size_t len);
 void reply_null(client *c);
+void reply_null_array(client *c);     /* LPOP key count on a missing key */
+void reply_map(client *c, long long pairs);     /* then 2 * pairs replies */
+void reply_verbatim(client *c, const char *text, size_t len);   /* INFO, CLIENT LIST */
 void reply_array(client *c, long long count);
 void reply_error(client *c, const char *text);
 void reply_error_format(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -135,6 +135,26 @@ static int server_option_dir(server_config *config, int argc, char **argv, char 
     return 0;
 }
 
+static int server_option_databases(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    long long n;
+    if (!num_parse_ll(argv[0], strlen(argv[0]), &n) || n < 1 || n > 1000000) {
+        snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --databases: expected a number from 1", argv[0]);
+        return -1;
+    }
+    config->databases = (int)n;
+    return 0;
+}
+
+static int server_option_requirepass(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc, (void)err;
+    mem_free(config->requirepass);
+    config->requirepass = argv[0][0] != '\0' ? mem_strdup(argv[0]) : NULL;   /* "" means none */
+    return 0;
+}
+
 static const server_option server_options[] = {
     {"port", 1, 1, server_option_port, "--port N           TCP port to listen on (default 6379)", 1},
     {"bind", 1, SERVER_MAX_BIND, server_option_bind,
@@ -146,6 +166,9 @@ static const server_option server_options[] = {
      "--appendfsync always|everysec|no   when to fsync the file (default everysec)", 5},
     {"appendfilename", 1, 1, server_option_appendfilename,
      "--appendfilename NAME   the file's name in --dir (default appendonly.aof)", 5},
+    {"databases", 1, 1, server_option_databases, "--databases N      number of databases SELECT can pick (default 16)", 6},
+    {"requirepass", 1, 1, server_option_requirepass,
+     "--requirepass PASS clients must AUTH with PASS before any other command", 6},
     {NULL, 0, 0, NULL, NULL, 0},
 };
 
@@ -168,7 +191,8 @@ void server_config_free(server_config *config)
     server_config_clear_bind(config);
     mem_free(config->dir);
     mem_free(config->aof_filename);
-    config->dir = config->aof_filename = NULL;
+    mem_free(config->requirepass);
+    config->dir = config->aof_filename = config->requirepass = NULL;
 }
 
 static void server_print_help(const server_config *config)

@@ -33,6 +33,7 @@ typedef struct server_config {
     aof_config aof;                     /* --appendonly --appendfsync --appendfilename (stage 5) */
     char *aof_filename;                 /* owns aof.filename */
     int databases;                      /* --databases (stage 6) */
+    char *requirepass;                  /* --requirepass: NULL when no password (stage 6) */
 } server_config;
 
 struct server {

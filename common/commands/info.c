@@ -115,7 +115,7 @@ static void cmd_info(client *c)
             buf_append(&out, "\r\n", 2);
         s->write(&out);
     }
-    reply_bulk(c, buf_data(&out), buf_length(&out));
+    reply_verbatim(c, buf_data(&out), buf_length(&out));
     buf_free(&out);
 }
 

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "../glob.h"
 #include "../reply.h"
+#include "../server.h"
 
 /* DEL key [key ...] */
 static void cmd_del(client *c)
@@ -58,17 +59,34 @@ static void cmd_dbsize(client *c)
     reply_int(c, (long long)db_size(c->db));
 }
 
-/* FLUSHALL [ASYNC|SYNC] and FLUSHDB [ASYNC|SYNC]
- * Both flush synchronously: ASYNC is accepted for compatibility. Until
- * stage 6 adds SELECT there is one database, so the two are the same. */
-static void cmd_flush(client *c)
+static bool flush_args_ok(client *c)
 {
     if (c->argc > 2 ||
         (c->argc == 2 && !command_arg_is(c, 1, "sync") && !command_arg_is(c, 1, "async"))) {
         reply_error(c, REPLY_ERR_SYNTAX);
-        return;
+        return false;
     }
-    db_flush(c->db);
+    return true;
+}
+
+/* FLUSHDB [ASYNC|SYNC]: the client's database.
+ * It flushes synchronously: ASYNC is accepted for compatibility. */
+static void cmd_flushdb(client *c)
+{
+    if (flush_args_ok(c)) {
+        db_flush(c->db);
+        reply_ok(c);
+    }
+}
+
+/* FLUSHALL [ASYNC|SYNC]: every database. Until stage 6 adds SELECT,
+ * only database 0 can hold keys, so it does what FLUSHDB does. */
+static void cmd_flushall(client *c)
+{
+    if (!flush_args_ok(c))
+        return;
+    for (int i = 0; i < server.db_count; i++)
+        db_flush(server.dbs[i]);
     reply_ok(c);
 }
 
@@ -77,7 +95,7 @@ const command key_commands[] = {
     {"exists", cmd_exists, -2, COMMAND_READONLY | COMMAND_FAST},
     {"keys", cmd_keys, 2, COMMAND_READONLY},
     {"dbsize", cmd_dbsize, 1, COMMAND_READONLY | COMMAND_FAST},
-    {"flushall", cmd_flush, -1, COMMAND_WRITE},
-    {"flushdb", cmd_flush, -1, COMMAND_WRITE},
+    {"flushall", cmd_flushall, -1, COMMAND_WRITE},
+    {"flushdb", cmd_flushdb, -1, COMMAND_WRITE},
     {NULL, NULL, 0, 0},
 };

@@ -326,7 +326,7 @@ static void pop_generic(client *c, enum list_where where)
         if (count == -1)
             reply_null(c);
         else
-            resp_add_null_array(&c->reply);
+            reply_null_array(c);
         return;
     }
     if (count != -1)        /* including 0: an empty array */

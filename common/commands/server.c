@@ -171,7 +171,7 @@ static void config_get(client *c)
             count += 2;
         }
     }
-    reply_array(c, count);
+    reply_map(c, count / 2);
     buf_append(&c->reply, buf_data(&pairs), buf_length(&pairs));
     buf_free(&pairs);
     buf_free(&value);

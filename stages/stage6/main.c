@@ -30,6 +30,7 @@ int main(int argc, char **argv)
     command_register(list_commands);           /* LPUSH RPUSH LPUSHX RPUSHX LLEN LRANGE LINDEX LPOS LSET
                                                   LPOP RPOP LTRIM LREM LINSERT LMOVE TYPE */
     command_register(persistence_commands);    /* BGREWRITEAOF */
+    command_register(session_commands);        /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME */
 
     /* 4. Replay the append-only file (on by default here), then log every
      *    write to it. */

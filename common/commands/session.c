@@ -1,0 +1,407 @@
+/* Session commands: HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME (stage 6).
+ *
+ * These act on the connection rather than on keys: which protocol its
+ * replies speak (HELLO 2 or 3), whether it has proved it knows the
+ * password (AUTH), which database it works in (SELECT), its name, and the
+ * list of everyone connected (CLIENT). Real clients send several of them
+ * the moment they connect (see DESIGN.md's table), so the replies must be
+ * Redis's exactly, including the errors clients are known to ignore. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "../buf.h"
+#include "../mem.h"
+#include "../num.h"
+#include "../reply.h"
+#include "../server.h"
+
+#define SESSION_VERSION "7.0.15"       /* the Redis whose behaviour we match */
+
+/* ---------------- AUTH and HELLO ---------------- */
+
+/* The only user is "default", as in Redis without ACLs: its password is
+ * requirepass, and with none set any password is accepted for it. */
+static bool session_password_ok(const char *user, size_t ulen, const char *pass, size_t plen)
+{
+    if (ulen != 7 || memcmp(user, "default", 7) != 0)
+        return false;
+    const char *want = server.config.requirepass;
+    return want == NULL || (strlen(want) == plen && memcmp(want, pass, plen) == 0);
+}
+
+static bool session_authenticate(client *c, const char *user, size_t ulen, const char *pass, size_t plen)
+{
+    if (!session_password_ok(user, ulen, pass, plen)) {
+        reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+        return false;
+    }
+    c->auth_required = false;
+    return true;
+}
+
+/* AUTH [username] password */
+static void cmd_auth(client *c)
+{
+    if (c->argc > 3) {
+        reply_error(c, REPLY_ERR_SYNTAX);
+        return;
+    }
+    if (c->argc == 2 && server.config.requirepass == NULL) {
+        reply_error(c, "ERR AUTH <password> called without any password configured for the default user. "
+                       "Are you sure your configuration is correct?");
+        return;
+    }
+    bool ok = c->argc == 2 ? session_authenticate(c, "default", 7, c->argv[1], c->argvlen[1])
+                           : session_authenticate(c, c->argv[1], c->argvlen[1], c->argv[2], c->argvlen[2]);
+    if (ok)
+        reply_ok(c);
+}
+
+/* CLIENT SETNAME and HELLO SETNAME: printable, no spaces. */
+static bool session_name_ok(const char *name, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] < '!' || name[i] > '~')
+            return false;
+    }
+    return true;
+}
+
+static bool session_set_name(client *c, const char *name, size_t len)
+{
+    if (!session_name_ok(name, len)) {
+        reply_error(c, "ERR Client names cannot contain spaces, newlines or special characters.");
+        return false;
+    }
+    mem_free(c->name);
+    c->name = NULL;
+    if (len > 0) {
+        c->name = mem_alloc(len + 1);
+        memcpy(c->name, name, len);
+        c->name[len] = '\0';
+    }
+    return true;
+}
+
+static void session_bulk_text(client *c, const char *text)
+{
+    reply_bulk(c, text, strlen(text));
+}
+
+static void hello_reply(client *c)
+{
+    reply_map(c, 7);
+    session_bulk_text(c, "server");
+    session_bulk_text(c, "redis");
+    session_bulk_text(c, "version");
+    session_bulk_text(c, SESSION_VERSION);
+    session_bulk_text(c, "proto");
+    reply_int(c, c->resp);
+    session_bulk_text(c, "id");
+    reply_int(c, (long long)c->id);
+    session_bulk_text(c, "mode");
+    session_bulk_text(c, "standalone");
+    session_bulk_text(c, "role");
+    session_bulk_text(c, "master");
+    session_bulk_text(c, "modules");
+    reply_array(c, 0);
+}
+
+/* HELLO [protover [AUTH username password] [SETNAME clientname]]
+ * Switches the connection's protocol, and replies with a description of
+ * the server in that protocol. */
+static void cmd_hello(client *c)
+{
+    long long version = 0;
+    int i = 1;
+    if (c->argc >= 2) {
+        if (!num_parse_ll(c->argv[1], c->argvlen[1], &version)) {
+            reply_error(c, "ERR Protocol version is not an integer or out of range");
+            return;
+        }
+        if (version < 2 || version > 3) {
+            reply_error(c, "NOPROTO unsupported protocol version");
+            return;
+        }
+        i = 2;
+    }
+    int user = 0, name = 0;
+    for (; i < c->argc; i++) {
+        int more = c->argc - 1 - i;
+        if (command_arg_is(c, i, "auth") && more >= 2) {
+            user = i + 1;
+            i += 2;
+        } else if (command_arg_is(c, i, "setname") && more >= 1) {
+            name = ++i;
+        } else {
+            reply_error_format(c, "ERR Syntax error in HELLO option '%.*s'", (int)strnlen(c->argv[i], c->argvlen[i]),
+                               c->argv[i]);
+            return;
+        }
+    }
+    if (user != 0 && !session_authenticate(c, c->argv[user], c->argvlen[user], c->argv[user + 1], c->argvlen[user + 1]))
+        return;
+    if (c->auth_required) {
+        reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+                       "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+                       "select the RESP protocol version at the same time");
+        return;
+    }
+    if (name != 0 && !session_set_name(c, c->argv[name], c->argvlen[name]))
+        return;
+    if (version != 0)
+        c->resp = (int)version;
+    hello_reply(c);
+}
+
+/* QUIT */
+static void cmd_quit(client *c)
+{
+    reply_ok(c);
+    c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+}
+
+/* ---------------- Databases ---------------- */
+
+/* A database number, or an error reply. */
+static bool session_db_index(client *c, int i, const char *not_integer, int *out)
+{
+    long long id;
+    if (!num_parse_ll(c->argv[i], c->argvlen[i], &id) || id < -2147483648LL || id > 2147483647LL) {
+        reply_error(c, not_integer);
+        return false;
+    }
+    if (id < 0 || id >= server.db_count) {
+        reply_error(c, "ERR DB index is out of range");
+        return false;
+    }
+    *out = (int)id;
+    return true;
+}
+
+/* SELECT index */
+static void cmd_select(client *c)
+{
+    int id;
+    if (session_db_index(c, 1, REPLY_ERR_NOT_INTEGER, &id)) {
+        c->db = server.dbs[id];
+        reply_ok(c);
+    }
+}
+
+/* SWAPDB index1 index2
+ * Clients keep pointing at the same db struct, so swapping the tables
+ * inside them is what makes a client of db 0 see db 1's data at once. */
+static void cmd_swapdb(client *c)
+{
+    int a, b;
+    if (!session_db_index(c, 1, "ERR invalid first DB index", &a) ||
+        !session_db_index(c, 2, "ERR invalid second DB index", &b))
+        return;
+    if (a != b)
+        db_swap(server.dbs[a], server.dbs[b]);
+    else
+        db_changed(server.dbs[a]);      /* Redis logs it even then */
+    reply_ok(c);
+}
+
+/* ---------------- CLIENT ---------------- */
+
+static void client_list_line(buf *out, const client *c, long long now)
+{
+    char line[512];
+    int n = snprintf(line, sizeof(line),
+                     "id=%llu addr=%s:%d laddr=%s:%d fd=%d name=%s age=%lld idle=%lld flags=N db=%d "
+                     "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=0 rbs=%zu "
+                     "rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
+                     (unsigned long long)c->id, c->ip, c->port, c->local_ip, c->local_port, c->fd,
+                     c->name ? c->name : "", (now - c->created_ms) / 1000, (now - c->last_ms) / 1000,
+                     c->db ? c->db->id : 0, buf_length(&c->query), c->reply.cap,
+                     c->last_cmd ? c->last_cmd : "NULL", c->resp);
+    buf_append(out, line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+    if (c->lib_name != NULL || c->lib_ver != NULL) {
+        n = snprintf(line, sizeof(line), " lib-name=%s lib-ver=%s", c->lib_name ? c->lib_name : "",
+                     c->lib_ver ? c->lib_ver : "");
+        buf_append(out, line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+    }
+    buf_append(out, "\n", 1);
+}
+
+/* CLIENT LIST: one line per client, oldest last, as a verbatim text. */
+static void client_cmd_list(client *c)
+{
+    if (c->argc > 2) {
+        reply_error(c, REPLY_ERR_SYNTAX);
+        return;
+    }
+    buf out = BUF_INIT;
+    long long now = loop_now_ms();
+    for (const client *o = client_all(); o != NULL; o = o->next)
+        client_list_line(&out, o, now);
+    reply_verbatim(c, buf_data(&out), buf_length(&out));
+    buf_free(&out);
+}
+
+/* CLIENT KILL addr:port (the old form: OK or an error) or CLIENT KILL
+ * ID id | ADDR addr:port | SKIPME yes|no ... (the new: how many). */
+static bool client_addr_is(const client *o, const char *addr, size_t len)
+{
+    char text[NET_IP_LEN + 8];
+    int n = snprintf(text, sizeof(text), "%s:%d", o->ip, o->port);
+    return (size_t)n == len && memcmp(text, addr, len) == 0;
+}
+
+static void client_kill_one(client *c, client *target)
+{
+    if (target == c)
+        c->flags |= CLIENT_CLOSE_AFTER_REPLY;   /* after it hears the reply */
+    else
+        client_free(target);
+}
+
+static void client_cmd_kill(client *c)
+{
+    if (c->argc == 3) {
+        for (client *o = client_all(); o != NULL; o = o->next) {
+            if (client_addr_is(o, c->argv[2], c->argvlen[2])) {
+                client_kill_one(c, o);
+                reply_ok(c);
+                return;
+            }
+        }
+        reply_error(c, "ERR No such client");
+        return;
+    }
+    long long id = -1;
+    int addr = 0;
+    bool skipme = true;
+    for (int i = 2; i < c->argc; i += 2) {
+        if (i + 1 >= c->argc) {
+            reply_error(c, REPLY_ERR_SYNTAX);
+            return;
+        }
+        if (command_arg_is(c, i, "id")) {
+            if (!num_parse_ll(c->argv[i + 1], c->argvlen[i + 1], &id) || id <= 0) {
+                reply_error(c, "ERR client-id should be greater than 0");
+                return;
+            }
+        } else if (command_arg_is(c, i, "addr")) {
+            addr = i + 1;
+        } else if (command_arg_is(c, i, "skipme") && (command_arg_is(c, i + 1, "yes") || command_arg_is(c, i + 1, "no"))) {
+            skipme = command_arg_is(c, i + 1, "yes");
+        } else {
+            reply_error(c, REPLY_ERR_SYNTAX);
+            return;
+        }
+    }
+    long long killed = 0;
+    client *next;
+    for (client *o = client_all(); o != NULL; o = next) {
+        next = o->next;
+        if ((id != -1 && o->id != (uint64_t)id) || (addr && !client_addr_is(o, c->argv[addr], c->argvlen[addr])) ||
+            (skipme && o == c))
+            continue;
+        client_kill_one(c, o);
+        killed++;
+    }
+    reply_int(c, killed);
+}
+
+/* CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2: clients send it on
+ * connect and ignore an error, but a 7.2 server says OK). */
+static void client_cmd_setinfo(client *c)
+{
+    if (c->argc != 4) {
+        reply_error_arity(c, "client|setinfo");
+        return;
+    }
+    char **slot;
+    if (command_arg_is(c, 2, "lib-name"))
+        slot = &c->lib_name;
+    else if (command_arg_is(c, 2, "lib-ver"))
+        slot = &c->lib_ver;
+    else {
+        reply_error_format(c, "ERR Unrecognized option '%.*s'", (int)strnlen(c->argv[2], c->argvlen[2]), c->argv[2]);
+        return;
+    }
+    if (!session_name_ok(c->argv[3], c->argvlen[3])) {
+        reply_error_format(c, "ERR %s cannot contain spaces, newlines or special characters.",
+                           slot == &c->lib_name ? "lib-name" : "lib-ver");
+        return;
+    }
+    mem_free(*slot);
+    *slot = mem_alloc(c->argvlen[3] + 1);
+    memcpy(*slot, c->argv[3], c->argvlen[3]);
+    (*slot)[c->argvlen[3]] = '\0';
+    reply_ok(c);
+}
+
+/* CLIENT LIST shows the last command as "client|list", not "client". */
+static void client_note_subcommand(client *c)
+{
+    static const char *const names[] = {"client|id", "client|getname", "client|setname", "client|list",
+                                        "client|kill", "client|setinfo"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (command_arg_is(c, 1, names[i] + 7))
+            c->last_cmd = names[i];
+    }
+}
+
+/* CLIENT subcommand ... */
+static void cmd_client(client *c)
+{
+    client_note_subcommand(c);
+    if (command_arg_is(c, 1, "id") && c->argc == 2) {
+        reply_int(c, (long long)c->id);
+    } else if (command_arg_is(c, 1, "getname") && c->argc == 2) {
+        if (c->name == NULL)
+            reply_null(c);
+        else
+            session_bulk_text(c, c->name);
+    } else if (command_arg_is(c, 1, "setname") && c->argc == 3) {
+        if (session_set_name(c, c->argv[2], c->argvlen[2]))
+            reply_ok(c);
+    } else if (command_arg_is(c, 1, "list")) {
+        client_cmd_list(c);
+    } else if (command_arg_is(c, 1, "kill") && c->argc >= 3) {
+        client_cmd_kill(c);
+    } else if (command_arg_is(c, 1, "setinfo")) {
+        client_cmd_setinfo(c);
+    } else if (command_arg_is(c, 1, "id") || command_arg_is(c, 1, "getname") || command_arg_is(c, 1, "setname") ||
+               command_arg_is(c, 1, "kill")) {
+        char name[32];
+        snprintf(name, sizeof(name), "client|%.*s", (int)c->argvlen[1], c->argv[1]);
+        for (char *p = name; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        reply_error_arity(c, name);
+    } else {
+        reply_error_format(c, "ERR unknown subcommand '%.*s'. Try CLIENT HELP.",
+                           (int)(c->argvlen[1] > 128 ? 128 : c->argvlen[1]), c->argv[1]);
+    }
+}
+
+/* ---------------- TIME ---------------- */
+
+/* TIME: seconds and microseconds, as two bulk strings. */
+static void cmd_time(client *c)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char text[NUM_LL_MAX];
+    reply_array(c, 2);
+    reply_bulk(c, text, num_format_ll(text, (long long)ts.tv_sec));
+    reply_bulk(c, text, num_format_ll(text, ts.tv_nsec / 1000));
+}
+
+const command session_commands[] = {
+    {"hello", cmd_hello, -1, COMMAND_FAST | COMMAND_NO_AUTH},
+    {"auth", cmd_auth, -2, COMMAND_FAST | COMMAND_NO_AUTH},
+    {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH},
+    {"select", cmd_select, 2, COMMAND_FAST},
+    {"swapdb", cmd_swapdb, 3, COMMAND_WRITE | COMMAND_FAST},
+    {"client", cmd_client, -2, 0},
+    {"time", cmd_time, 1, COMMAND_FAST},
+    {NULL, NULL, 0, 0},
+};

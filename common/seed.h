@@ -1,0 +1,105 @@
+/* seed: the command line of the workshop's first server (stage 6).
+ *
+ * The workshop began as a small Python server whose short options people
+ * still type: `-p 8888` echoes every byte back, `-p 8888-9000` does so on
+ * a whole range of ports, `-l udp` echoes datagrams, `-x true` writes a
+ * `hexdump -C` of what arrives to the log, `-e true` runs the command a
+ * client sends, and `-p 8001 -i I` is the Redis server. Stage 6, the final
+ * server, keeps them working so those habits and scripts still do:
+ *
+ *     int status;
+ *     if (seed_is_command_line(argc, argv) && seed_main(&argc, &argv, &status) == SEED_EXIT)
+ *         return status;
+ *     // -i I: argv is now "stage6 --port N ...": go on as the Redis server
+ *
+ * The echo modes are their own small server on the event loop (no
+ * keyspace, no commands), which makes them a compact example of stage 1's
+ * ideas. The exec mode is a remote shell, and so is locked down: off
+ * unless asked, loopback only, no shell, an allowlist, a time limit and an
+ * output cap (see seed.c).
+ *
+ * The pure pieces (option, port range and command line parsing, the
+ * hexdump layout) are public for the unit tests. */
+#ifndef SEED_H
+#define SEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SEED_ERR_LEN 256
+#define SEED_MAX_ARGS 32            /* words in one exec command line */
+#define SEED_HEXDUMP_LINE_LEN 80    /* room for one hexdump -C line and its NUL */
+
+enum seed_result {
+    SEED_EXIT,          /* the seed mode ran (or was refused): exit with *exit_status */
+    SEED_RUN_REDIS,     /* -i: *argv now holds a redis-server command line */
+};
+
+/* True if argv is the seed's (its first argument is -p, -l, -x, -e, -i or
+ * an --exec- option), or asks for --help / -h, whose first half lists the
+ * seed's options. A redis-server style command line (--port, a config
+ * file, nothing at all) is left to the Redis server. */
+bool seed_is_command_line(int argc, char **argv);
+
+/* Runs the mode argv asks for until SIGINT/SIGTERM, or, for -i and --help,
+ * rewrites *argc / *argv (into static storage) for server_start(). */
+enum seed_result seed_main(int *argc, char ***argv, int *exit_status);
+
+/* ---------------- The pure pieces, for the unit tests ---------------- */
+
+typedef struct seed_options {
+    int first_port, last_port;      /* -p 8888 or -p 8888-9000 (default 8001, the seed's) */
+    bool udp;                       /* -l udp */
+    bool hexdump;                   /* -x true */
+    bool exec;                      /* -e true */
+    bool redis;                     /* -i I: the Redis server on first_port */
+    bool help;                      /* --help or -h anywhere */
+    const char *exec_allow;         /* --exec-allow date,echo,...: names, never paths */
+    long long exec_time_limit_ms;   /* --exec-time-limit MS */
+    long long exec_max_output;      /* --exec-max-output BYTES */
+    bool exec_options_given;        /* an --exec- option was seen (refused without -e) */
+    int redis_argc;                 /* -i: the redis-server options that came along */
+    char **redis_argv;              /* points into argv; owned by the caller */
+} seed_options;
+
+/* Parses the seed's command line. 0, or -1 with err filled (one line).
+ * opts->redis_argv must have room for argc pointers. */
+int seed_parse_options(int argc, char **argv, seed_options *opts, char *err);
+
+/* "8888" or "8888-9000", ports 1 to 65535, first <= last, at most
+ * SEED_MAX_PORTS of them. 0, or -1 with err filled. */
+#define SEED_MAX_PORTS 1024
+int seed_parse_ports(const char *text, int *first, int *last, char *err);
+
+/* Splits a command line into words, in place: blanks separate words, and
+ * '...' or "..." keep blanks inside one word. Nothing else is special: no
+ * $variables, globs, ;, |, &, redirections, backslashes or ~, because no
+ * shell ever sees the line. Returns the word count (0 for a blank line),
+ * or -1 with err filled (an unclosed quote, more than `max` words).
+ *
+ *     char line[] = "echo 'a b' $HOME;";   // argv: echo, a b, $HOME;
+ *     int argc = seed_split_line(line, argv, SEED_MAX_ARGS, err);
+ */
+int seed_split_line(char *line, char **argv, int max, char *err);
+
+/* True if `name` is one of the comma-separated names of `allowlist`. */
+bool seed_is_allowed(const char *name, const char *allowlist);
+
+/* True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z (numeric addresses only). */
+bool seed_is_loopback(const char *addr);
+
+/* One line of `hexdump -C`: the offset, 1 to 16 bytes in two groups of 8,
+ * then |ascii|, with no newline, into out (SEED_HEXDUMP_LINE_LEN bytes).
+ * Returns the line's length.
+ *
+ *     00000010  48 65 6c 6c 6f 0a                                 |Hello.|
+ */
+size_t seed_hexdump_line(char *out, size_t offset, const unsigned char *bytes, size_t n);
+
+/* All of `hexdump -C` for len bytes, one line at a time to emit(): repeated
+ * lines folded into one "*", then the total length as the last line.
+ * Nothing at all for len 0, as hexdump prints nothing for an empty file. */
+typedef void seed_line_fn(const char *line, void *data);
+void seed_hexdump(const unsigned char *bytes, size_t len, seed_line_fn *emit, void *data);
+
+#endif
