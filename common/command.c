@@ -31,6 +31,22 @@ void command_register(const command *table)
     }
 }
 
+void command_each(void (*fn)(const command *cmd, void *data), void *data)
+{
+    if (command_table == NULL)
+        return;
+    dict_iter it;
+    dict_iter_start(&it, command_table);
+    for (dict_entry *e; (e = dict_iter_next(&it)) != NULL;)
+        fn(e->value, data);
+    dict_iter_end(&it);
+}
+
+size_t command_count(void)
+{
+    return command_table ? dict_size(command_table) : 0;
+}
+
 void command_unregister_all(void)
 {
     dict_destroy(command_table, NULL);

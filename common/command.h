@@ -29,6 +29,12 @@ typedef struct command {
     command_fn *fn;
     int arity;              /* exact argc, or -N for at least N */
     int flags;              /* COMMAND_* */
+    /* Where its keys are: argv[first_key], then every key_step-th up to
+     * last_key (-1: the last argument); 0 when it takes no key. COMMAND
+     * INFO reports them (stage 6); proxies and cluster clients route by them. */
+    int first_key, last_key, key_step;
+    const char *group;      /* for COMMAND DOCS: string, list, generic ... */
+    const char *summary;
 } command;
 
 /* Where the commands that changed the dataset go (stage 5: the AOF). */
@@ -38,6 +44,9 @@ void command_register(const command *table);    /* ends with a {NULL} entry */
 const command *command_lookup(const char *name, size_t len);
 void command_execute(client *c);
 void command_unregister_all(void);
+/* Call fn for every registered command (COMMAND, stage 6). */
+void command_each(void (*fn)(const command *cmd, void *data), void *data);
+size_t command_count(void);
 
 /* A write command that changed the dataset is passed on as received,
  * unless it names what to log instead: SET k v EX 10 is logged as

@@ -14,6 +14,7 @@ extern const command server_commands[];        /* CONFIG GET (stage 2) */
 extern const command info_commands[];          /* INFO (stage 3) */
 extern const command list_commands[];          /* LPUSH LPOP LRANGE ... TYPE (stage 4) */
 extern const command persistence_commands[];   /* BGREWRITEAOF (stage 5) */
+extern const command introspection_commands[]; /* COMMAND (stage 6) */
 extern const command session_commands[];       /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME (stage 6) */
 extern const command expire_commands[];        /* SET EX/PX/..., EXPIRE TTL PERSIST ... (stage 3) */
 

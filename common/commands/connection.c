@@ -25,7 +25,9 @@ static void cmd_echo(client *c)
 }
 
 const command connection_commands[] = {
-    {"ping", cmd_ping, -1, COMMAND_FAST},
-    {"echo", cmd_echo, 2, COMMAND_FAST},
-    {NULL, NULL, 0, 0},
+    {"ping", cmd_ping, -1, COMMAND_FAST, 0, 0, 0, "connection",
+     "Returns the server's liveliness response."},
+    {"echo", cmd_echo, 2, COMMAND_FAST, 0, 0, 0, "connection",
+     "Returns the given string."},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };

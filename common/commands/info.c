@@ -120,6 +120,7 @@ static void cmd_info(client *c)
 }
 
 const command info_commands[] = {
-    {"info", cmd_info, -1, COMMAND_READONLY},
-    {NULL, NULL, 0, 0},
+    {"info", cmd_info, -1, COMMAND_READONLY, 0, 0, 0, "server",
+     "Returns information and statistics about the server."},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };

@@ -245,6 +245,7 @@ static void cmd_config(client *c)
 }
 
 const command server_commands[] = {
-    {"config", cmd_config, -2, COMMAND_READONLY},
-    {NULL, NULL, 0, 0},
+    {"config", cmd_config, -2, COMMAND_READONLY, 0, 0, 0, "server",
+     "A container for server configuration commands."},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };

@@ -396,12 +396,19 @@ static void cmd_time(client *c)
 }
 
 const command session_commands[] = {
-    {"hello", cmd_hello, -1, COMMAND_FAST | COMMAND_NO_AUTH},
-    {"auth", cmd_auth, -2, COMMAND_FAST | COMMAND_NO_AUTH},
-    {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH},
-    {"select", cmd_select, 2, COMMAND_FAST},
-    {"swapdb", cmd_swapdb, 3, COMMAND_WRITE | COMMAND_FAST},
-    {"client", cmd_client, -2, 0},
-    {"time", cmd_time, 1, COMMAND_FAST},
-    {NULL, NULL, 0, 0},
+    {"hello", cmd_hello, -1, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
+     "Handshakes with the Redis server."},
+    {"auth", cmd_auth, -2, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
+     "Authenticates the connection."},
+    {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
+     "Closes the connection."},
+    {"select", cmd_select, 2, COMMAND_FAST, 0, 0, 0, "connection",
+     "Changes the selected database."},
+    {"swapdb", cmd_swapdb, 3, COMMAND_WRITE | COMMAND_FAST, 0, 0, 0, "server",
+     "Swaps two Redis databases."},
+    {"client", cmd_client, -2, 0, 0, 0, 0, "connection",
+     "A container for client connection commands."},
+    {"time", cmd_time, 1, COMMAND_FAST, 0, 0, 0, "server",
+     "Returns the server time."},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };

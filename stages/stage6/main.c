@@ -31,6 +31,7 @@ int main(int argc, char **argv)
                                                   LPOP RPOP LTRIM LREM LINSERT LMOVE TYPE */
     command_register(persistence_commands);    /* BGREWRITEAOF */
     command_register(session_commands);        /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME */
+    command_register(introspection_commands);  /* COMMAND */
 
     /* 4. Replay the append-only file (on by default here), then log every
      *    write to it. */
