@@ -31,12 +31,29 @@
 static client *client_list;
 static size_t client_total;
 static client *client_pending;      /* clients whose replies wait for the AOF */
+static long long client_accepted, client_rejected;
 
 static void client_on_event(loop *l, int fd, void *data, int ready);
 
 size_t client_count(void)
 {
     return client_total;
+}
+
+
+long long client_connections(void)
+{
+    return client_accepted;
+}
+
+long long client_rejections(void)
+{
+    return client_rejected;
+}
+
+void client_reset_stats(void)
+{
+    client_accepted = client_rejected = 0;
 }
 
 client *client_all(void)
@@ -118,6 +135,36 @@ void client_free_all(void)
         client_free(client_list);
 }
 
+/* Redis's protected mode: with no password set, a server that was made
+ * to listen beyond loopback still answers only local clients, so that a
+ * careless --bind 0.0.0.0 does not open the data to the world. */
+#define CLIENT_DENIED "-DENIED Redis is running in protected mode because protected mode is enabled and no " \
+    "password is set for the default user. In this mode connections are only accepted from the loopback " \
+    "interface. If you want to connect from external computers to Redis you may adopt one of the following " \
+    "solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the " \
+    "loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE " \
+    "Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change " \
+    "permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration " \
+    "file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started " \
+    "the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an " \
+    "authentication password for the default user. NOTE: You only need to do one of the above things in order " \
+    "for the server to start accepting connections from the outside.\r\n"
+
+static bool client_is_local(const char *ip)
+{
+    return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 || strncmp(ip, "::ffff:127.", 11) == 0;
+}
+
+/* Answer and hang up: the reply fits any socket buffer, so the write
+ * cannot block. */
+static void client_refuse(int fd, const char *reply, size_t len)
+{
+    ssize_t ignored = write(fd, reply, len);
+    (void)ignored;
+    close(fd);
+    client_rejected++;
+}
+
 void client_accept(loop *l, int listen_fd, void *data, int ready)
 {
     (void)data, (void)ready;
@@ -131,14 +178,15 @@ void client_accept(loop *l, int listen_fd, void *data, int ready)
             return;
         }
         if (client_total >= server.max_clients) {
-            /* Tell the client why rather than leaving it hanging; the reply
-             * fits any socket buffer, so the write cannot block. */
             static const char full[] = "-ERR max number of clients reached\r\n";
-            ssize_t ignored = write(fd, full, sizeof(full) - 1);
-            (void)ignored;
-            close(fd);
+            client_refuse(fd, full, sizeof(full) - 1);    /* rather than leave it hanging */
             continue;
         }
+        if (server.config.protected_mode && server.config.requirepass == NULL && !client_is_local(ip)) {
+            client_refuse(fd, CLIENT_DENIED, sizeof(CLIENT_DENIED) - 1);
+            continue;
+        }
+        client_accepted++;
         client *c = client_create(fd, ip, port);
         if (loop_watch(l, fd, LOOP_READABLE, client_on_event, c) == -1) {
             log_write(LOG_WARNING, "Error registering fd event for the new client: %s", strerror(errno));
@@ -198,6 +246,21 @@ static void client_hold_reply(client *c)
     if (client_pending != NULL)
         client_pending->pending_prev = c;
     client_pending = c;
+}
+
+/* Clients silent for longer than the timeout are closed, as Redis does:
+ * a forgotten connection should not hold a slot of maxclients forever. */
+void client_close_idle(long long timeout_ms)
+{
+    long long now = loop_now_ms();
+    client *next;
+    for (client *c = client_list; c != NULL; c = next) {
+        next = c->next;
+        if (now - c->last_ms > timeout_ms && !(c->flags & CLIENT_PENDING_WRITE)) {
+            log_write(LOG_VERBOSE, "Closing idle client id=%llu", (unsigned long long)c->id);
+            client_free(c);
+        }
+    }
 }
 
 void client_write_pending(void)

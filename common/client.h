@@ -57,6 +57,11 @@ void client_free_all(void);
 size_t client_count(void);
 client *client_all(void);          /* the first client; c->next leads to the others */
 client *client_by_id(uint64_t id);
-void client_write_pending(void);   /* the replies held while the AOF was written */
+/* INFO's total_connections_received and rejected_connections. */
+long long client_connections(void);
+long long client_rejections(void);
+void client_reset_stats(void);
+void client_write_pending(void);
+void client_close_idle(long long timeout_ms);   /* the timeout option (stage 6) */   /* the replies held while the AOF was written */
 
 #endif

@@ -19,6 +19,17 @@
 static dict *command_table;
 static command_propagate_fn *command_propagate;
 static command_guard_fn *command_write_guard;
+static long long command_calls_total;
+
+long long command_calls(void)
+{
+    return command_calls_total;
+}
+
+void command_reset_stats(void)
+{
+    command_calls_total = 0;
+}
 
 void command_register(const command *table)
 {
@@ -130,6 +141,7 @@ void command_execute(client *c)
         return;
     }
     c->last_cmd = cmd->name;
+    command_calls_total++;
     const char *refusal;
     if ((cmd->flags & COMMAND_WRITE) && command_write_guard != NULL && (refusal = command_write_guard()) != NULL) {
         reply_error(c, refusal);

@@ -35,6 +35,10 @@ typedef struct command {
     int first_key, last_key, key_step;
     const char *group;      /* for COMMAND DOCS: string, list, generic ... */
     const char *summary;
+    /* For a container (CONFIG, CLIENT, COMMAND): its subcommands, named
+     * "config|get" ..., for COMMAND INFO; ends with a {NULL} entry. They
+     * are run by the container's own function. */
+    const struct command *subcommands;
 } command;
 
 /* Where the commands that changed the dataset go (stage 5: the AOF). */
@@ -47,6 +51,8 @@ void command_unregister_all(void);
 /* Call fn for every registered command (COMMAND, stage 6). */
 void command_each(void (*fn)(const command *cmd, void *data), void *data);
 size_t command_count(void);
+long long command_calls(void);          /* commands run: INFO's total_commands_processed */
+void command_reset_stats(void);
 
 /* A write command that changed the dataset is passed on as received,
  * unless it names what to log instead: SET k v EX 10 is logged as

@@ -22,6 +22,18 @@ long long db_changes(void)
     return db_dirty;
 }
 
+static db_stats db_counters;
+
+db_stats db_get_stats(void)
+{
+    return db_counters;
+}
+
+void db_reset_stats(void)
+{
+    db_counters = (db_stats){0, 0, 0};
+}
+
 void db_changed(db *d)
 {
     (void)d;
@@ -65,7 +77,11 @@ dict_entry *db_find(db *d, const char *key, size_t len)
 {
     dict_entry *e = dict_find(d->keys, key, len);
     if (e != NULL && dict_size(d->expires) > 0 && !d->loading && db_expire_if_due(d, e, db_now_ms()))
-        return NULL;
+        e = NULL;
+    if (e != NULL)
+        db_counters.hits++;
+    else
+        db_counters.misses++;
     return e;
 }
 
@@ -102,6 +118,7 @@ static bool db_remove(db *d, const char *key, size_t len, bool known_dead, bool 
         return false;
     dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink_hashed(d->expires, key, len, hash) : NULL;
     *expired = known_dead || (x != NULL && db_now_ms() > x->integer);
+    db_counters.expired += *expired;
     if (*expired && d->on_expired != NULL)
         d->on_expired(d->id, key, len);
     db_value_free(e->value);

@@ -77,6 +77,12 @@ void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; kee
  * The db functions count their own; a command that changed a value in
  * place (APPEND, LPUSH ...) says so with db_changed(). */
 long long db_changes(void);
+/* INFO's keyspace_hits, keyspace_misses and expired_keys, over all databases. */
+typedef struct db_stats {
+    long long hits, misses, expired;
+} db_stats;
+db_stats db_get_stats(void);
+void db_reset_stats(void);
 void db_changed(db *d);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 size_t db_size(const db *d);

@@ -4,6 +4,7 @@
  * write(2), so lines from several threads (stage 6) never interleave. */
 #include "log.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/time.h>
@@ -11,6 +12,23 @@
 #include <unistd.h>
 
 static enum log_level log_min_level = LOG_NOTICE;
+static int log_fd = STDERR_FILENO;
+
+/* Opened once, in append mode, so that each line's single write(2) lands
+ * at the end even if several processes log to the same file. */
+int log_set_file(const char *path)
+{
+    int fd = STDERR_FILENO;
+    if (path[0] != '\0') {
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd == -1)
+            return -1;
+    }
+    if (log_fd != STDERR_FILENO)
+        close(log_fd);
+    log_fd = fd;
+    return 0;
+}
 
 void log_set_level(enum log_level level)
 {
@@ -36,6 +54,6 @@ void log_write(enum log_level level, const char *fmt, ...)
     va_end(ap);
     n = m < 0 ? n : (n + m > (int)sizeof(line) - 2 ? (int)sizeof(line) - 2 : n + m);
     line[n++] = '\n';
-    ssize_t ignored = write(STDERR_FILENO, line, (size_t)n);
+    ssize_t ignored = write(log_fd, line, (size_t)n);
     (void)ignored;      /* nowhere to report a failed log write */
 }

@@ -11,6 +11,7 @@
 enum log_level { LOG_DEBUG, LOG_VERBOSE, LOG_NOTICE, LOG_WARNING };
 
 void log_set_level(enum log_level level);
+int log_set_file(const char *path);     /* "" for stderr; -1 if it cannot be opened (stage 6) */
 void log_write(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

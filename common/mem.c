@@ -65,6 +65,14 @@ char *mem_strdup(const char *s)
     return memcpy(mem_alloc(len), s, len);
 }
 
+char *mem_strndup(const char *s, size_t len)
+{
+    char *copy = mem_alloc(len + 1);
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
 size_t mem_used(void)
 {
     return atomic_load_explicit(&used_bytes, memory_order_relaxed);

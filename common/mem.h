@@ -17,6 +17,7 @@ void *mem_calloc(size_t count, size_t size);
 void *mem_realloc(void *ptr, size_t size);
 void mem_free(void *ptr);
 char *mem_strdup(const char *s);
+char *mem_strndup(const char *s, size_t len);   /* len bytes, then a NUL */
 size_t mem_used(void);          /* bytes currently allocated through mem_ */
 
 #endif

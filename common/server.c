@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "net.h"
 #include "num.h"
+#include "resp.h"
 
 #define SERVER_DEFAULT_PORT 6379
 #define SERVER_BACKLOG 511          /* Redis's tcp-backlog */
@@ -155,6 +156,59 @@ static int server_option_requirepass(server_config *config, int argc, char **arg
     return 0;
 }
 
+static int server_option_number(const char *name, const char *value, long long min, long long *out, char *err)
+{
+    long long n;
+    if (!num_parse_ll(value, strlen(value), &n) || n < min) {
+        snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --%s: expected a number from %lld", value, name, min);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static int server_option_maxclients(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    return server_option_number("maxclients", argv[0], 1, &config->maxclients, err);
+}
+
+static int server_option_timeout(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    return server_option_number("timeout", argv[0], 0, &config->timeout, err);
+}
+
+static int server_option_protected_mode(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    return server_option_yes_no("protected-mode", argv[0], &config->protected_mode, err);
+}
+
+static int server_option_loglevel(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc, (void)config;
+    static const char *const names[] = {"debug", "verbose", "notice", "warning"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(argv[0], names[i]) == 0) {
+            log_set_level((enum log_level)i);
+            return 0;
+        }
+    }
+    snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --loglevel: expected debug, verbose, notice or warning",
+             argv[0]);
+    return -1;
+}
+
+static int server_option_logfile(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc, (void)config;
+    if (log_set_file(argv[0]) == 0)
+        return 0;
+    snprintf(err, SERVER_ERR_LEN, "Can't open the log file %s: %s", argv[0], strerror(errno));
+    return -1;
+}
+
 static const server_option server_options[] = {
     {"port", 1, 1, server_option_port, "--port N           TCP port to listen on (default 6379)", 1},
     {"bind", 1, SERVER_MAX_BIND, server_option_bind,
@@ -169,6 +223,12 @@ static const server_option server_options[] = {
     {"databases", 1, 1, server_option_databases, "--databases N      number of databases SELECT can pick (default 16)", 6},
     {"requirepass", 1, 1, server_option_requirepass,
      "--requirepass PASS clients must AUTH with PASS before any other command", 6},
+    {"maxclients", 1, 1, server_option_maxclients, "--maxclients N     clients served at once (default 10000)", 6},
+    {"timeout", 1, 1, server_option_timeout, "--timeout SECONDS  close clients idle that long (default 0: never)", 6},
+    {"protected-mode", 1, 1, server_option_protected_mode,
+     "--protected-mode yes|no  without a password, refuse clients that are not local (default yes)", 6},
+    {"loglevel", 1, 1, server_option_loglevel, "--loglevel debug|verbose|notice|warning", 6},
+    {"logfile", 1, 1, server_option_logfile, "--logfile PATH     log there instead of stderr (\"\" for stderr)", 6},
     {NULL, 0, 0, NULL, NULL, 0},
 };
 
@@ -181,6 +241,8 @@ void server_config_init(server_config *config, const char *name)
     config->bind[config->bind_count++] = mem_strdup("-::1");
     config->aof.enabled = server_stage >= 6;
     config->databases = SERVER_DATABASES;
+    config->maxclients = SERVER_MAX_CLIENTS;
+    config->protected_mode = true;
     config->aof.fsync = AOF_FSYNC_EVERYSEC;
     config->aof_filename = mem_strdup("appendonly.aof");
     config->aof.filename = config->aof_filename;
@@ -192,7 +254,8 @@ void server_config_free(server_config *config)
     mem_free(config->dir);
     mem_free(config->aof_filename);
     mem_free(config->requirepass);
-    config->dir = config->aof_filename = config->requirepass = NULL;
+    mem_free(config->config_file);
+    config->dir = config->aof_filename = config->requirepass = config->config_file = NULL;
 }
 
 static void server_print_help(const server_config *config)
@@ -223,9 +286,89 @@ static bool server_is_option(const char *arg)
     return arg[0] == '-' && arg[1] == '-' && arg[2] != '\0';
 }
 
+/* Apply one "name value ..." directive of a config file. */
+static int server_config_directive(server_config *config, int argc, char **argv, char *err)
+{
+    const server_option *opt = server_find_option(argv[0]);
+    if (opt == NULL || argc - 1 < opt->min_args || argc - 1 > opt->max_args) {
+        snprintf(err, SERVER_ERR_LEN, "Bad directive or wrong number of arguments");
+        return -1;
+    }
+    return opt->apply(config, argc - 1, argv + 1, err);
+}
+
+/* A line split into words as redis-server splits it (quotes, escapes):
+ * by the inline-command parser, which does exactly that. */
+static int server_config_line(server_config *config, const char *line, size_t len, char *err)
+{
+    buf text = BUF_INIT;
+    buf_append(&text, line, len);
+    buf_append(&text, "\r\n", 2);
+    resp_parser p;
+    resp_parser_init(&p);
+    int result = 0;
+    if (resp_parse(&p, buf_data(&text), buf_length(&text)) != RESP_DONE) {
+        snprintf(err, SERVER_ERR_LEN, "Unbalanced quotes in configuration line");
+        result = -1;
+    } else if (p.argc > 0) {
+        char *argv[SERVER_MAX_BIND + 1];
+        int argc = p.argc < SERVER_MAX_BIND + 1 ? p.argc : SERVER_MAX_BIND + 1;
+        for (int i = 0; i < argc; i++)
+            argv[i] = mem_strndup(p.argv[i], p.argvlen[i]);
+        result = server_config_directive(config, argc, argv, err);
+        for (int i = 0; i < argc; i++)
+            mem_free(argv[i]);
+    }
+    resp_parser_free(&p);
+    buf_free(&text);
+    return result;
+}
+
+/* The config file: one directive per line, '#' starts a comment line. On
+ * a bad line the error reads as redis-server's does. */
+static int server_config_from_file(server_config *config, const char *path, char *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, SERVER_ERR_LEN, "Fatal error, can't open config file '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char line[4096];
+    int number = 0, result = 0;
+    while (result == 0 && fgets(line, sizeof(line), f) != NULL) {
+        number++;
+        size_t len = strcspn(line, "\r\n");
+        line[len] = '\0';
+        const char *start = line + strspn(line, " \t");
+        if (*start == '\0' || *start == '#')
+            continue;
+        char why[SERVER_ERR_LEN];
+        if (server_config_line(config, start, strlen(start), why) == -1) {
+            snprintf(err, SERVER_ERR_LEN,
+                     "\n*** FATAL CONFIG FILE ERROR (workshop %s) ***\nReading the configuration file, at line %d\n"
+                     ">>> '%.200s'\n%.200s", config->name, number, start, why);
+            result = -1;
+        }
+    }
+    fclose(f);
+    if (result == 0) {
+        mem_free(config->config_file);
+        config->config_file = mem_strdup(path);
+    }
+    return result;
+}
+
 enum server_args_result server_config_from_args(server_config *config, int argc, char **argv,
                                                 char *err)
 {
+    /* Stage 6 reads redis-server's command line: a config file first, if
+     * any, then options that override it. */
+    if (server_stage >= 6 && argc > 1 && argv[1][0] != '-') {
+        if (server_config_from_file(config, argv[1], err) == -1)
+            return SERVER_ARGS_ERROR;
+        argc--;
+        argv++;
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             server_print_help(config);
@@ -367,6 +510,8 @@ static long long server_cron(loop *l, long long id, void *data)
         server_expire_slow();
     if (server.aof_started)
         aof_cron();
+    if (server.config.timeout > 0)
+        client_close_idle(server.config.timeout * 1000);
     long long start = loop_now_ms();
     for (int i = 0; i < server.db_count; i++) {
         db *d = server.dbs[i];
@@ -410,15 +555,25 @@ bool server_enable_aof(int *exit_status)
 /* Like Redis, keep 32 descriptors spare for listeners and files, and
  * never serve more clients than the process may open: past that, accept()
  * would fail with EMFILE and leave the listener readable forever. */
-static size_t server_max_clients(void)
+static size_t server_max_clients(size_t wanted)
 {
     struct rlimit limit;
-    size_t max = SERVER_MAX_CLIENTS;
+    size_t max = wanted;
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
-        limit.rlim_cur < max + SERVER_RESERVED_FDS)
-        max = limit.rlim_cur > SERVER_RESERVED_FDS ? limit.rlim_cur - SERVER_RESERVED_FDS : 1;
-    if (max < SERVER_MAX_CLIENTS)
-        log_write(LOG_WARNING, "Open files limit allows only %zu clients", max);
+        limit.rlim_cur < max + SERVER_RESERVED_FDS) {
+        /* Ask for more first, as Redis does: up to the hard limit. */
+        rlim_t need = (rlim_t)(max + SERVER_RESERVED_FDS);
+        struct rlimit raised = {need, limit.rlim_max};
+        if (limit.rlim_max != RLIM_INFINITY && need > limit.rlim_max)
+            raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+        if (limit.rlim_cur < max + SERVER_RESERVED_FDS)
+            max = limit.rlim_cur > SERVER_RESERVED_FDS ? limit.rlim_cur - SERVER_RESERVED_FDS : 1;
+    }
+    if (max < wanted)
+        log_write(LOG_WARNING, "The open files limit (%llu) allows only %zu of the %zu clients of maxclients",
+                  (unsigned long long)limit.rlim_cur, max, wanted);
     return max;
 }
 
@@ -449,7 +604,7 @@ int server_init(const server_config *config, char *err)
         return -1;
     }
     server_setup_signals();     /* after the loop exists: the handler stops it */
-    server.max_clients = server_max_clients();
+    server.max_clients = server_max_clients((size_t)config->maxclients);
     server.db_count = config->databases;
     server.dbs = mem_alloc(sizeof(db *) * (size_t)server.db_count);
     for (int i = 0; i < server.db_count; i++) {
@@ -459,6 +614,7 @@ int server_init(const server_config *config, char *err)
     if (server_listen(config, err) == -1)
         return -1;
     server.cron_id = loop_add_timer(server.loop, SERVER_CRON_MS, server_cron, NULL);
+    server.started_ms = loop_now_ms();
     server.expire_fast_id = -1;
     log_write(LOG_NOTICE, "Server initialized");
     return 0;

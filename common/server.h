@@ -34,6 +34,10 @@ typedef struct server_config {
     char *aof_filename;                 /* owns aof.filename */
     int databases;                      /* --databases (stage 6) */
     char *requirepass;                  /* --requirepass: NULL when no password (stage 6) */
+    long long maxclients;               /* --maxclients (stage 6) */
+    long long timeout;                  /* --timeout: close clients idle this many seconds, 0 never */
+    bool protected_mode;                /* --protected-mode: no password, loopback clients only */
+    char *config_file;                  /* the file the options came from, if any */
 } server_config;
 
 struct server {
@@ -50,6 +54,7 @@ struct server {
     bool aof_started;                   /* the append-only file is in use (stage 5) */
     long long expire_fast_id;           /* the extra expiry timer while there is a backlog */
     volatile int shutdown_signal;       /* set by SIGINT/SIGTERM */
+    long long started_ms;               /* for INFO's uptime */
 };
 
 extern struct server server;

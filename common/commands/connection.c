@@ -26,8 +26,8 @@ static void cmd_echo(client *c)
 
 const command connection_commands[] = {
     {"ping", cmd_ping, -1, COMMAND_FAST, 0, 0, 0, "connection",
-     "Returns the server's liveliness response."},
+     "Returns the server's liveliness response.", NULL},
     {"echo", cmd_echo, 2, COMMAND_FAST, 0, 0, 0, "connection",
-     "Returns the given string."},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "Returns the given string.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -38,12 +39,22 @@ static void info_line(buf *out, const char *fmt, ...)
 
 static void info_server(buf *out)
 {
+    struct utsname os;
+    uname(&os);
+    long long uptime = (loop_now_ms() - server.started_ms) / 1000;
     info_line(out, "# Server");
     info_line(out, "redis_version:%s", INFO_VERSION);
+    info_line(out, "redis_git_sha1:00000000");
     info_line(out, "redis_mode:standalone");
     info_line(out, "workshop_stage:%s", server.config.name);
+    info_line(out, "os:%s %s %s", os.sysname, os.release, os.machine);
+    info_line(out, "arch_bits:%d", (int)(sizeof(void *) * 8));
+    info_line(out, "multiplexing_api:epoll");
     info_line(out, "process_id:%d", (int)getpid());
     info_line(out, "tcp_port:%d", server.config.port);
+    info_line(out, "uptime_in_seconds:%lld", uptime);
+    info_line(out, "uptime_in_days:%lld", uptime / 86400);
+    info_line(out, "hz:10");
 }
 
 static void info_clients(buf *out)
@@ -51,12 +62,46 @@ static void info_clients(buf *out)
     info_line(out, "# Clients");
     info_line(out, "connected_clients:%zu", client_count());
     info_line(out, "maxclients:%zu", server.max_clients);
+    info_line(out, "blocked_clients:0");
+}
+
+/* 1.23M, as Redis prints used_memory_human. */
+static void info_human(char *text, size_t size, size_t bytes)
+{
+    static const char units[] = "BKMGT";
+    double value = (double)bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit == 0)
+        snprintf(text, size, "%zuB", bytes);
+    else
+        snprintf(text, size, "%.2f%c", value, units[unit]);
 }
 
 static void info_memory(buf *out)
 {
+    char human[32];
+    info_human(human, sizeof(human), mem_used());
     info_line(out, "# Memory");
     info_line(out, "used_memory:%zu", mem_used());
+    info_line(out, "used_memory_human:%s", human);
+    info_line(out, "maxmemory:0");
+    info_line(out, "mem_allocator:libc");
+}
+
+static void info_stats(buf *out)
+{
+    db_stats keys = db_get_stats();
+    info_line(out, "# Stats");
+    info_line(out, "total_connections_received:%lld", client_connections());
+    info_line(out, "total_commands_processed:%lld", command_calls());
+    info_line(out, "rejected_connections:%lld", client_rejections());
+    info_line(out, "expired_keys:%lld", keys.expired);
+    info_line(out, "keyspace_hits:%lld", keys.hits);
+    info_line(out, "keyspace_misses:%lld", keys.misses);
 }
 
 static void info_persistence(buf *out)
@@ -86,6 +131,7 @@ static const info_section info_sections[] = {
     {"clients", info_clients},
     {"memory", info_memory},
     {"persistence", info_persistence},
+    {"stats", info_stats},
     {"keyspace", info_keyspace},
     {NULL, NULL},
 };
@@ -121,6 +167,6 @@ static void cmd_info(client *c)
 
 const command info_commands[] = {
     {"info", cmd_info, -1, COMMAND_READONLY, 0, 0, 0, "server",
-     "Returns information and statistics about the server."},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "Returns information and statistics about the server.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

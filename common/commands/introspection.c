@@ -97,7 +97,12 @@ static void intro_info(client *c, const command *cmd)
     intro_categories(c, cmd);
     reply_array(c, 0);                  /* tips */
     intro_key_specs(c, cmd);
-    reply_array(c, 0);                  /* subcommands */
+    long long subs = 0;
+    for (const command *sub = cmd->subcommands; sub != NULL && sub->name != NULL; sub++)
+        subs++;
+    reply_array(c, subs);
+    for (long long i = 0; i < subs; i++)
+        intro_info(c, &cmd->subcommands[i]);
 }
 
 static void intro_docs(client *c, const command *cmd)
@@ -187,7 +192,16 @@ static void cmd_command(client *c)
     }
 }
 
+static const command command_subcommands[] = {
+    {"command|count", NULL, 2, 0, 0, 0, 0, "server", "Returns a count of commands.", NULL},
+    {"command|list", NULL, -2, 0, 0, 0, 0, "server", "Returns a list of command names.", NULL},
+    {"command|info", NULL, -2, 0, 0, 0, 0, "server", "Returns information about one, multiple or all commands.", NULL},
+    {"command|docs", NULL, -2, 0, 0, 0, 0, "server", "Returns documentary information about one, multiple or all commands.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+};
+
 const command introspection_commands[] = {
-    {"command", cmd_command, -1, 0, 0, 0, 0, "server", "Returns detailed information about all commands."},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    {"command", cmd_command, -1, 0, 0, 0, 0, "server", "Returns detailed information about all commands.",
+     command_subcommands},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

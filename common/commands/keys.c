@@ -92,16 +92,16 @@ static void cmd_flushall(client *c)
 
 const command key_commands[] = {
     {"del", cmd_del, -2, COMMAND_WRITE, 1, -1, 1, "generic",
-     "Deletes one or more keys."},
+     "Deletes one or more keys.", NULL},
     {"exists", cmd_exists, -2, COMMAND_READONLY | COMMAND_FAST, 1, -1, 1, "generic",
-     "Determines whether one or more keys exist."},
+     "Determines whether one or more keys exist.", NULL},
     {"keys", cmd_keys, 2, COMMAND_READONLY, 0, 0, 0, "generic",
-     "Returns all key names that match a pattern."},
+     "Returns all key names that match a pattern.", NULL},
     {"dbsize", cmd_dbsize, 1, COMMAND_READONLY | COMMAND_FAST, 0, 0, 0, "server",
-     "Returns the number of keys in the database."},
+     "Returns the number of keys in the database.", NULL},
     {"flushall", cmd_flushall, -1, COMMAND_WRITE, 0, 0, 0, "server",
-     "Removes all keys from all databases."},
+     "Removes all keys from all databases.", NULL},
     {"flushdb", cmd_flushdb, -1, COMMAND_WRITE, 0, 0, 0, "server",
-     "Remove all keys from the current database."},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "Remove all keys from the current database.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

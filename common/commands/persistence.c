@@ -22,6 +22,6 @@ static void cmd_bgrewriteaof(client *c)
 
 const command persistence_commands[] = {
     {"bgrewriteaof", cmd_bgrewriteaof, 1, COMMAND_READONLY, 0, 0, 0, "server",
-     "Asynchronously rewrites the append-only file to disk."},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "Asynchronously rewrites the append-only file to disk.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

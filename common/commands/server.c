@@ -14,6 +14,8 @@
 #include "commands.h"
 #include "../buf.h"
 #include "../glob.h"
+#include "../mem.h"
+#include "../num.h"
 #include "../reply.h"
 #include "../resp.h"
 #include "../server.h"
@@ -99,9 +101,85 @@ static const char *config_set_appendfsync(const char *value, size_t len, bool ap
     return NULL;
 }
 
+static void config_get_number(buf *value, long long n)
+{
+    char text[NUM_LL_MAX];
+    buf_append(value, text, num_format_ll(text, n));
+}
+
 static void config_get_timeout(buf *value)
 {
-    buf_append(value, "0", 1);      /* idle clients are never closed */
+    config_get_number(value, server.config.timeout);
+}
+
+static void config_get_databases(buf *value)
+{
+    config_get_number(value, server.db_count);
+}
+
+static void config_get_maxclients(buf *value)
+{
+    config_get_number(value, (long long)server.max_clients);
+}
+
+static void config_get_requirepass(buf *value)
+{
+    const char *pass = server.config.requirepass;
+    if (pass != NULL)
+        buf_append(value, pass, strlen(pass));
+}
+
+static void config_get_protected_mode(buf *value)
+{
+    const char *text = server.config.protected_mode ? "yes" : "no";
+    buf_append(value, text, strlen(text));
+}
+
+/* A number for CONFIG SET, or the reason it is not one. */
+static const char *config_parse_number(const char *value, size_t len, long long min, long long *out)
+{
+    if (!num_parse_ll(value, len, out))
+        return "argument couldn't be parsed into an integer";
+    if (*out < min)
+        return "argument must be between 0 and 2147483647 inclusive";
+    return NULL;
+}
+
+static const char *config_set_timeout(const char *value, size_t len, bool apply)
+{
+    long long n;
+    const char *why = config_parse_number(value, len, 0, &n);
+    if (why == NULL && apply)
+        server.config.timeout = n;
+    return why;
+}
+
+static const char *config_set_maxclients(const char *value, size_t len, bool apply)
+{
+    long long n;
+    const char *why = config_parse_number(value, len, 1, &n);
+    if (why == NULL && apply)
+        server.max_clients = (size_t)n;
+    return why;
+}
+
+static const char *config_set_requirepass(const char *value, size_t len, bool apply)
+{
+    if (apply) {
+        mem_free(server.config.requirepass);
+        server.config.requirepass = len > 0 ? mem_strndup(value, len) : NULL;
+    }
+    return NULL;
+}
+
+static const char *config_set_protected_mode(const char *value, size_t len, bool apply)
+{
+    bool yes = len == 3 && strncasecmp(value, "yes", 3) == 0;
+    if (!yes && !(len == 2 && strncasecmp(value, "no", 2) == 0))
+        return "argument must be 'yes' or 'no'";
+    if (apply)
+        server.config.protected_mode = yes;
+    return NULL;
 }
 
 static void config_get_bulk_len(buf *value)
@@ -120,11 +198,15 @@ static const config_param config_params[] = {
     {"appendonly", config_get_appendonly, config_set_appendonly, false},
     {"bind", config_get_bind, NULL, false},
     {"client-query-buffer-limit", config_get_query_limit, NULL, false},
+    {"databases", config_get_databases, NULL, false},
     {"dir", config_get_dir, NULL, true},
+    {"maxclients", config_get_maxclients, config_set_maxclients, false},
     {"port", config_get_port, NULL, false},
+    {"protected-mode", config_get_protected_mode, config_set_protected_mode, false},
     {"proto-max-bulk-len", config_get_bulk_len, NULL, false},
+    {"requirepass", config_get_requirepass, config_set_requirepass, false},
     {"save", config_get_save, NULL, false},
-    {"timeout", config_get_timeout, NULL, false},
+    {"timeout", config_get_timeout, config_set_timeout, false},
     {NULL, NULL, NULL, false},
 };
 
@@ -233,6 +315,17 @@ static void cmd_config(client *c)
             config_get(c);
         return;
     }
+    if (command_arg_is(c, 1, "resetstat")) {
+        if (c->argc != 2) {
+            reply_error_arity(c, "config|resetstat");
+            return;
+        }
+        command_reset_stats();
+        db_reset_stats();
+        client_reset_stats();
+        reply_ok(c);
+        return;
+    }
     if (command_arg_is(c, 1, "set")) {
         if (c->argc < 4 || c->argc % 2 != 0)
             reply_error_arity(c, "config|set");
@@ -244,8 +337,15 @@ static void cmd_config(client *c)
                        (int)(c->argvlen[1] > 128 ? 128 : c->argvlen[1]), c->argv[1]);
 }
 
+static const command config_subcommands[] = {
+    {"config|get", NULL, -3, COMMAND_READONLY, 0, 0, 0, "server", "Returns the effective values of configuration parameters.", NULL},
+    {"config|set", NULL, -4, 0, 0, 0, 0, "server", "Sets configuration parameters in-flight.", NULL},
+    {"config|resetstat", NULL, 2, 0, 0, 0, 0, "server", "Resets the server's statistics.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+};
+
 const command server_commands[] = {
     {"config", cmd_config, -2, COMMAND_READONLY, 0, 0, 0, "server",
-     "A container for server configuration commands."},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "A container for server configuration commands.", config_subcommands},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -145,7 +145,7 @@ static void cmd_hello(client *c)
         return;
     if (c->auth_required) {
         reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-                       "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+                       "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
                        "select the RESP protocol version at the same time");
         return;
     }
@@ -169,8 +169,12 @@ static void cmd_quit(client *c)
 static bool session_db_index(client *c, int i, const char *not_integer, int *out)
 {
     long long id;
-    if (!num_parse_ll(c->argv[i], c->argvlen[i], &id) || id < -2147483648LL || id > 2147483647LL) {
+    if (!num_parse_ll(c->argv[i], c->argvlen[i], &id)) {
         reply_error(c, not_integer);
+        return false;
+    }
+    if (id < -2147483648LL || id > 2147483647LL) {
+        reply_error(c, "ERR value is out of range, value must between -2147483648 and 2147483647");
         return false;
     }
     if (id < 0 || id >= server.db_count) {
@@ -229,17 +233,46 @@ static void client_list_line(buf *out, const client *c, long long now)
     buf_append(out, "\n", 1);
 }
 
-/* CLIENT LIST: one line per client, oldest last, as a verbatim text. */
+/* CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id ...]: one line
+ * per client, as a verbatim text. Every client here is "normal". */
 static void client_cmd_list(client *c)
 {
-    if (c->argc > 2) {
+    bool none = false;
+    int ids = 0;
+    if (c->argc == 4 && command_arg_is(c, 2, "type")) {
+        if (command_arg_is(c, 3, "master") || command_arg_is(c, 3, "replica") || command_arg_is(c, 3, "pubsub"))
+            none = true;
+        else if (!command_arg_is(c, 3, "normal")) {
+            reply_error_format(c, "ERR Unknown client type '%.*s'", (int)strnlen(c->argv[3], c->argvlen[3]),
+                               c->argv[3]);
+            return;
+        }
+    } else if (c->argc >= 4 && command_arg_is(c, 2, "id")) {
+        ids = 3;
+    } else if (c->argc != 2) {
         reply_error(c, REPLY_ERR_SYNTAX);
         return;
     }
     buf out = BUF_INIT;
     long long now = loop_now_ms();
-    for (const client *o = client_all(); o != NULL; o = o->next)
-        client_list_line(&out, o, now);
+    for (const client *o = client_all(); o != NULL && !none; o = o->next) {
+        bool wanted = ids == 0;
+        for (int i = ids; i > 0 && i < c->argc && !wanted; i++) {
+            long long id;
+            wanted = num_parse_ll(c->argv[i], c->argvlen[i], &id) && (uint64_t)id == o->id;
+        }
+        if (wanted)
+            client_list_line(&out, o, now);
+    }
+    reply_verbatim(c, buf_data(&out), buf_length(&out));
+    buf_free(&out);
+}
+
+/* CLIENT INFO: this connection's line of CLIENT LIST. */
+static void client_cmd_info(client *c)
+{
+    buf out = BUF_INIT;
+    client_list_line(&out, c, loop_now_ms());
     reply_verbatim(c, buf_data(&out), buf_length(&out));
     buf_free(&out);
 }
@@ -342,7 +375,7 @@ static void client_cmd_setinfo(client *c)
 static void client_note_subcommand(client *c)
 {
     static const char *const names[] = {"client|id", "client|getname", "client|setname", "client|list",
-                                        "client|kill", "client|setinfo"};
+                                        "client|kill", "client|setinfo", "client|info"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (command_arg_is(c, 1, names[i] + 7))
             c->last_cmd = names[i];
@@ -365,6 +398,8 @@ static void cmd_client(client *c)
             reply_ok(c);
     } else if (command_arg_is(c, 1, "list")) {
         client_cmd_list(c);
+    } else if (command_arg_is(c, 1, "info") && c->argc == 2) {
+        client_cmd_info(c);
     } else if (command_arg_is(c, 1, "kill") && c->argc >= 3) {
         client_cmd_kill(c);
     } else if (command_arg_is(c, 1, "setinfo")) {
@@ -395,20 +430,31 @@ static void cmd_time(client *c)
     reply_bulk(c, text, num_format_ll(text, ts.tv_nsec / 1000));
 }
 
+static const command client_subcommands[] = {
+    {"client|id", NULL, 2, COMMAND_FAST, 0, 0, 0, "connection", "Returns the unique client ID of the connection.", NULL},
+    {"client|getname", NULL, 2, COMMAND_FAST, 0, 0, 0, "connection", "Returns the name of the connection.", NULL},
+    {"client|setname", NULL, 3, COMMAND_FAST, 0, 0, 0, "connection", "Sets the connection name.", NULL},
+    {"client|list", NULL, -2, 0, 0, 0, 0, "connection", "Lists open connections.", NULL},
+    {"client|info", NULL, 2, 0, 0, 0, 0, "connection", "Returns information about the connection.", NULL},
+    {"client|kill", NULL, -3, 0, 0, 0, 0, "connection", "Terminates open connections.", NULL},
+    {"client|setinfo", NULL, 4, 0, 0, 0, 0, "connection", "Sets information specific to the client or connection.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+};
+
 const command session_commands[] = {
     {"hello", cmd_hello, -1, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
-     "Handshakes with the Redis server."},
+     "Handshakes with the Redis server.", NULL},
     {"auth", cmd_auth, -2, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
-     "Authenticates the connection."},
+     "Authenticates the connection.", NULL},
     {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
-     "Closes the connection."},
+     "Closes the connection.", NULL},
     {"select", cmd_select, 2, COMMAND_FAST, 0, 0, 0, "connection",
-     "Changes the selected database."},
+     "Changes the selected database.", NULL},
     {"swapdb", cmd_swapdb, 3, COMMAND_WRITE | COMMAND_FAST, 0, 0, 0, "server",
-     "Swaps two Redis databases."},
+     "Swaps two Redis databases.", NULL},
     {"client", cmd_client, -2, 0, 0, 0, 0, "connection",
-     "A container for client connection commands."},
+     "A container for client connection commands.", client_subcommands},
     {"time", cmd_time, 1, COMMAND_FAST, 0, 0, 0, "server",
-     "Returns the server time."},
-    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL},
+     "Returns the server time.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

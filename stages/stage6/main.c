@@ -6,11 +6,18 @@
  * otherwise. The rest of the final server (databases, what real clients
  * send when they connect, a config file, threads) is still to come. */
 #include "commands/commands.h"
+#include "seed.h"
 #include "server.h"
 
 int main(int argc, char **argv)
 {
     int status;
+
+    /* 0. The seed workshop's short options (-p 8888, -l udp, -x true,
+     *    -e true) run their echo and exec modes to the end here; -p N -i I
+     *    becomes --port N and goes on below as the Redis server. */
+    if (seed_is_command_line(argc, argv) && seed_main(&argc, &argv, &status) == SEED_EXIT)
+        return status;
 
     /* 1. Options: a config file, then --name value options over it. */
     server_offer_options(6);
