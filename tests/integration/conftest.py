@@ -177,13 +177,16 @@ class ServerFailed(Exception):
 class ServerProcess:
     """One server process: its command line, port, directory and log."""
 
-    def __init__(self, suite, workdir, extra_args=()):
+    def __init__(self, suite, workdir, extra_args=(), config_file=None):
         self.suite = suite
         self.workdir = Path(workdir)
         self.host = "127.0.0.1"
         self.port = free_port()
         self.log_path = self.workdir / "server.log"
         self.own_binary = suite.own_binary
+        # Redis reads a config file only as its first argument, before any
+        # --option: it goes right after the program (stage 6).
+        self.config_file = config_file
         self.argv = self._argv(list(extra_args))
         self.proc = None
         self.log_offset = 0            # size of the log when it started
@@ -192,6 +195,7 @@ class ServerProcess:
         self.exit_checked = False      # a test asserted on the exit itself
 
     def _argv(self, extra):
+        conf = [] if self.config_file is None else [str(self.config_file)]
         if self.suite.server_cmd:
             line = self.suite.server_cmd.format(port=self.port,
                                                 dir=str(self.workdir))
@@ -200,13 +204,13 @@ class ServerProcess:
             # path (./myserver) is resolved where pytest was started.
             if "/" in argv[0] and not os.path.isabs(argv[0]):
                 argv[0] = os.path.abspath(argv[0])
-            return argv + extra
+            return argv[:1] + conf + argv[1:] + extra
         # Stage 6 logs to an append-only file by default; the suite runs it
         # as the oracle is run (--appendonly no), and tests that need the
         # file turn it on, as they do for redis-server.
         defaults = ["--appendonly", "no"] if self.suite.stage >= 6 else []
-        return (self.suite.wrapper + [str(self.suite.binary),
-                                      "--port", str(self.port)] + defaults + extra)
+        return (self.suite.wrapper + [str(self.suite.binary)] + conf +
+                ["--port", str(self.port)] + defaults + extra)
 
     @property
     def pid(self):
@@ -325,10 +329,10 @@ class ServerProcess:
                         pytrace=False)
 
 
-def launch(suite, workdir, extra_args=()):
+def launch(suite, workdir, extra_args=(), config_file=None):
     """Start a server in `workdir`; retry if its port got taken meanwhile."""
     for attempt in range(3):
-        server = ServerProcess(suite, workdir, extra_args)
+        server = ServerProcess(suite, workdir, extra_args, config_file)
         try:
             return server.start()
         except ServerFailed as exc:
@@ -455,21 +459,42 @@ class ServerFactory:
         self.name = name
         self.servers = []
 
-    def start(self, *extra_args, dir=None):
+    def start(self, *extra_args, dir=None, config_file=None):
         """Start a server with `extra_args` after the usual ones.
 
         It gets a fresh directory, or, with dir=, that existing directory:
         dir=old.workdir restarts a stopped server on the files it left
         (the append-only file of stage 5). Its log is appended to the same
         server.log; ServerProcess.log_since_start() reads this run's part.
+        With config_file=path the server reads that config file: the path
+        is its first argument, before the options, as Redis wants it.
         """
         if dir is None:
             workdir = self.tmp_path_factory.mktemp(self.name)
         else:
             workdir = Path(dir)
-        server = launch(self.suite, workdir, extra_args)
+        server = launch(self.suite, workdir, extra_args, config_file)
         self.servers.append(server)
         return server
+
+    def run_until_exit(self, *extra_args, config_file=None, timeout=10.0):
+        """Run the server under test with a command line it should refuse.
+
+        The command line is the one start() would use. Returns (exit status,
+        output), stdout and stderr merged; a server still running after
+        `timeout` seconds is killed and its status is None.
+        """
+        workdir = self.tmp_path_factory.mktemp(self.name)
+        server = ServerProcess(self.suite, workdir, extra_args, config_file)
+        try:
+            done = subprocess.run(server.argv, cwd=workdir,
+                                  stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            output = (exc.output or b"").decode(errors="replace")
+            return None, output
+        return done.returncode, done.stdout.decode(errors="replace")
 
     def start_other(self, server_cmd, *extra_args, dir=None):
         """Like start(), but runs `server_cmd`, not the server under test.

@@ -563,3 +563,178 @@ def surviving_writes(client, steps):
             "order; a write must never be logged before an earlier one.\n"
             "  Read workshop.md chapter 5." % "; ".join(problems))
     return p
+
+
+# ---------------------------------------------------------------------------
+# Stage 6: reading whole replies, RESP2 and RESP3
+# ---------------------------------------------------------------------------
+#
+# The stage 6 tests check replies whose exact bytes vary (an id, a version,
+# the addr= of a CLIENT LIST line), so they parse them. read_reply() reads
+# exactly one reply and returns it parsed, along with its raw bytes. The
+# parsed value keeps the RESP type in its Python type: a bulk string is
+# bytes, a simple string SimpleString (a bytes subclass), an error
+# ErrorReply, an integer int, a null None (`$-1`, `*-1` or RESP3 `_`), an
+# array a list, a RESP3 map RespMap (a list of (key, value) pairs), a set
+# RespSet (a list), a verbatim string Verbatim (bytes, with .format).
+
+
+class SimpleString(bytes):
+    """A +simple string reply."""
+
+
+class ErrorReply(bytes):
+    """A -error reply, without the '-' and the CRLF."""
+
+
+class Verbatim(bytes):
+    """A RESP3 =verbatim string: the text, with .format (b"txt")."""
+
+    def __new__(cls, value, format):
+        obj = super().__new__(cls, value)
+        obj.format = format
+        return obj
+
+
+class RespMap(list):
+    """A RESP3 %map: a list of (key, value) pairs, in the order sent."""
+
+    def names(self):
+        """The keys, in order (not keys(): dict(RespMap) must see pairs)."""
+        return [key for key, _ in self]
+
+    def get(self, key, default=None):
+        for k, v in self:
+            if k == key:
+                return v
+        return default
+
+
+class RespSet(list):
+    """A RESP3 ~set."""
+
+
+class IncompleteReply(Exception):
+    """The bytes so far are the beginning of a reply, not all of it."""
+
+
+class BadReply(Exception):
+    """The bytes are no RESP reply."""
+
+
+def parse_reply(data, pos=0):
+    """Parse one RESP2/RESP3 reply at data[pos:]; returns (value, end).
+
+    Raises IncompleteReply if the reply goes past the end of `data`, and
+    BadReply if the bytes are not RESP.
+    """
+    end = data.find(b"\r\n", pos)
+    if end < 0:
+        raise IncompleteReply()
+    kind, line = data[pos:pos + 1], data[pos + 1:end]
+    after = end + 2
+
+    def number():
+        try:
+            return int(line)
+        except ValueError:
+            raise BadReply("bad number %r after %r at byte %d"
+                           % (line, kind, pos)) from None
+
+    if kind == b"+":
+        return SimpleString(line), after
+    if kind == b"-":
+        return ErrorReply(line), after
+    if kind == b":":
+        return number(), after
+    if kind == b"_":
+        return None, after
+    if kind == b",":
+        return float(line), after
+    if kind == b"#":
+        return line == b"t", after
+    if kind == b"(":
+        return number(), after
+    if kind in (b"$", b"=", b"!"):
+        n = number()
+        if n < 0:
+            return None, after
+        if len(data) < after + n + 2:
+            raise IncompleteReply()
+        if data[after + n:after + n + 2] != b"\r\n":
+            raise BadReply("no CRLF after the %d-byte string at byte %d"
+                           % (n, pos))
+        body = data[after:after + n]
+        if kind == b"=":
+            if body[3:4] != b":":
+                raise BadReply("verbatim string without a 'fmt:' prefix: "
+                               "%r" % body[:20])
+            return Verbatim(body[4:], body[:3]), after + n + 2
+        if kind == b"!":
+            return ErrorReply(body), after + n + 2
+        return body, after + n + 2
+    if kind in (b"*", b"~", b">", b"%", b"|"):
+        n = number()
+        if n < 0:
+            return None, after
+        items = []
+        count = n * 2 if kind in (b"%", b"|") else n
+        for _ in range(count):
+            item, after = parse_reply(data, after)
+            items.append(item)
+        if kind in (b"%", b"|"):
+            return RespMap(zip(items[0::2], items[1::2])), after
+        if kind == b"~":
+            return RespSet(items), after
+        return items, after
+    raise BadReply("unknown reply type %r at byte %d" % (kind, pos))
+
+
+def read_reply(conn, timeout=None):
+    """Read one whole reply from a RawConnection: returns (value, raw bytes).
+
+    Bytes past the reply (a pipelined answer) are kept for the next call.
+    Raises AssertionError, showing what arrived, if the reply does not come
+    complete within `timeout` or is no RESP.
+    """
+    __tracebackhide__ = True
+    timeout = conn.timeout if timeout is None else timeout
+    data = getattr(conn, "_pending_reply_bytes", b"")
+    conn._pending_reply_bytes = b""
+    deadline = time.monotonic() + timeout
+    while True:
+        if data:
+            try:
+                value, end = parse_reply(data)
+            except IncompleteReply:
+                pass
+            except BadReply as exc:
+                raise AssertionError("The reply is not valid RESP (%s): %s"
+                                     % (exc, _show(data))) from None
+            else:
+                conn._pending_reply_bytes = data[end:]
+                return value, data[:end]
+        left = deadline - time.monotonic()
+        if conn.closed or left <= 0:
+            raise AssertionError(
+                "No complete reply within %.1f s%s; received: %s"
+                % (timeout, " (the server closed the connection)"
+                   if conn.closed else "", _show(data)))
+        conn.sock.settimeout(left)
+        try:
+            chunk = conn.sock.recv(65536)
+        except socket.timeout:
+            continue
+        except (ConnectionResetError, BrokenPipeError):
+            conn.closed = True
+            continue
+        if not chunk:
+            conn.closed = True
+        data += chunk
+
+
+def request(conn, *args, timeout=None):
+    """Send command(*args) and return (parsed reply, raw bytes)."""
+    __tracebackhide__ = True
+    conn.send(command(*args))
+    return read_reply(conn, timeout)
