@@ -398,6 +398,8 @@ bool seed_is_loopback(const char *addr)
 size_t seed_hexdump_line(char *out, size_t offset, const unsigned char *bytes, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
+    if (n > 16)
+        n = 16;
     size_t len = (size_t)snprintf(out, SEED_HEXDUMP_LINE_LEN, "%08zx  ", offset & 0xffffffffu);
     for (size_t i = 0; i < 16; i++) {
         if (i == 8)
@@ -505,6 +507,7 @@ static struct {
     int running;                    /* length of that list */
     int signal_pipe[2];             /* written by the signal handler, read by the loop */
     unsigned char *udp_buf;         /* one datagram */
+    bool stopping;                  /* freeing everything: clients are not "gone" */
 } seed;
 
 static volatile sig_atomic_t seed_stop_signal;  /* SIGINT or SIGTERM, once received */
@@ -579,9 +582,6 @@ static void seed_restore_signals(void)
 static void seed_job_abandon(seed_job *j);
 static int seed_exec_continue(seed_client *c);
 
-/* Watch for exactly `mask`. With nothing to wait for the fd leaves epoll
- * altogether: registered with no events it would still report a hang-up,
- * level-triggered, on every turn. */
 static void seed_client_watch(seed_client *c, int mask);
 
 static void seed_client_free(seed_client *c)
@@ -628,6 +628,9 @@ static int seed_client_wanted_mask(const seed_client *c)
 
 static void seed_client_on_event(loop *l, int fd, void *data, int ready);
 
+/* Watch for exactly `mask`. With nothing to wait for the fd leaves epoll
+ * altogether: registered with no events it would still report a hang-up,
+ * level-triggered, on every turn. */
 static void seed_client_watch(seed_client *c, int mask)
 {
     if (mask == c->mask)
@@ -663,18 +666,20 @@ static int seed_client_flush(seed_client *c)
         seed_client_free(c);
         return -1;
     }
-    buf_shrink(&c->out, SEED_READ_CHUNK * 2);
+    buf_shrink(&c->out, 0);     /* an idle client holds no buffer */
+    buf_shrink(&c->in, 0);
     seed_client_watch(c, seed_client_wanted_mask(c));
     return 0;
 }
 
-/* Echo mode reads straight into the reply buffer: what came in is what
- * goes out. Exec mode reads into the line buffer. Returns -1 if freed. */
+/* Echo mode appends what it read to the reply buffer (what came in is
+ * what goes out), exec mode to the line buffer. The read itself goes to
+ * one shared chunk, so only bytes still waiting take memory: an idle
+ * client has no buffer at all. Returns -1 if the client was freed. */
 static int seed_client_read(seed_client *c)
 {
-    buf *into = seed.opts.exec ? &c->in : &c->out;
-    char *at = buf_reserve(into, SEED_READ_CHUNK);
-    ssize_t n = read(c->fd, at, SEED_READ_CHUNK);
+    static char chunk[SEED_READ_CHUNK];     /* one thread: one buffer will do */
+    ssize_t n = read(c->fd, chunk, sizeof(chunk));
     if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return 0;
     if (n == -1) {
@@ -686,8 +691,8 @@ static int seed_client_read(seed_client *c)
         c->eof = true;  /* it sent everything: finish its echo or commands, then close */
     } else {
         if (seed.opts.hexdump)
-            seed_log_hexdump(c->peer, c->port, at, (size_t)n);
-        buf_commit(into, (size_t)n);
+            seed_log_hexdump(c->peer, c->port, chunk, (size_t)n);
+        buf_append(seed.opts.exec ? &c->in : &c->out, chunk, (size_t)n);
     }
     return seed.opts.exec ? seed_exec_continue(c) : seed_client_flush(c);
 }
@@ -918,7 +923,9 @@ static void seed_job_free(seed_job *j)
  * The job stays listed until its process is reaped. */
 static void seed_job_abandon(seed_job *j)
 {
-    if (!j->exited)
+    if (!j->exited && seed.stopping)
+        log_write(LOG_NOTICE, "Command '%s' (pid %d) killed: the server is stopping", j->name, (int)j->pid);
+    else if (!j->exited)
         log_write(LOG_NOTICE, "Command '%s' (pid %d) killed: its client %s has gone", j->name, (int)j->pid,
                   j->client->peer);
     j->client->job = NULL;
@@ -1117,6 +1124,7 @@ static int seed_exec_continue(seed_client *c)
 
 static void seed_free_all(void)
 {
+    seed.stopping = true;
     while (seed.clients != NULL)
         seed_client_free(seed.clients);
     /* Every command left is killed and reaped: after SIGKILL, waitpid
