@@ -16,10 +16,11 @@
  * keyspace, no commands), which makes them a compact example of stage 1's
  * ideas. The exec mode is a remote shell, and so is locked down: off
  * unless asked, loopback only, no shell, an allowlist, a time limit and an
- * output cap (see seed.c).
+ * output cap (see seed_exec.c).
  *
- * The pure pieces (option, port range and command line parsing, the
- * hexdump layout) are public for the unit tests. */
+ * The pure pieces (option, port range and command line parsing) are
+ * public for the unit tests; the hexdump layout is its own module,
+ * hexdump.h. */
 #ifndef SEED_H
 #define SEED_H
 
@@ -28,7 +29,6 @@
 
 #define SEED_ERR_LEN 256
 #define SEED_MAX_ARGS 32            /* words in one exec command line */
-#define SEED_HEXDUMP_LINE_LEN 80    /* room for one hexdump -C line and its NUL */
 
 enum seed_result {
     SEED_EXIT,          /* the seed mode ran (or was refused): exit with *exit_status */
@@ -87,19 +87,5 @@ bool seed_is_allowed(const char *name, const char *allowlist);
 
 /* True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z (numeric addresses only). */
 bool seed_is_loopback(const char *addr);
-
-/* One line of `hexdump -C`: the offset, 1 to 16 bytes in two groups of 8,
- * then |ascii|, with no newline, into out (SEED_HEXDUMP_LINE_LEN bytes).
- * Returns the line's length.
- *
- *     00000010  48 65 6c 6c 6f 0a                                 |Hello.|
- */
-size_t seed_hexdump_line(char *out, size_t offset, const unsigned char *bytes, size_t n);
-
-/* All of `hexdump -C` for len bytes, one line at a time to emit(): repeated
- * lines folded into one "*", then the total length as the last line.
- * Nothing at all for len 0, as hexdump prints nothing for an empty file. */
-typedef void seed_line_fn(const char *line, void *data);
-void seed_hexdump(const unsigned char *bytes, size_t len, seed_line_fn *emit, void *data);
 
 #endif

@@ -8,6 +8,7 @@
 #include <criterion/parameterized.h>
 #include <string.h>
 
+#include "hexdump.h"
 #include "seed.h"
 
 /* ---------------- Which command lines are the seed's ---------------- */
@@ -329,28 +330,28 @@ Test(seed, loopback_addresses_are_told_from_the_rest)
 
 Test(seed, a_full_hexdump_line_matches_hexdump_c)
 {
-    char line[SEED_HEXDUMP_LINE_LEN];
-    size_t n = seed_hexdump_line(line, 0, (const unsigned char *)"0123456789abcdef", 16);
+    char line[HEXDUMP_LINE_LEN];
+    size_t n = hexdump_line(line, 0, (const unsigned char *)"0123456789abcdef", 16);
     cr_expect_str_eq(line, "00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|");
     cr_expect_eq(n, strlen(line));
 }
 
 Test(seed, a_short_line_is_padded_so_the_ascii_column_stays_put)
 {
-    char line[SEED_HEXDUMP_LINE_LEN];
-    seed_hexdump_line(line, 0, (const unsigned char *)"Hello, World!\n", 14);
+    char line[HEXDUMP_LINE_LEN];
+    hexdump_line(line, 0, (const unsigned char *)"Hello, World!\n", 14);
     cr_expect_str_eq(line, "00000000  48 65 6c 6c 6f 2c 20 57  6f 72 6c 64 21 0a        |Hello, World!.|");
-    seed_hexdump_line(line, 0, (const unsigned char *)"ABCDEFGH", 8);
+    hexdump_line(line, 0, (const unsigned char *)"ABCDEFGH", 8);
     cr_expect_str_eq(line, "00000000  41 42 43 44 45 46 47 48                           |ABCDEFGH|");
-    seed_hexdump_line(line, 0x60, (const unsigned char *)"C", 1);
+    hexdump_line(line, 0x60, (const unsigned char *)"C", 1);
     cr_expect_str_eq(line, "00000060  43                                                |C|");
     cr_expect_eq(strchr(line, '|') - line, 60);
 }
 
 Test(seed, unprintable_bytes_show_as_dots)
 {
-    char line[SEED_HEXDUMP_LINE_LEN];
-    seed_hexdump_line(line, 0, (const unsigned char *)"\x00\x01\x7f\x80\xff\x20\x7e\x1f\x41", 9);
+    char line[HEXDUMP_LINE_LEN];
+    hexdump_line(line, 0, (const unsigned char *)"\x00\x01\x7f\x80\xff\x20\x7e\x1f\x41", 9);
     cr_expect_str_eq(line, "00000000  00 01 7f 80 ff 20 7e 1f  41                       |..... ~.A|");
 }
 
@@ -370,7 +371,7 @@ static void collect(const char *line, void *data)
 Test(seed, a_hexdump_ends_with_the_total_length)
 {
     collected out = {"", 0};
-    seed_hexdump((const unsigned char *)"Hello, World!\n", 14, collect, &out);
+    hexdump_lines((const unsigned char *)"Hello, World!\n", 14, collect, &out);
     cr_expect_str_eq(out.text,
                      "00000000  48 65 6c 6c 6f 2c 20 57  6f 72 6c 64 21 0a        |Hello, World!.|\n"
                      "0000000e\n");
@@ -384,7 +385,7 @@ Test(seed, repeated_lines_fold_into_one_star_as_hexdump_c_does)
     memset(bytes + 64, 'A', 32);
     bytes[96] = 'C';
     collected out = {"", 0};
-    seed_hexdump(bytes, sizeof(bytes), collect, &out);
+    hexdump_lines(bytes, sizeof(bytes), collect, &out);
     cr_expect_str_eq(out.text,
                      "00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"
                      "00000010  42 42 42 42 42 42 42 42  42 42 42 42 42 42 42 42  |BBBBBBBBBBBBBBBB|\n"
@@ -400,7 +401,7 @@ Test(seed, a_repeat_at_the_very_end_leaves_a_star_before_the_length)
     unsigned char bytes[32];
     memset(bytes, 'A', sizeof(bytes));
     collected out = {"", 0};
-    seed_hexdump(bytes, sizeof(bytes), collect, &out);
+    hexdump_lines(bytes, sizeof(bytes), collect, &out);
     cr_expect_str_eq(out.text,
                      "00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"
                      "*\n"
@@ -410,6 +411,6 @@ Test(seed, a_repeat_at_the_very_end_leaves_a_star_before_the_length)
 Test(seed, nothing_is_dumped_for_no_bytes)
 {
     collected out = {"", 0};
-    seed_hexdump((const unsigned char *)"", 0, collect, &out);
+    hexdump_lines((const unsigned char *)"", 0, collect, &out);
     cr_expect_eq(out.lines, 0);
 }
