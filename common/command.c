@@ -132,6 +132,7 @@ void command_execute(client *c)
         command_reply_unknown(c);
         return;
     }
+    c->last_cmd = cmd->name;        /* CLIENT LIST shows it even if refused, as Redis does */
     if (!command_arity_ok(cmd, c->argc)) {
         reply_error_arity(c, cmd->name);
         return;
@@ -140,13 +141,12 @@ void command_execute(client *c)
         reply_error(c, "NOAUTH Authentication required.");
         return;
     }
-    c->last_cmd = cmd->name;
-    command_calls_total++;
     const char *refusal;
     if ((cmd->flags & COMMAND_WRITE) && command_write_guard != NULL && (refusal = command_write_guard()) != NULL) {
         reply_error(c, refusal);
         return;
     }
+    command_calls_total++;
     long long changes = db_changes();
     c->flags &= ~CLIENT_PROPAGATED;
     cmd->fn(c);

@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -311,13 +312,13 @@ static int server_config_line(server_config *config, const char *line, size_t le
         snprintf(err, SERVER_ERR_LEN, "Unbalanced quotes in configuration line");
         result = -1;
     } else if (p.argc > 0) {
-        char *argv[SERVER_MAX_BIND + 1];
-        int argc = p.argc < SERVER_MAX_BIND + 1 ? p.argc : SERVER_MAX_BIND + 1;
-        for (int i = 0; i < argc; i++)
+        char **argv = mem_alloc(sizeof(char *) * (size_t)p.argc);
+        for (int i = 0; i < p.argc; i++)
             argv[i] = mem_strndup(p.argv[i], p.argvlen[i]);
-        result = server_config_directive(config, argc, argv, err);
-        for (int i = 0; i < argc; i++)
+        result = server_config_directive(config, p.argc, argv, err);
+        for (int i = 0; i < p.argc; i++)
             mem_free(argv[i]);
+        mem_free(argv);
     }
     resp_parser_free(&p);
     buf_free(&text);
@@ -333,9 +334,10 @@ static int server_config_from_file(server_config *config, const char *path, char
         snprintf(err, SERVER_ERR_LEN, "Fatal error, can't open config file '%s': %s", path, strerror(errno));
         return -1;
     }
-    char line[4096];
+    char *line = NULL;          /* grown by getline: a line may be any length */
+    size_t room = 0;
     int number = 0, result = 0;
-    while (result == 0 && fgets(line, sizeof(line), f) != NULL) {
+    while (result == 0 && getline(&line, &room, f) != -1) {
         number++;
         size_t len = strcspn(line, "\r\n");
         line[len] = '\0';
@@ -350,6 +352,7 @@ static int server_config_from_file(server_config *config, const char *path, char
             result = -1;
         }
     }
+    free(line);                 /* from getline, hence not mem_free */
     fclose(f);
     if (result == 0) {
         mem_free(config->config_file);

@@ -1,7 +1,8 @@
-/* Fuzz target: the command dispatcher fed raw bytes (stages 1-4).
+/* Fuzz target: the command dispatcher fed raw bytes (stages 1-4, and
+ * stage 6's session and introspection commands).
  *
  * A client without a socket: bytes go through the parser into
- * command_execute() with every command of stages 1-4 registered and a real
+ * command_execute() with those commands registered and a real
  * keyspace behind it, exactly as client.c runs them. Replies accumulate in
  * the reply buffer and are checked to be well-formed enough to start with
  * a RESP type byte. The keyspace persists across inputs, as a long-lived
@@ -36,6 +37,8 @@ static void fuzz_setup(void)
     command_register(expire_commands);
     command_register(info_commands);
     command_register(list_commands);
+    command_register(session_commands);
+    command_register(introspection_commands);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

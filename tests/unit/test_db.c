@@ -228,3 +228,336 @@ Test(db, find_gives_the_entry_whose_value_can_be_replaced_in_place)
     db_destroy(d);
     cr_expect_eq(mem_used(), before, "%zu bytes leaked", mem_used() - before);
 }
+
+/* ---------------- Stage 6: SWAPDB, the change counter, statistics ---------------- */
+
+/* A key with a TTL `ms` from now (negative: already past). */
+static dict_entry *set_with_ttl(db *d, const char *key, const char *value, long long ms)
+{
+    dict_entry *e = db_set(d, key, strlen(key), str(value));
+    db_set_expire(d, e, db_now_ms() + ms);
+    return e;
+}
+
+static int expired_db_ids[8], expired_count;
+
+static void record_expired(int db_id, const char *key, size_t len)
+{
+    (void)key, (void)len;
+    if (expired_count < 8)
+        expired_db_ids[expired_count] = db_id;
+    expired_count++;
+}
+
+Test(db, swap_trades_the_contents_of_two_databases)
+{
+    db *a = db_create(), *b = db_create();
+    b->id = 1;
+    db_set(a, "only-in-a", 9, str("A"));
+    db_set(a, "both", 4, str("from a"));
+    db_set(b, "only-in-b", 9, str("B"));
+    db_set(b, "both", 4, str("from b"));
+    db_set(b, "third", 5, str("3"));
+    db_swap(a, b);
+    cr_expect_eq(db_size(a), 3);
+    cr_expect_eq(db_size(b), 2);
+    EXPECT_VALUE(a, "only-in-b", "B");
+    EXPECT_VALUE(a, "both", "from b");
+    EXPECT_VALUE(a, "third", "3");
+    cr_expect_null(db_get(a, "only-in-a", 9));
+    EXPECT_VALUE(b, "only-in-a", "A");
+    EXPECT_VALUE(b, "both", "from a");
+    cr_expect_null(db_get(b, "third", 5));
+    cr_expect_eq(a->id, 0, "the database keeps its number");
+    cr_expect_eq(b->id, 1, "the database keeps its number");
+    db_swap(a, b);                      /* and back */
+    EXPECT_VALUE(a, "only-in-a", "A");
+    EXPECT_VALUE(b, "third", "3");
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, swap_takes_the_ttls_along)
+{
+    db *a = db_create(), *b = db_create();
+    b->id = 1;
+    long long when = db_now_ms() + 100000;
+    dict_entry *e = db_set(a, "ttl", 3, str("v"));
+    db_set_expire(a, e, when);
+    db_set(a, "forever", 7, str("w"));
+    db_set(b, "plain", 5, str("x"));
+    db_swap(a, b);
+    cr_expect_eq(db_expires_size(a), 0);
+    cr_expect_eq(db_expires_size(b), 1);
+    e = db_find(b, "ttl", 3);
+    cr_assert_not_null(e);
+    cr_expect_eq(db_get_expire(b, e), when);
+    e = db_find(b, "forever", 7);
+    cr_assert_not_null(e);
+    cr_expect_eq(db_get_expire(b, e), DB_NO_EXPIRE);
+    e = db_find(a, "plain", 5);
+    cr_assert_not_null(e);
+    cr_expect_eq(db_get_expire(a, e), DB_NO_EXPIRE);
+    cr_expect(db_persist(b, db_find(b, "ttl", 3)));
+    cr_expect_eq(db_expires_size(b), 0);
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, a_key_swapped_past_its_time_expires_in_its_new_database)
+{
+    db *a = db_create(), *b = db_create();
+    b->id = 7;
+    a->on_expired = b->on_expired = record_expired;
+    set_with_ttl(a, "dead", "v", -1000);
+    set_with_ttl(a, "alive", "v", 100000);
+    db_swap(a, b);
+    cr_expect_null(db_get(b, "dead", 4));
+    cr_expect_not_null(db_get(b, "alive", 5));
+    cr_expect_eq(db_size(b), 1);
+    cr_expect_eq(db_expires_size(b), 1);
+    cr_assert_eq(expired_count, 1);
+    cr_expect_eq(expired_db_ids[0], 7, "the expired key was reported in database %d", expired_db_ids[0]);
+    cr_expect_eq(db_size(a), 0);
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, swap_moves_the_change_counter)
+{
+    db *a = db_create(), *b = db_create();
+    long long before = db_changes();
+    db_swap(a, b);
+    cr_expect_gt(db_changes(), before, "SWAPDB must be logged: it changed the dataset");
+    before = db_changes();
+    db_set(a, "k", 1, str("v"));
+    db_swap(a, b);
+    cr_expect_gt(db_changes(), before + 1);
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, swap_with_an_empty_database_and_with_itself)
+{
+    db *a = db_create(), *b = db_create();
+    char key[32];
+    for (int i = 0; i < 500; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        set_with_ttl(a, key, "v", 100000);
+    }
+    db_swap(a, b);
+    cr_expect_eq(db_size(a), 0);
+    cr_expect_eq(db_expires_size(a), 0);
+    cr_expect_eq(db_size(b), 500);
+    cr_expect_eq(db_expires_size(b), 500);
+    db_swap(b, b);                      /* SWAPDB 0 0 */
+    cr_expect_eq(db_size(b), 500);
+    cr_expect_eq(db_expires_size(b), 500);
+    EXPECT_VALUE(b, "k499", "v");
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, swap_in_the_middle_of_a_rehash_keeps_every_key)
+{
+    db *a = db_create(), *b = db_create();
+    char key[32];
+    int split = -1;
+    for (int i = 0; i < 3000; i++) {
+        size_t n = (size_t)snprintf(key, sizeof(key), "a%d", i);
+        db_set(a, key, n, str("A"));
+        n = (size_t)snprintf(key, sizeof(key), "b%d", i);
+        db_set(b, key, n, str("B"));
+        if (split == -1 && db_is_rehashing(a) && db_is_rehashing(b)) {
+            db_swap(a, b);
+            split = i;
+            cr_expect(db_is_rehashing(a) && db_is_rehashing(b));
+        }
+    }
+    cr_assert_neq(split, -1, "the tables never rehashed");
+    /* Keys a0..a<split> went to b, the later ones were added to a. */
+    int wrong = 0;
+    for (int i = 0; i < 3000; i++) {
+        size_t n = (size_t)snprintf(key, sizeof(key), "a%d", i);
+        wrong += db_get(i <= split ? b : a, key, n) == NULL;
+        n = (size_t)snprintf(key, sizeof(key), "b%d", i);
+        wrong += db_get(i <= split ? a : b, key, n) == NULL;
+    }
+    cr_expect_eq(wrong, 0, "%d keys lost (swapped after key %d)", wrong, split);
+    cr_expect_eq(db_size(a) + db_size(b), 6000);
+    db_rehash_steps(a, 100000);
+    db_rehash_steps(b, 100000);
+    cr_expect_eq(db_size(a) + db_size(b), 6000);
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, swap_leaks_nothing)
+{
+    size_t before = mem_used();
+    db *a = db_create(), *b = db_create();
+    set_with_ttl(a, "x", "1", 1000);
+    db_set(b, "y", 1, str("2"));
+    db_swap(a, b);
+    db_flush(a);
+    db_destroy(a);
+    db_destroy(b);
+    cr_expect_eq(mem_used(), before, "%zu bytes leaked", mem_used() - before);
+}
+
+Test(db, the_change_counter_is_shared_by_all_databases)
+{
+    db *a = db_create(), *b = db_create();
+    b->id = 1;
+    long long c0 = db_changes();
+    db_set(a, "k", 1, str("v"));
+    cr_expect_eq(db_changes(), c0 + 1);
+    db_set(b, "k", 1, str("v"));
+    cr_expect_eq(db_changes(), c0 + 2, "a change in another database counts too");
+    db_changed(b);
+    cr_expect_eq(db_changes(), c0 + 3);
+    dict_entry *e = db_find(a, "k", 1);
+    db_overwrite(a, e, str("w"));
+    cr_expect_eq(db_changes(), c0 + 4);
+    db_set_expire(a, e, db_now_ms() + 10000);
+    cr_expect_eq(db_changes(), c0 + 5);
+    cr_expect(db_persist(a, e));
+    cr_expect_eq(db_changes(), c0 + 6);
+    cr_expect_not(db_persist(a, e));
+    cr_expect_eq(db_changes(), c0 + 6, "PERSIST of a key without a TTL changes nothing");
+    cr_expect(db_delete(b, "k", 1));
+    cr_expect_eq(db_changes(), c0 + 7);
+    db_flush(a);
+    cr_expect_eq(db_changes(), c0 + 8);
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, reads_and_misses_do_not_move_the_change_counter)
+{
+    db *d = db_create();
+    db_set(d, "k", 1, str("v"));
+    long long c0 = db_changes();
+    db_get(d, "k", 1);
+    db_get(d, "nope", 4);
+    db_find(d, "k", 1);
+    cr_expect_not(db_delete(d, "nope", 4));
+    db_size(d);
+    db_reset_stats();
+    cr_expect_eq(db_changes(), c0);
+    db_destroy(d);
+}
+
+Test(db, stats_count_hits_and_misses_over_all_databases)
+{
+    db_reset_stats();
+    db_stats s = db_get_stats();
+    cr_expect_eq(s.hits, 0);
+    cr_expect_eq(s.misses, 0);
+    cr_expect_eq(s.expired, 0);
+    db *a = db_create(), *b = db_create();
+    b->id = 1;
+    db_set(a, "k", 1, str("v"));
+    db_set(b, "j", 1, str("v"));
+    s = db_get_stats();
+    cr_expect_eq(s.hits + s.misses, 0, "SET is no lookup");
+    db_get(a, "k", 1);
+    db_get(b, "j", 1);
+    db_find(a, "k", 1);
+    db_get(a, "j", 1);
+    db_get(b, "missing", 7);
+    s = db_get_stats();
+    cr_expect_eq(s.hits, 3);
+    cr_expect_eq(s.misses, 2);
+    cr_expect_eq(s.expired, 0);
+    db_reset_stats();
+    s = db_get_stats();
+    cr_expect_eq(s.hits, 0);
+    cr_expect_eq(s.misses, 0);
+    db_get(a, "k", 1);
+    cr_expect_eq(db_get_stats().hits, 1);
+    db_destroy(a);
+    db_destroy(b);
+}
+
+Test(db, a_lookup_of_an_expired_key_is_a_miss_and_counts_it_expired)
+{
+    db *d = db_create();
+    set_with_ttl(d, "dead", "v", -1);
+    set_with_ttl(d, "alive", "v", 100000);
+    db_reset_stats();
+    cr_expect_null(db_get(d, "dead", 4));
+    db_stats s = db_get_stats();
+    cr_expect_eq(s.misses, 1);
+    cr_expect_eq(s.hits, 0);
+    cr_expect_eq(s.expired, 1);
+    cr_expect_null(db_get(d, "dead", 4));
+    s = db_get_stats();
+    cr_expect_eq(s.misses, 2);
+    cr_expect_eq(s.expired, 1, "a key expires once");
+    cr_expect_not_null(db_get(d, "alive", 5));
+    cr_expect_eq(db_get_stats().hits, 1);
+    db_destroy(d);
+}
+
+Test(db, deleting_an_expired_key_counts_it_expired_not_deleted)
+{
+    db *d = db_create();
+    d->on_expired = record_expired;
+    set_with_ttl(d, "dead", "v", -1);
+    db_reset_stats();
+    long long c0 = db_changes();
+    cr_expect_not(db_delete(d, "dead", 4), "DEL of an expired key deletes nothing");
+    cr_expect_eq(db_get_stats().expired, 1);
+    cr_expect_eq(db_get_stats().hits + db_get_stats().misses, 0);
+    cr_expect_eq(db_changes(), c0);
+    cr_expect_eq(expired_count, 1);
+    cr_expect_eq(db_size(d), 0);
+    db_destroy(d);
+}
+
+Test(db, the_expiry_cycle_path_counts_expired_keys_too)
+{
+    db *d = db_create();
+    set_with_ttl(d, "a", "v", -1);
+    set_with_ttl(d, "b", "v", -1);
+    set_with_ttl(d, "c", "v", 100000);
+    db_reset_stats();
+    db_delete_expired(d, "a", 1);
+    dict_entry *e = dict_find(d->keys, "b", 1);
+    cr_assert_not_null(e);
+    cr_expect(db_expire_if_due(d, e, db_now_ms()));
+    e = dict_find(d->keys, "c", 1);
+    cr_assert_not_null(e);
+    cr_expect_not(db_expire_if_due(d, e, db_now_ms()));
+    db_stats s = db_get_stats();
+    cr_expect_eq(s.expired, 2);
+    cr_expect_eq(s.hits + s.misses, 0, "the expiry cycle is no lookup");
+    cr_expect_eq(db_size(d), 1);
+    db_destroy(d);
+}
+
+Test(db, nothing_expires_while_loading)
+{
+    db *d = db_create();
+    set_with_ttl(d, "dead", "v", -1);
+    d->loading = true;
+    db_reset_stats();
+    cr_expect_not_null(db_get(d, "dead", 4), "the AOF replay sees every key");
+    cr_expect_eq(db_get_stats().expired, 0);
+    d->loading = false;
+    cr_expect_null(db_get(d, "dead", 4));
+    cr_expect_eq(db_get_stats().expired, 1);
+    db_destroy(d);
+}
+
+Test(db, resetting_the_stats_keeps_the_keys)
+{
+    db *d = db_create();
+    db_set(d, "k", 1, str("v"));
+    db_get(d, "k", 1);
+    db_reset_stats();
+    EXPECT_VALUE(d, "k", "v");
+    cr_expect_eq(db_size(d), 1);
+    db_destroy(d);
+}
