@@ -33,7 +33,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .SECONDARY:
 
-.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan fuzz bench clean help deps
+.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan fuzz bench clean help deps clients cluster-demo
 
 all: $(STAGE_BINS) $(TOOL_BINS) $(UNIT_BINS)
 
@@ -47,6 +47,8 @@ help:
 	@echo "make valgrind   integration suite against stage $(STAGE) under valgrind memcheck"
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS=$(FUZZ_SECONDS)"
 	@echo "make bench      stage $(STAGE) side by side with redis-server (redis-benchmark)"
+	@echo "make clients    ioredis, node-redis, redis-py, redis-cli, redis-benchmark against stage $(STAGE) (SERVER=redis-server: the real one)"
+	@echo "make cluster-demo  three stage $(STAGE) servers behind twemproxy: benchmark, 1000 keys, how they spread"
 	@echo "make clean      remove build/"
 
 deps:
@@ -117,6 +119,27 @@ fuzz:
 
 bench: $(BUILD)/stage$(STAGE)
 	/usr/bin/python3 tests/bench/bench.py --stage $(STAGE) --build-dir $(BUILD)
+
+# ---------------- Real clients and scale-out ----------------
+
+# The node clients, pinned by tests/clients/package-lock.json, go to
+# $(BUILD)/clients/node_modules (npm ci: exactly the locked versions, from
+# npm's cache when it has them; done again only when the lock file changes).
+CLIENTS_DIR := $(BUILD)/clients
+SERVER      ?= $(BUILD)/stage$(STAGE)
+
+$(CLIENTS_DIR)/installed: tests/clients/package.json tests/clients/package-lock.json
+	@mkdir -p $(CLIENTS_DIR)
+	@cp tests/clients/package.json tests/clients/package-lock.json $(CLIENTS_DIR)/
+	@echo "  NPM   $(CLIENTS_DIR)/node_modules"
+	@cd $(CLIENTS_DIR) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clients: deps $(CLIENTS_DIR)/installed $(filter $(BUILD)/%,$(SERVER))
+	@tests/clients/run.sh $(SERVER)
+
+cluster-demo: deps $(filter $(BUILD)/%,$(SERVER))
+	@deploy/cluster-demo.sh $(SERVER)
 
 check:
 	@ci/check.sh
