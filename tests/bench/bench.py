@@ -481,12 +481,17 @@ class Server:
         raise BenchError("no VmRSS for %s" % self.name)
 
 
+# Stage 6 logs to an append-only file by default; the comparisons outside
+# the AOF part run both servers without one (redis: --appendonly no).
+OURS_NO_AOF = []
+
+
 def make_server(who, ours_bin, tmpdir, tag, taken=None):
     """An unstarted Server: who is "ours" or "redis"."""
     port = free_port(taken if taken is not None else set())
     logpath = os.path.join(tmpdir, "%s-%s.log" % (who, tag))
     if who == "ours":
-        return Server("ours", [ours_bin, "--port", str(port), "--bind", "127.0.0.1"],
+        return Server("ours", [ours_bin, "--port", str(port), "--bind", "127.0.0.1"] + OURS_NO_AOF,
                       port, logpath)
     redis_dir = os.path.join(tmpdir, "redis-%s" % tag)
     os.makedirs(redis_dir, exist_ok=True)
@@ -1685,6 +1690,8 @@ def main(argv):
     # Interruptible even when started with SIGINT ignored (a background job).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     stage = args.stage if args.stage is not None else newest_stage()
+    if stage >= 6:
+        OURS_NO_AOF.extend(["--appendonly", "no"])
     profile = stage_profile(stage)
     tests = [t.strip() for t in args.tests.split(",") if t.strip()] if args.tests else profile["tests"]
     if not tests:
