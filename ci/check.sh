@@ -36,6 +36,7 @@ step oracle make --no-print-directory oracle
 # registry the first time on a machine): about 10 s.
 step clients make --no-print-directory clients
 step asan make --no-print-directory asan
+step tsan make --no-print-directory tsan
 step valgrind make --no-print-directory valgrind
 step fuzz make --no-print-directory fuzz FUZZ_SECONDS="$FUZZ_SECONDS"
 
