@@ -407,6 +407,8 @@ static bool aof_load(const char *filename, char *err)
         return false;
     }
     aof.size = (long long)r.valid_bytes;
+    command_reset_stats();      /* the replay is not the clients' traffic */
+    db_reset_stats();
     log_write(LOG_NOTICE, "DB loaded from append only file: %.3f seconds (%lld commands)",
               (double)(aof_now_ms() - start) / 1000, r.commands);
     return true;
@@ -695,6 +697,9 @@ static bool aof_rewrite_install(void)
          * snapshot, or in rewrite_buf if it came after the fork). */
         buf_clear(&aof.pending);
         aof.write_failed = false;
+        /* Whichever database the new file ends in, the next record says
+         * which one it is for (Redis resets aof_selected_db likewise). */
+        aof.pending_db = -1;
     } else {
         close(fd);  /* BGREWRITEAOF with appendonly no: the file, but no logging */
     }

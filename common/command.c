@@ -146,10 +146,10 @@ void command_execute(client *c)
         reply_error(c, refusal);
         return;
     }
-    command_calls_total++;
     long long changes = db_changes();
     c->flags &= ~CLIENT_PROPAGATED;
     cmd->fn(c);
+    command_calls_total++;      /* after: an INFO does not count itself, as in Redis */
     if (command_propagate != NULL && db_changes() != changes && !(c->flags & CLIENT_PROPAGATED))
         command_propagate(c->db->id, c->argc, c->argv, c->argvlen);
 }

@@ -216,7 +216,7 @@ static const server_option server_options[] = {
      "--bind ADDR ...    addresses to listen on (default 127.0.0.1 -::1;\n"
      "                   a leading '-' skips an address this host lacks)", 1},
     {"dir", 1, 1, server_option_dir, "--dir DIR          working directory, where the append-only file is", 5},
-    {"appendonly", 1, 1, server_option_appendonly, "--appendonly yes|no     log every write to the append-only file (default no)", 5},
+    {"appendonly", 1, 1, server_option_appendonly, "--appendonly yes|no     log every write to the append-only file (default no; yes in stage 6)", 5},
     {"appendfsync", 1, 1, server_option_appendfsync,
      "--appendfsync always|everysec|no   when to fsync the file (default everysec)", 5},
     {"appendfilename", 1, 1, server_option_appendfilename,
@@ -558,7 +558,7 @@ bool server_enable_aof(int *exit_status)
 /* Like Redis, keep 32 descriptors spare for listeners and files, and
  * never serve more clients than the process may open: past that, accept()
  * would fail with EMFILE and leave the listener readable forever. */
-static size_t server_max_clients(size_t wanted)
+size_t server_fit_max_clients(size_t wanted)
 {
     struct rlimit limit;
     size_t max = wanted;
@@ -607,7 +607,7 @@ int server_init(const server_config *config, char *err)
         return -1;
     }
     server_setup_signals();     /* after the loop exists: the handler stops it */
-    server.max_clients = server_max_clients((size_t)config->maxclients);
+    server.max_clients = server_fit_max_clients((size_t)config->maxclients);
     server.db_count = config->databases;
     server.dbs = mem_alloc(sizeof(db *) * (size_t)server.db_count);
     for (int i = 0; i < server.db_count; i++) {

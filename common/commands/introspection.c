@@ -120,9 +120,20 @@ static void intro_each_info(const command *cmd, void *data)
     intro_info(data, cmd);
 }
 
+/* COMMAND LIST names subcommands too (config|get ...), as Redis does. */
 static void intro_each_name(const command *cmd, void *data)
 {
     intro_text(data, cmd->name);
+    for (const command *sub = cmd->subcommands; sub != NULL && sub->name != NULL; sub++)
+        intro_text(data, sub->name);
+}
+
+static void intro_count_names(const command *cmd, void *data)
+{
+    long long *count = data;
+    (*count)++;
+    for (const command *sub = cmd->subcommands; sub != NULL && sub->name != NULL; sub++)
+        (*count)++;
 }
 
 static void intro_each_docs(const command *cmd, void *data)
@@ -177,7 +188,9 @@ static void cmd_command(client *c)
     } else if (command_arg_is(c, 1, "count") && c->argc == 2) {
         reply_int(c, (long long)command_count());
     } else if (command_arg_is(c, 1, "list") && c->argc == 2) {
-        reply_array(c, (long long)command_count());
+        long long names = 0;
+        command_each(intro_count_names, &names);
+        reply_array(c, names);
         command_each(intro_each_name, c);
     } else if (command_arg_is(c, 1, "info")) {
         intro_info_of(c);

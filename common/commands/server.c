@@ -135,20 +135,22 @@ static void config_get_protected_mode(buf *value)
     buf_append(value, text, strlen(text));
 }
 
-/* A number for CONFIG SET, or the reason it is not one. */
-static const char *config_parse_number(const char *value, size_t len, long long min, long long *out)
+/* A number for CONFIG SET, or the reason it is not one (Redis's texts). */
+static const char *config_parse_number(const char *value, size_t len, long long min, long long max,
+                                       const char *range, long long *out)
 {
     if (!num_parse_ll(value, len, out))
         return "argument couldn't be parsed into an integer";
-    if (*out < min)
-        return "argument must be between 0 and 2147483647 inclusive";
+    if (*out < min || *out > max)
+        return range;
     return NULL;
 }
 
 static const char *config_set_timeout(const char *value, size_t len, bool apply)
 {
     long long n;
-    const char *why = config_parse_number(value, len, 0, &n);
+    const char *why = config_parse_number(value, len, 0, 2147483647,
+                                          "argument must be between 0 and 2147483647 inclusive", &n);
     if (why == NULL && apply)
         server.config.timeout = n;
     return why;
@@ -157,9 +159,10 @@ static const char *config_set_timeout(const char *value, size_t len, bool apply)
 static const char *config_set_maxclients(const char *value, size_t len, bool apply)
 {
     long long n;
-    const char *why = config_parse_number(value, len, 1, &n);
+    const char *why = config_parse_number(value, len, 1, 4294967295LL,
+                                          "argument must be between 1 and 4294967295 inclusive", &n);
     if (why == NULL && apply)
-        server.max_clients = (size_t)n;
+        server.max_clients = server_fit_max_clients((size_t)n);   /* never past the fd limit */
     return why;
 }
 
@@ -168,6 +171,10 @@ static const char *config_set_requirepass(const char *value, size_t len, bool ap
     if (apply) {
         mem_free(server.config.requirepass);
         server.config.requirepass = len > 0 ? mem_strndup(value, len) : NULL;
+        /* No password any more: everyone waiting to AUTH is let in, as in
+         * Redis. (A new password does not log out those already in.) */
+        for (client *o = client_all(); o != NULL && len == 0; o = o->next)
+            o->auth_required = false;
     }
     return NULL;
 }

@@ -21,6 +21,16 @@
 
 /* ---------------- AUTH and HELLO ---------------- */
 
+/* Compare without stopping at the first difference, so the time taken
+ * does not tell an attacker how much of a guess was right. */
+static bool session_same_secret(const char *a, size_t alen, const char *b, size_t blen)
+{
+    unsigned char diff = alen != blen;
+    for (size_t i = 0; i < alen && i < blen; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 /* The only user is "default", as in Redis without ACLs: its password is
  * requirepass, and with none set any password is accepted for it. */
 static bool session_password_ok(const char *user, size_t ulen, const char *pass, size_t plen)
@@ -28,7 +38,7 @@ static bool session_password_ok(const char *user, size_t ulen, const char *pass,
     if (ulen != 7 || memcmp(user, "default", 7) != 0)
         return false;
     const char *want = server.config.requirepass;
-    return want == NULL || (strlen(want) == plen && memcmp(want, pass, plen) == 0);
+    return want == NULL || session_same_secret(want, strlen(want), pass, plen);
 }
 
 static bool session_authenticate(client *c, const char *user, size_t ulen, const char *pass, size_t plen)
@@ -249,6 +259,13 @@ static void client_cmd_list(client *c)
         }
     } else if (c->argc >= 4 && command_arg_is(c, 2, "id")) {
         ids = 3;
+        for (int i = 3; i < c->argc; i++) {
+            long long id;
+            if (!num_parse_ll(c->argv[i], c->argvlen[i], &id) || id <= 0) {
+                reply_error(c, "ERR Invalid client ID");
+                return;
+            }
+        }
     } else if (c->argc != 2) {
         reply_error(c, REPLY_ERR_SYNTAX);
         return;

@@ -1,10 +1,12 @@
 /* Stage 6 — the complete server.
  *
  * Everything stages 0-5 built, composed into the server operators run in
- * place of redis-server for the commands it supports. So far it differs
- * from stage 5 in its defaults: the append-only file is on unless told
- * otherwise. The rest of the final server (databases, what real clients
- * send when they connect, a config file, threads) is still to come. */
+ * place of redis-server for the commands it supports: several databases
+ * (SELECT), what real clients send when they connect (HELLO and RESP3,
+ * CLIENT, COMMAND, INFO, AUTH), a config file, safe defaults (loopback
+ * only, protected mode), the append-only file on by default, and the seed
+ * workshop's echo modes. It still serves from one thread: threads are the
+ * part of the final server not built yet. Read workshop.md chapters 6-7. */
 #include "commands/commands.h"
 #include "seed.h"
 #include "server.h"

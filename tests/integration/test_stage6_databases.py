@@ -568,3 +568,33 @@ def test_keys_of_several_databases_survive_a_rewrite(server_factory, suite):
     finally:
         db15.connection_pool.disconnect()
     check_databases(server, "a rewrite and a restart")
+
+
+def test_a_write_in_the_same_database_after_a_rewrite_stays_in_it(server_factory, suite):
+    # The last record before the rewrite was in db 1, and so is the next:
+    # only a server that forgets which database the new file ends in
+    # skips the SELECT and sends the write to db 0 on replay.
+    server = RestartableServer(server_factory, *aof_on(suite.own_binary))
+    db1 = db_client(server, 1)
+    try:
+        db1.set("before", "rewrite")
+        control = server.client()
+        assert control.bgrewriteaof(), why(
+            "BGREWRITEAOF failed.", "the rewrite of stage 5 (chapter 5)")
+        wait_rewrite_done(control)
+        db1.set("after", "rewrite")
+    finally:
+        db1.connection_pool.disconnect()
+    server.restart("term")
+    db1 = db_client(server, 1)
+    db0 = db_client(server, 0)
+    try:
+        got = (db1.get("before"), db1.get("after"), db0.exists("after"))
+        assert got == (b"rewrite", b"rewrite", 0), why(
+            "SET in db 1, BGREWRITEAOF, SET in db 1, restart: (db1 before, "
+            "db1 after, db0 has after) is %r." % (got,),
+            "a rewritten file ends in database 0: once it is installed, the "
+            "next record must say SELECT again, even for the same database")
+    finally:
+        db1.connection_pool.disconnect()
+        db0.connection_pool.disconnect()
