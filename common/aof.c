@@ -387,6 +387,9 @@ static bool aof_load(const char *filename, char *err)
     aof_read_result r = aof_file_read(filename, aof_replay_command, &fake);
     aof_set_loading(false);
     buf_free(&fake.reply);
+    /* The file may end in any database: new records go on from there, so
+     * the first one for another database says SELECT. */
+    aof.pending_db = fake.db->id;
     switch (r.status) {
     case AOF_READ_MISSING:
         return true;
@@ -449,7 +452,8 @@ bool aof_start(db **dbs, int db_count, const aof_config *config, char *err)
     aof_remove_stale_temp_files();
     aof.dbs = dbs;
     aof.db_count = db_count;
-    aof.pending_db = aof.rewrite_db = 0;    /* a replay starts in database 0 */
+    aof.pending_db = 0;     /* a new file, like a replay, starts in database 0 */
+    aof.rewrite_db = 0;     /* a rewrite's file starts and ends in 0 (aof_rewrite_write) */
     aof.fsync = config->fsync;
     aof.filename = mem_strdup(config->filename);
     aof.thread_stop = false;    /* a module stopped before may start again */

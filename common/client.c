@@ -204,6 +204,7 @@ static int client_write(client *c)
         ssize_t n = write(c->fd, buf_data(&c->reply), buf_length(&c->reply));
         if (n > 0) {
             buf_consume(&c->reply, (size_t)n);
+            c->last_ms = loop_now_ms();     /* a client reading a big reply is not idle */
             continue;
         }
         if (n == -1 && errno == EINTR)
@@ -287,6 +288,7 @@ static void client_protocol_error(client *c)
 static void client_process_input(client *c)
 {
     while (!(c->flags & CLIENT_CLOSE_AFTER_REPLY) && buf_length(&c->query) > 0) {
+        c->parser.unauthenticated = c->auth_required;
         resp_status status = resp_parse(&c->parser, buf_data(&c->query), buf_length(&c->query));
         if (status == RESP_INCOMPLETE)
             break;

@@ -232,6 +232,8 @@ static resp_status resp_parse_count(resp_parser *p, const char *data, size_t len
     long long count;
     if (!num_parse_ll(data + 1, cr - 1, &count) || count > INT_MAX)
         return resp_fail(p, "ERR Protocol error: invalid multibulk length");
+    if (p->unauthenticated && count > RESP_UNAUTH_ARGS)
+        return resp_fail(p, "ERR Protocol error: unauthenticated multibulk length");
     p->scan = cr + 2;
     p->args_left = count > 0 ? count : 0;   /* *0 and *-1 are empty requests */
     /* Reserve at most 1024 slots up front: a client announcing a billion
@@ -256,6 +258,8 @@ static resp_status resp_parse_bulk_len(resp_parser *p, const char *data, size_t 
     long long n;
     if (!num_parse_ll(data + p->scan + 1, cr - p->scan - 1, &n) || n < 0 || n > RESP_BULK_MAX)
         return resp_fail(p, "ERR Protocol error: invalid bulk length");
+    if (p->unauthenticated && n > RESP_UNAUTH_BULK)
+        return resp_fail(p, "ERR Protocol error: unauthenticated bulk length");
     p->scan = cr + 2;
     p->bulk_len = n;
     return RESP_DONE;

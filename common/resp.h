@@ -30,6 +30,7 @@
 #ifndef RESP_H
 #define RESP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -37,6 +38,10 @@
 #define RESP_INLINE_MAX (64 * 1024)            /* Redis's PROTO_INLINE_MAX_SIZE */
 #define RESP_BULK_MAX (512LL * 1024 * 1024)    /* Redis's default proto-max-bulk-len */
 #define RESP_BIG_ARG (32 * 1024)               /* read big arguments in one go */
+/* A client that has not authenticated yet may send only small requests,
+ * as in Redis 7: it must not make the server hold a gigabyte for it. */
+#define RESP_UNAUTH_ARGS 10
+#define RESP_UNAUTH_BULK 16384
 
 typedef enum resp_status {
     RESP_INCOMPLETE,
@@ -46,6 +51,7 @@ typedef enum resp_status {
 
 typedef struct resp_parser {
     int kind;               /* 0 until the first byte tells inline from multibulk */
+    bool unauthenticated;   /* apply RESP_UNAUTH_* (set by the caller, stage 6) */
     long long args_left;    /* multibulk: arguments still to come */
     long long bulk_len;     /* multibulk: length of the argument being read, -1 before its $ line */
     size_t scan;            /* bytes of this request parsed so far */

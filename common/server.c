@@ -154,14 +154,17 @@ static int server_option_requirepass(server_config *config, int argc, char **arg
     (void)argc, (void)err;
     mem_free(config->requirepass);
     config->requirepass = argv[0][0] != '\0' ? mem_strdup(argv[0]) : NULL;   /* "" means none */
+    config->requirepass_len = strlen(argv[0]);
     return 0;
 }
 
-static int server_option_number(const char *name, const char *value, long long min, long long *out, char *err)
+static int server_option_number(const char *name, const char *value, long long min, long long max,
+                                long long *out, char *err)
 {
     long long n;
-    if (!num_parse_ll(value, strlen(value), &n) || n < min) {
-        snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --%s: expected a number from %lld", value, name, min);
+    if (!num_parse_ll(value, strlen(value), &n) || n < min || n > max) {
+        snprintf(err, SERVER_ERR_LEN, "invalid value '%s' for --%s: expected a number from %lld to %lld", value,
+                 name, min, max);
         return -1;
     }
     *out = n;
@@ -171,13 +174,13 @@ static int server_option_number(const char *name, const char *value, long long m
 static int server_option_maxclients(server_config *config, int argc, char **argv, char *err)
 {
     (void)argc;
-    return server_option_number("maxclients", argv[0], 1, &config->maxclients, err);
+    return server_option_number("maxclients", argv[0], 1, 4294967295LL, &config->maxclients, err);
 }
 
 static int server_option_timeout(server_config *config, int argc, char **argv, char *err)
 {
     (void)argc;
-    return server_option_number("timeout", argv[0], 0, &config->timeout, err);
+    return server_option_number("timeout", argv[0], 0, 2147483647LL, &config->timeout, err);
 }
 
 static int server_option_protected_mode(server_config *config, int argc, char **argv, char *err)

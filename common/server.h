@@ -34,6 +34,7 @@ typedef struct server_config {
     char *aof_filename;                 /* owns aof.filename */
     int databases;                      /* --databases (stage 6) */
     char *requirepass;                  /* --requirepass: NULL when no password (stage 6) */
+    size_t requirepass_len;             /* its bytes: a password may hold a NUL (CONFIG SET) */
     long long maxclients;               /* --maxclients (stage 6) */
     long long timeout;                  /* --timeout: close clients idle this many seconds, 0 never */
     bool protected_mode;                /* --protected-mode: no password, loopback clients only */

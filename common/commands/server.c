@@ -126,7 +126,7 @@ static void config_get_requirepass(buf *value)
 {
     const char *pass = server.config.requirepass;
     if (pass != NULL)
-        buf_append(value, pass, strlen(pass));
+        buf_append(value, pass, server.config.requirepass_len);
 }
 
 static void config_get_protected_mode(buf *value)
@@ -171,6 +171,7 @@ static const char *config_set_requirepass(const char *value, size_t len, bool ap
     if (apply) {
         mem_free(server.config.requirepass);
         server.config.requirepass = len > 0 ? mem_strndup(value, len) : NULL;
+        server.config.requirepass_len = len;
         /* No password any more: everyone waiting to AUTH is let in, as in
          * Redis. (A new password does not log out those already in.) */
         for (client *o = client_all(); o != NULL && len == 0; o = o->next)

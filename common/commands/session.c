@@ -38,7 +38,7 @@ static bool session_password_ok(const char *user, size_t ulen, const char *pass,
     if (ulen != 7 || memcmp(user, "default", 7) != 0)
         return false;
     const char *want = server.config.requirepass;
-    return want == NULL || session_same_secret(want, strlen(want), pass, plen);
+    return want == NULL || session_same_secret(want, server.config.requirepass_len, pass, plen);
 }
 
 static bool session_authenticate(client *c, const char *user, size_t ulen, const char *pass, size_t plen)
@@ -223,14 +223,24 @@ static void cmd_swapdb(client *c)
 
 /* ---------------- CLIENT ---------------- */
 
+/* ip:port, with the IPv6 address in brackets ([::1]:6379), as Redis
+ * writes it, so that an address can be told from its port. */
+static void session_addr(char *out, size_t size, const char *ip, int port)
+{
+    snprintf(out, size, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
+}
+
 static void client_list_line(buf *out, const client *c, long long now)
 {
+    char addr[NET_IP_LEN + 8], laddr[NET_IP_LEN + 8];
+    session_addr(addr, sizeof(addr), c->ip, c->port);
+    session_addr(laddr, sizeof(laddr), c->local_ip, c->local_port);
     char line[512];
     int n = snprintf(line, sizeof(line),
-                     "id=%llu addr=%s:%d laddr=%s:%d fd=%d name=%s age=%lld idle=%lld flags=N db=%d "
+                     "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=N db=%d "
                      "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=0 rbs=%zu "
                      "rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
-                     (unsigned long long)c->id, c->ip, c->port, c->local_ip, c->local_port, c->fd,
+                     (unsigned long long)c->id, addr, laddr, c->fd,
                      c->name ? c->name : "", (now - c->created_ms) / 1000, (now - c->last_ms) / 1000,
                      c->db ? c->db->id : 0, buf_length(&c->query), c->reply.cap,
                      c->last_cmd ? c->last_cmd : "NULL", c->resp);
@@ -299,8 +309,8 @@ static void client_cmd_info(client *c)
 static bool client_addr_is(const client *o, const char *addr, size_t len)
 {
     char text[NET_IP_LEN + 8];
-    int n = snprintf(text, sizeof(text), "%s:%d", o->ip, o->port);
-    return (size_t)n == len && memcmp(text, addr, len) == 0;
+    session_addr(text, sizeof(text), o->ip, o->port);
+    return strlen(text) == len && memcmp(text, addr, len) == 0;
 }
 
 static void client_kill_one(client *c, client *target)

@@ -88,12 +88,28 @@ def protected(server_factory):
     return server_factory.start("--requirepass", PASSWORD)
 
 
+def wait_for_listener(host, port, timeout=10.0):
+    """The suite knows a server is up once 127.0.0.1 answers; a second
+    address is bound a moment later (much later under valgrind)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection((host, port), timeout=1.0).close()
+            return
+        except OSError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 @pytest.fixture
 def raw(request):
     """raw(server) opens a RawConnection to it; all are closed after."""
     opened = []
 
     def _open(server, host=None):
+        if host is not None:
+            wait_for_listener(host, server.port)
         conn = RawConnection(host or server.host, server.port)
         opened.append(conn)
         return conn

@@ -1,0 +1,108 @@
+"""Stage 6: what a second reading of the server found (chapter 6).
+
+Each test is a case a reviewer reproduced against an early stage 6 and
+redis-server 7.0.15: the AOF's database after a restart, the limits on a
+client that has not authenticated, a password holding a NUL byte, and
+IPv6 addresses in CLIENT LIST. All run against both servers.
+"""
+
+import socket
+
+import pytest
+import redis
+
+from helpers import (RawConnection, RestartableServer, aof_on, command,
+                     error, expect_reply, request)
+
+pytestmark = pytest.mark.stage(6)
+
+CHAPTER = 6
+PASSWORD = "s3cret"
+
+
+def why(problem, hint):
+    return "%s\n    hint: %s\n    Read workshop.md chapter %d." % (problem, hint, CHAPTER)
+
+
+def test_a_restart_after_a_write_in_another_database_keeps_new_writes_in_theirs(server_factory, suite):
+    # The file ends with "SELECT 5, SET k5": after a restart, a write to
+    # database 0 must say SELECT 0 first, or its replay lands in db 5.
+    server = RestartableServer(server_factory, *aof_on(suite.own_binary))
+    db5 = redis.Redis(host=server.process.host, port=server.process.port, db=5, socket_timeout=10)
+    db5.set("k5", "v5")
+    db5.connection_pool.disconnect()
+    c = server.restart("term")
+    c.set("a0", "b0")
+    c = server.restart("term")
+    db5 = redis.Redis(host=server.process.host, port=server.process.port, db=5, socket_timeout=10)
+    try:
+        got = (c.get("a0"), db5.get("a0"), db5.get("k5"))
+        assert got == (b"b0", None, b"v5"), why(
+            "SET in db 5, restart, SET in db 0, restart: (db0 a0, db5 a0, "
+            "db5 k5) is %r." % (got,),
+            "after a replay the file ends in the database of its last "
+            "SELECT: the next record for another database must say SELECT")
+    finally:
+        db5.connection_pool.disconnect()
+
+
+@pytest.mark.parametrize("request_bytes, reply", [
+    (b"*11\r\n", "ERR Protocol error: unauthenticated multibulk length"),
+    (b"*1\r\n$16385\r\n", "ERR Protocol error: unauthenticated bulk length"),
+], ids=["eleven-arguments", "a-16385-byte-argument"])
+def test_a_client_that_has_not_authenticated_may_send_only_small_requests(server_factory, request_bytes, reply):
+    fresh = server_factory.start("--requirepass", PASSWORD)
+    conn = RawConnection(fresh.host, fresh.port)
+    try:
+        expect_reply(conn, request_bytes, error(reply), chapter=CHAPTER,
+                     hint="before AUTH, Redis 7 refuses a request of more than 10 "
+                          "arguments or an argument over 16 KB, so that a stranger "
+                          "cannot make the server hold a gigabyte")
+    finally:
+        conn.close()
+
+
+def test_small_requests_before_auth_still_get_noauth(server_factory):
+    fresh = server_factory.start("--requirepass", PASSWORD)
+    conn = RawConnection(fresh.host, fresh.port)
+    try:
+        expect_reply(conn, command("SET", "k", "x" * 16384),
+                     error("NOAUTH Authentication required."), chapter=CHAPTER,
+                     hint="16384 bytes is still allowed before AUTH")
+    finally:
+        conn.close()
+
+
+def test_a_password_with_a_nul_byte_is_compared_whole(r):
+    assert r.execute_command("CONFIG", "SET", "requirepass", b"\x00secret") == b"OK"
+    other = redis.Redis(host=r.connection_pool.connection_kwargs["host"],
+                        port=r.connection_pool.connection_kwargs["port"], socket_timeout=10)
+    try:
+        with pytest.raises(redis.exceptions.ResponseError) as refused:
+            other.execute_command("AUTH", "")
+        assert "WRONGPASS" in str(refused.value) or "invalid" in str(refused.value), why(
+            "AUTH \"\" against the password \"\\x00secret\" said %r." % (str(refused.value),),
+            "compare the password's bytes, all of them: a C string stops at the NUL")
+        assert other.execute_command("AUTH", b"\x00secret") in (True, b"OK")
+    finally:
+        other.connection_pool.disconnect()
+        r.execute_command("AUTH", b"\x00secret")
+        r.execute_command("CONFIG", "SET", "requirepass", "")
+
+
+def test_client_list_writes_an_ipv6_address_in_brackets(server):
+    try:
+        sock = socket.create_connection(("::1", server.port), timeout=5)
+    except OSError:
+        pytest.skip("the server does not listen on ::1 here")
+    sock.close()
+    conn = RawConnection("::1", server.port)
+    try:
+        reply = request(conn, "CLIENT", "INFO")
+        line = reply if isinstance(reply, bytes) else str(reply).encode()
+        assert b"addr=[::1]:" in line and b"laddr=[::1]:" in line, why(
+            "CLIENT INFO over ::1 says %r." % (line[:120],),
+            "write an IPv6 address in brackets, [::1]:port, so that CLIENT "
+            "KILL ADDR can name it")
+    finally:
+        conn.close()
