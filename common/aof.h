@@ -21,8 +21,8 @@
  * and swaps it in with rename(2), which is atomic: a crash at any moment
  * leaves either the old file or the new one, both complete.
  *
- *     aof_start(server.db, &config, err);      // replay, then log
- *     ... aof_feed(argc, argv, argvlen) from each write command ...
+ *     aof_start(server.dbs, server.db_count, &config, err);   // replay, then log
+ *     ... aof_feed(db_id, argc, argv, argvlen) from each write command ...
  *     aof_flush();                            // before replies go out
  */
 #ifndef AOF_H

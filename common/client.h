@@ -61,7 +61,7 @@ client *client_by_id(uint64_t id);
 long long client_connections(void);
 long long client_rejections(void);
 void client_reset_stats(void);
-void client_write_pending(void);
-void client_close_idle(long long timeout_ms);   /* the timeout option (stage 6) */   /* the replies held while the AOF was written */
+void client_write_pending(void);   /* the replies held while the AOF was written */
+void client_close_idle(long long timeout_ms);   /* the timeout option (stage 6) */
 
 #endif

@@ -7,6 +7,10 @@
  * the files of commands/, each exporting a table; a stage registers the tables it
  * serves, which is how stage N's main.c says what stage N adds.
  *
+ * The checks, in Redis's order: the name, the arity, then (stage 6) that
+ * the client has authenticated, then (stage 5) that writes are not
+ * refused because the append-only file cannot be written.
+ *
  *     command_register(connection_commands);
  *     command_execute(c);         // looks up c->argv[0], checks arity, runs it
  */

@@ -56,8 +56,8 @@ static int server_stage = 1;
 
 /* A stage's main() calls this before server_start() with its own number,
  * so that stage 2 refuses --appendonly instead of silently ignoring it.
- * It also picks the defaults that change: stage 6, the real server, logs
- * to the append-only file unless told not to. */
+ * server_config_init() reads it too, for the defaults that change: stage
+ * 6, the real server, logs to the append-only file unless told not to. */
 void server_offer_options(int stage)
 {
     server_stage = stage;

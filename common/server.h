@@ -72,9 +72,9 @@ bool server_start(const char *name, int argc, char **argv, int *exit_status);
 void server_enable_active_expiry(void);
 bool server_enable_aof(int *exit_status);  /* replay the file, then log every write */
 int server_run(void);
-void server_free(void);
+void server_free(void);                    /* after a failed start, or at shutdown */
 /* maxclients as far as the open-files limit allows, raising it if it can
  * (at start and on CONFIG SET maxclients). */
-size_t server_fit_max_clients(size_t wanted);                    /* after a failed start, or at shutdown */
+size_t server_fit_max_clients(size_t wanted);
 
 #endif

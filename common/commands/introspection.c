@@ -4,8 +4,9 @@
  * its hints, and cluster clients and proxies read COMMAND INFO to find
  * which arguments are keys. The answers come straight from the command
  * table (command.h), so they cannot drift from what the server does. The
- * replies have Redis 7's shapes; what this server does not have (ACL
- * categories beyond read/write/fast, command tips, subcommands) is empty. */
+ * replies have Redis 7's shapes; what this server does not keep (ACL
+ * categories beyond read/write, group and fast/slow, command tips, the
+ * arguments in DOCS) is left out or empty. */
 #include <stdio.h>
 #include <string.h>
 

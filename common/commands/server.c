@@ -1,4 +1,5 @@
-/* Server commands: CONFIG GET (stage 2), CONFIG SET (stage 5).
+/* Server commands: CONFIG GET (stage 2), CONFIG SET (stage 5), CONFIG
+ * RESETSTAT and the parameters of stage 6.
  *
  * Clients ask a server about itself before they use it: redis-benchmark
  * reads `save` and `appendonly` and warns when it cannot. CONFIG GET takes
@@ -6,7 +7,8 @@
  * Only parameters this server really has are listed, each with its true
  * value: a client that reads `timeout 0` may rely on it. CONFIG SET
  * changes the few that can change while the server runs: the append-only
- * file's switch and its fsync policy. */
+ * file's switch and its fsync policy (stage 5), and timeout, maxclients,
+ * requirepass and protected-mode (stage 6). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
