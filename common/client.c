@@ -162,7 +162,6 @@ static void client_refuse(int fd, const char *reply, size_t len)
     ssize_t ignored = write(fd, reply, len);
     (void)ignored;
     close(fd);
-    client_rejected++;
 }
 
 void client_accept(loop *l, int listen_fd, void *data, int ready)
@@ -180,10 +179,13 @@ void client_accept(loop *l, int listen_fd, void *data, int ready)
         if (client_total >= server.max_clients) {
             static const char full[] = "-ERR max number of clients reached\r\n";
             client_refuse(fd, full, sizeof(full) - 1);    /* rather than leave it hanging */
+            client_rejected++;
             continue;
         }
         if (server.config.protected_mode && server.config.requirepass == NULL && !client_is_local(ip)) {
+            /* Redis counts it as a connection received, not a rejected one. */
             client_refuse(fd, CLIENT_DENIED, sizeof(CLIENT_DENIED) - 1);
+            client_accepted++;
             continue;
         }
         client_accepted++;

@@ -176,33 +176,40 @@ static void cmd_quit(client *c)
 /* ---------------- Databases ---------------- */
 
 /* A database number, or an error reply. */
-static bool session_db_index(client *c, int i, const char *not_integer, int *out)
+/* argv[i] as an int, as Redis's getIntFromObjectOrReply: with a message,
+ * that message for any failure; without, its two texts. */
+static bool session_int_arg(client *c, int i, const char *message, int *out)
 {
-    long long id;
-    if (!num_parse_ll(c->argv[i], c->argvlen[i], &id)) {
-        reply_error(c, not_integer);
+    long long n;
+    if (!num_parse_ll(c->argv[i], c->argvlen[i], &n)) {
+        reply_error(c, message ? message : REPLY_ERR_NOT_INTEGER);
         return false;
     }
-    if (id < -2147483648LL || id > 2147483647LL) {
-        reply_error(c, "ERR value is out of range, value must between -2147483648 and 2147483647");
+    if (n < -2147483648LL || n > 2147483647LL) {
+        reply_error(c, message ? message : "ERR value is out of range, value must between -2147483648 and 2147483647");
         return false;
     }
-    if (id < 0 || id >= server.db_count) {
-        reply_error(c, "ERR DB index is out of range");
-        return false;
-    }
-    *out = (int)id;
+    *out = (int)n;
     return true;
+}
+
+static bool session_db_exists(int id)
+{
+    return id >= 0 && id < server.db_count;
 }
 
 /* SELECT index */
 static void cmd_select(client *c)
 {
     int id;
-    if (session_db_index(c, 1, REPLY_ERR_NOT_INTEGER, &id)) {
-        c->db = server.dbs[id];
-        reply_ok(c);
+    if (!session_int_arg(c, 1, NULL, &id))
+        return;
+    if (!session_db_exists(id)) {
+        reply_error(c, "ERR DB index is out of range");
+        return;
     }
+    c->db = server.dbs[id];
+    reply_ok(c);
 }
 
 /* SWAPDB index1 index2
@@ -211,9 +218,13 @@ static void cmd_select(client *c)
 static void cmd_swapdb(client *c)
 {
     int a, b;
-    if (!session_db_index(c, 1, "ERR invalid first DB index", &a) ||
-        !session_db_index(c, 2, "ERR invalid second DB index", &b))
+    if (!session_int_arg(c, 1, "ERR invalid first DB index", &a) ||
+        !session_int_arg(c, 2, "ERR invalid second DB index", &b))
         return;
+    if (!session_db_exists(a) || !session_db_exists(b)) {
+        reply_error(c, "ERR DB index is out of range");
+        return;
+    }
     if (a != b)
         db_swap(server.dbs[a], server.dbs[b]);
     else
@@ -230,25 +241,33 @@ static void session_addr(char *out, size_t size, const char *ip, int port)
     snprintf(out, size, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
 }
 
+/* Append s; names and library names may be of any length. */
+static void session_append_text(buf *out, const char *s)
+{
+    buf_append(out, s, strlen(s));
+}
+
 static void client_list_line(buf *out, const client *c, long long now)
 {
     char addr[NET_IP_LEN + 8], laddr[NET_IP_LEN + 8];
     session_addr(addr, sizeof(addr), c->ip, c->port);
     session_addr(laddr, sizeof(laddr), c->local_ip, c->local_port);
-    char line[512];
-    int n = snprintf(line, sizeof(line),
-                     "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=N db=%d "
-                     "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=0 rbs=%zu "
-                     "rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
-                     (unsigned long long)c->id, addr, laddr, c->fd,
-                     c->name ? c->name : "", (now - c->created_ms) / 1000, (now - c->last_ms) / 1000,
-                     c->db ? c->db->id : 0, buf_length(&c->query), c->reply.cap,
-                     c->last_cmd ? c->last_cmd : "NULL", c->resp);
-    buf_append(out, line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+    char part[256];
+    snprintf(part, sizeof(part), "id=%llu addr=%s laddr=%s fd=%d name=", (unsigned long long)c->id, addr, laddr,
+             c->fd);
+    session_append_text(out, part);
+    session_append_text(out, c->name ? c->name : "");
+    snprintf(part, sizeof(part),
+             " age=%lld idle=%lld flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 "
+             "multi-mem=0 rbs=%zu rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
+             (now - c->created_ms) / 1000, (now - c->last_ms) / 1000, c->db ? c->db->id : 0,
+             buf_length(&c->query), c->reply.cap, c->last_cmd ? c->last_cmd : "NULL", c->resp);
+    session_append_text(out, part);
     if (c->lib_name != NULL || c->lib_ver != NULL) {
-        n = snprintf(line, sizeof(line), " lib-name=%s lib-ver=%s", c->lib_name ? c->lib_name : "",
-                     c->lib_ver ? c->lib_ver : "");
-        buf_append(out, line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+        session_append_text(out, " lib-name=");
+        session_append_text(out, c->lib_name ? c->lib_name : "");
+        session_append_text(out, " lib-ver=");
+        session_append_text(out, c->lib_ver ? c->lib_ver : "");
     }
     buf_append(out, "\n", 1);
 }

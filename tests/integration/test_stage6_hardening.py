@@ -106,3 +106,29 @@ def test_client_list_writes_an_ipv6_address_in_brackets(server):
             "KILL ADDR can name it")
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("args, reply", [
+    (("99999999999", "0"), "ERR invalid first DB index"),
+    (("99", "x"), "ERR invalid second DB index"),
+    (("0", "99"), "ERR DB index is out of range"),
+], ids=["first-beyond-an-int", "second-not-a-number", "out-of-range"])
+def test_swapdb_parses_both_indexes_before_checking_their_range(server, args, reply):
+    conn = RawConnection(server.host, server.port)
+    try:
+        expect_reply(conn, command("SWAPDB", *args), error(reply), chapter=CHAPTER,
+                     hint="Redis reads both numbers (an int each, with the "
+                          "argument's own message) before it looks at the range")
+    finally:
+        conn.close()
+
+
+def test_client_list_keeps_every_field_after_a_long_name(r):
+    name = "n" * 600
+    r.client_setname(name)
+    line = r.execute_command("CLIENT", "INFO")
+    line = line if isinstance(line, bytes) else str(line).encode()
+    assert (b"name=" + name.encode()) in line and b" resp=" in line, why(
+        "CLIENT INFO after a 600-byte name ends %r." % (line[-60:],),
+        "build the line in a growing buffer: a fixed one cuts off the "
+        "fields after a long name")
