@@ -15,7 +15,7 @@
 #include "loop.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/epoll.h>
 #include <time.h>
@@ -46,7 +46,7 @@ struct loop {
     int nfds;               /* room in fds */
     loop_timer *timers;
     long long next_timer_id;
-    volatile sig_atomic_t stop;
+    atomic_int stop;        /* set by a signal handler or another thread */
     loop_hook_fn *before_sleep;
     void *before_sleep_data;
     struct epoll_event events[LOOP_MAX_EVENTS];
@@ -240,11 +240,11 @@ void loop_run_once(loop *l, int max_wait_ms)
  * seen at the next wake-up: servers keep a periodic timer for that. */
 void loop_run(loop *l)
 {
-    while (!l->stop)
+    while (!atomic_load_explicit(&l->stop, memory_order_relaxed))
         loop_run_once(l, -1);
 }
 
 void loop_stop(loop *l)
 {
-    l->stop = 1;
+    atomic_store_explicit(&l->stop, 1, memory_order_relaxed);
 }

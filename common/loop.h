@@ -42,7 +42,9 @@ void loop_set_before_sleep(loop *l, loop_hook_fn *fn, void *data);
 
 void loop_run(loop *l);
 void loop_run_once(loop *l, int max_wait_ms);  /* one turn, for tests */
-void loop_stop(loop *l);                /* safe from a signal handler */
+/* Safe from a signal handler or another thread; the loop stops when it
+ * next wakes up (a timer or an event). */
+void loop_stop(loop *l);
 long long loop_now_ms(void);            /* monotonic clock */
 
 #endif
