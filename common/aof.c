@@ -457,7 +457,13 @@ bool aof_start(db **dbs, int db_count, const aof_config *config, char *err)
     aof.fsync = config->fsync;
     aof.filename = mem_strdup(config->filename);
     aof.thread_stop = false;    /* a module stopped before may start again */
+    /* The thread blocks every signal (it inherits the mask), so SIGTERM
+     * reaches the main thread, whose handler stops the loop. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     int failed = pthread_create(&aof.thread, NULL, aof_sync_thread, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (failed != 0) {
         snprintf(err, AOF_ERR_LEN, "Can't start the fsync thread: %s", strerror(failed));
         return false;
