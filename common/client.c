@@ -8,18 +8,26 @@
  *
  * All replies of one read go out in one write(2). Under pipelining this is
  * what makes a server fast: 16 commands cost one read and one write, not
- * sixteen of each. */
+ * sixteen of each.
+ *
+ * With several threads (stage 6), reading, parsing-free work and writing
+ * happen on the client's own thread without any lock; its commands run
+ * under the server lock (server_lock()), so they see and change the
+ * keyspace one at a time, as in single-threaded Redis. The list of
+ * clients and the connection counters are under that lock too. */
 #include "client.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "aof.h"
 #include "command.h"
 #include "log.h"
 #include "mem.h"
+#include "reactor.h"
 #include "reply.h"
 #include "server.h"
 
@@ -28,10 +36,15 @@
 #define CLIENT_BUF_KEEP (64 * 1024)          /* larger idle buffers are freed */
 #define CLIENT_MAX_ACCEPTS 1000              /* per readable event, like Redis */
 
+/* Under the server lock: */
 static client *client_list;
+static client *client_killed;       /* killed by another thread, not yet freed by their own */
 static size_t client_total;
-static client *client_pending;      /* clients whose replies wait for the AOF */
 static long long client_accepted, client_rejected;
+
+/* Each thread's clients whose replies wait for the AOF (no lock: only
+ * that thread touches its list). */
+static _Thread_local client *client_pending;
 
 static void client_on_event(loop *l, int fd, void *data, int ready);
 
@@ -70,7 +83,28 @@ client *client_by_id(uint64_t id)
     return NULL;
 }
 
-static client *client_create(int fd, const char *ip, int port)
+static void client_link(client **head, client *c)
+{
+    c->prev = NULL;
+    c->next = *head;
+    if (*head != NULL)
+        (*head)->prev = c;
+    *head = c;
+}
+
+static void client_unlink(client **head, client *c)
+{
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        *head = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+}
+
+/* Under the server lock; `l` is the loop that will serve it. */
+static client *client_create(int fd, const char *ip, int port, loop *l)
 {
     client *c = mem_calloc(1, sizeof(*c));
     c->fd = fd;
@@ -86,10 +120,8 @@ static client *client_create(int fd, const char *ip, int port)
     c->created_ms = c->last_ms = loop_now_ms();
     if (net_local_addr(fd, c->local_ip, sizeof(c->local_ip), &c->local_port) == -1)
         c->local_ip[0] = '\0';
-    c->next = client_list;
-    if (client_list != NULL)
-        client_list->prev = c;
-    client_list = c;
+    c->loop = l;
+    client_link(&client_list, c);
     client_total++;
     return c;
 }
@@ -108,10 +140,23 @@ static void client_unpend(client *c)
     c->flags &= ~CLIENT_PENDING_WRITE;
 }
 
-void client_free(client *c)
+/* Off the lists, under the server lock. A killed client was counted out
+ * when it was killed. */
+static void client_forget(client *c)
+{
+    if (c->killed) {
+        client_unlink(&client_killed, c);
+    } else {
+        client_unlink(&client_list, c);
+        client_total--;
+    }
+}
+
+/* What only the client's own thread may do: its socket and buffers. */
+static void client_release(client *c)
 {
     client_unpend(c);
-    loop_unwatch(server.loop, c->fd);
+    loop_unwatch(c->loop, c->fd);
     close(c->fd);
     buf_free(&c->query);
     buf_free(&c->reply);
@@ -119,20 +164,47 @@ void client_free(client *c)
     mem_free(c->name);
     mem_free(c->lib_name);
     mem_free(c->lib_ver);
-    if (c->prev != NULL)
-        c->prev->next = c->next;
-    else
-        client_list = c->next;
-    if (c->next != NULL)
-        c->next->prev = c->prev;
-    client_total--;
     mem_free(c);
 }
 
+void client_free(client *c)
+{
+    server_lock();
+    client_forget(c);
+    server_unlock();
+    client_release(c);
+}
+
+/* A client of this thread is closed at once. One served by another
+ * thread may be in the middle of a read or a write there, so it is only
+ * marked and moved out of sight; shutdown(2) makes its socket report an
+ * end of file, and its own thread frees it when it wakes up. */
+void client_kill(client *c)
+{
+    if (c->loop == reactor_current()) {
+        client_forget(c);
+        client_release(c);
+        return;
+    }
+    if (c->killed)
+        return;
+    client_unlink(&client_list, c);
+    client_total--;
+    c->killed = true;
+    client_link(&client_killed, c);
+    shutdown(c->fd, SHUT_RDWR);
+}
+
+/* At shutdown every thread but this one is gone, and their lists of held
+ * replies with them. */
 void client_free_all(void)
 {
-    while (client_list != NULL)
-        client_free(client_list);
+    client_pending = NULL;
+    while (client_list != NULL || client_killed != NULL) {
+        client *c = client_list != NULL ? client_list : client_killed;
+        c->flags &= ~CLIENT_PENDING_WRITE;
+        client_free(c);
+    }
 }
 
 /* Redis's protected mode: with no password set, a server that was made
@@ -164,9 +236,38 @@ static void client_refuse(int fd, const char *reply, size_t len)
     close(fd);
 }
 
+/* Under the server lock: the new client, or NULL if it was refused. */
+static client *client_admit(int fd, const char *ip, int port, loop *l)
+{
+    if (client_total >= server.max_clients) {
+        static const char full[] = "-ERR max number of clients reached\r\n";
+        client_refuse(fd, full, sizeof(full) - 1);    /* rather than leave it hanging */
+        client_rejected++;
+        return NULL;
+    }
+    client_accepted++;      /* a protected-mode refusal too, as Redis counts it */
+    if (server.config.protected_mode && server.config.requirepass == NULL && !client_is_local(ip)) {
+        client_refuse(fd, CLIENT_DENIED, sizeof(CLIENT_DENIED) - 1);
+        return NULL;
+    }
+    return client_create(fd, ip, port, l);
+}
+
+/* On the client's own thread: from now on its loop serves it. */
+static void client_adopt(void *data)
+{
+    client *c = data;
+    if (loop_watch(c->loop, c->fd, LOOP_READABLE, client_on_event, c) == -1) {
+        log_write(LOG_WARNING, "Error registering fd event for the new client: %s", strerror(errno));
+        client_free(c);
+    }
+}
+
+/* Connections are accepted by the main loop and dealt out to the
+ * reactors in turn (stage 6; with one thread, they all stay here). */
 void client_accept(loop *l, int listen_fd, void *data, int ready)
 {
-    (void)data, (void)ready;
+    (void)l, (void)data, (void)ready;
     for (int i = 0; i < CLIENT_MAX_ACCEPTS; i++) {
         char ip[NET_IP_LEN], err[NET_ERR_LEN];
         int port;
@@ -176,24 +277,16 @@ void client_accept(loop *l, int listen_fd, void *data, int ready)
                 log_write(LOG_WARNING, "Accepting client connection: %s", err);
             return;
         }
-        if (client_total >= server.max_clients) {
-            static const char full[] = "-ERR max number of clients reached\r\n";
-            client_refuse(fd, full, sizeof(full) - 1);    /* rather than leave it hanging */
-            client_rejected++;
+        int target = reactor_pick();
+        server_lock();
+        client *c = client_admit(fd, ip, port, reactor_loop(target));
+        server_unlock();
+        if (c == NULL)
             continue;
-        }
-        if (server.config.protected_mode && server.config.requirepass == NULL && !client_is_local(ip)) {
-            /* Redis counts it as a connection received, not a rejected one. */
-            client_refuse(fd, CLIENT_DENIED, sizeof(CLIENT_DENIED) - 1);
-            client_accepted++;
-            continue;
-        }
-        client_accepted++;
-        client *c = client_create(fd, ip, port);
-        if (loop_watch(l, fd, LOOP_READABLE, client_on_event, c) == -1) {
-            log_write(LOG_WARNING, "Error registering fd event for the new client: %s", strerror(errno));
-            client_free(c);
-        }
+        if (c->loop == reactor_current())
+            client_adopt(c);
+        else
+            reactor_post(target, client_adopt, c);
     }
 }
 
@@ -223,7 +316,7 @@ static int client_write(client *c)
         int mask = LOOP_WRITABLE;
         if (!(c->flags & CLIENT_CLOSE_AFTER_REPLY))
             mask |= LOOP_READABLE;
-        loop_set_mask(server.loop, c->fd, mask);
+        loop_set_mask(c->loop, c->fd, mask);
         return 0;
     }
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) {
@@ -231,7 +324,7 @@ static int client_write(client *c)
         return -1;
     }
     buf_shrink(&c->reply, CLIENT_BUF_KEEP);
-    loop_set_mask(server.loop, c->fd, LOOP_READABLE);
+    loop_set_mask(c->loop, c->fd, LOOP_READABLE);
     return 0;
 }
 
@@ -252,16 +345,18 @@ static void client_hold_reply(client *c)
 }
 
 /* Clients silent for longer than the timeout are closed, as Redis does:
- * a forgotten connection should not hold a slot of maxclients forever. */
+ * a forgotten connection should not hold a slot of maxclients forever.
+ * Each thread closes its own. */
 void client_close_idle(long long timeout_ms)
 {
     long long now = loop_now_ms();
+    loop *mine = reactor_current();
     client *next;
     for (client *c = client_list; c != NULL; c = next) {
         next = c->next;
-        if (now - c->last_ms > timeout_ms && !(c->flags & CLIENT_PENDING_WRITE)) {
+        if (c->loop == mine && now - c->last_ms > timeout_ms && !(c->flags & CLIENT_PENDING_WRITE)) {
             log_write(LOG_VERBOSE, "Closing idle client id=%llu", (unsigned long long)c->id);
-            client_free(c);
+            client_kill(c);
         }
     }
 }
@@ -332,9 +427,23 @@ static int client_read(client *c)
         client_free(c);
         return -1;
     }
+
+    /* The commands, one thread at a time; the read above and the write
+     * below run in parallel with other threads. */
+    server_lock();
+    if (c->killed) {
+        server_unlock();
+        client_free(c);
+        return -1;
+    }
     client_process_input(c);
+    c->shown_qbuf = buf_length(&c->query);
+    c->shown_rbs = c->reply.cap;
+    bool hold = aof_holds_replies();
+    server_unlock();
+
     buf_shrink(&c->query, CLIENT_BUF_KEEP);
-    if (aof_holds_replies()) {
+    if (hold) {
         client_hold_reply(c);
         return 0;
     }

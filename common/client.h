@@ -5,10 +5,18 @@
  * command whose reply is appended to `reply`; `reply` is written back as
  * far as the socket takes it, and the rest waits for the socket to be
  * writable again. Nothing here ever blocks, so one slow client cannot hold
- * up the others. */
+ * up the others.
+ *
+ * Stage 6 serves clients from several threads (reactor.c). A client
+ * belongs to one loop, `loop`, for its whole life: only that loop's thread
+ * reads, writes or frees it, so its buffers need no lock. What other
+ * threads may see of it (CLIENT LIST, CLIENT KILL, INFO) they see under
+ * the server lock, which its own thread also holds while it runs the
+ * client's commands. */
 #ifndef CLIENT_H
 #define CLIENT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,35 +41,44 @@ typedef struct client {
     char *lib_name, *lib_ver;   /* CLIENT SETINFO (stage 6) */
     bool auth_required;         /* requirepass is set and AUTH has not succeeded yet */
     long long created_ms;       /* for CLIENT LIST's age= and idle= */
-    long long last_ms;          /* last command: idle= and the timeout option */
+    /* Last command or write: idle= and the timeout option. Atomic, as its
+     * thread updates it after a write without the server lock. */
+    _Atomic long long last_ms;
     const char *last_cmd;       /* its name, for CLIENT LIST's cmd= */
     int flags;                  /* CLIENT_* */
     int resp;                   /* protocol version of replies: 2, or 3 after HELLO 3 (stage 6) */
     buf query;                  /* bytes read and not yet parsed */
     buf reply;                  /* bytes produced and not yet written */
+    size_t shown_qbuf, shown_rbs;   /* their sizes after its last commands, for CLIENT LIST */
     resp_parser parser;
     db *db;                     /* the keyspace commands act on */
+    loop *loop;                 /* the loop, and so the thread, that serves it (stage 6) */
+    bool killed;                /* CLIENT KILL from another thread: its own frees it */
 
     /* The command being executed; points into query or the parser. */
     int argc;
     const char **argv;
     const size_t *argvlen;
 
-    struct client *prev, *next; /* all clients, to free them at shutdown */
+    struct client *prev, *next; /* all clients (or the killed ones), under the server lock */
     struct client *pending_prev, *pending_next;     /* replies held for the AOF (stage 5) */
 } client;
 
+/* Without the server lock: */
 void client_accept(loop *l, int listen_fd, void *data, int ready);
-void client_free(client *c);
-void client_free_all(void);
+void client_free(client *c);        /* from the client's own thread */
+void client_free_all(void);         /* at shutdown, once the other threads are gone */
+void client_write_pending(void);    /* this thread's replies held while the AOF was written */
+
+/* With the server lock held: */
+void client_kill(client *c);        /* closed now, or soon by its own thread */
 size_t client_count(void);
-client *client_all(void);          /* the first client; c->next leads to the others */
+client *client_all(void);           /* the first client; c->next leads to the others */
 client *client_by_id(uint64_t id);
 /* INFO's total_connections_received and rejected_connections. */
 long long client_connections(void);
 long long client_rejections(void);
 void client_reset_stats(void);
-void client_write_pending(void);   /* the replies held while the AOF was written */
-void client_close_idle(long long timeout_ms);   /* the timeout option (stage 6) */
+void client_close_idle(long long timeout_ms);   /* this thread's idle clients: the timeout option (stage 6) */
 
 #endif

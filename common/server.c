@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "mem.h"
 #include "net.h"
 #include "num.h"
+#include "reactor.h"
 #include "resp.h"
 
 #define SERVER_DEFAULT_PORT 6379
@@ -39,6 +41,28 @@
 #define SERVER_DATABASES 16         /* Redis's default "databases" */
 
 struct server server;
+
+/* ---------------- The server lock (stage 6) ---------------- */
+
+/* One mutex over everything the threads share: the keyspace, the
+ * append-only file's buffer, the list of clients, the statistics. A
+ * thread holds it while it runs the commands of one read, or the cron;
+ * reading sockets, writing replies and waiting in epoll_wait() happen
+ * without it, in parallel. So commands run one at a time, as in Redis:
+ * an MSET is never seen half done, and INCR never loses a count. With
+ * --threads 1 nobody ever waits for it. Workshop chapter 6 says what it
+ * costs and how a sharded keyspace would go further. */
+static pthread_mutex_t server_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void server_lock(void)
+{
+    pthread_mutex_lock(&server_mutex);
+}
+
+void server_unlock(void)
+{
+    pthread_mutex_unlock(&server_mutex);
+}
 
 /* ---------------- Options ---------------- */
 
@@ -189,6 +213,16 @@ static int server_option_protected_mode(server_config *config, int argc, char **
     return server_option_yes_no("protected-mode", argv[0], &config->protected_mode, err);
 }
 
+static int server_option_threads(server_config *config, int argc, char **argv, char *err)
+{
+    (void)argc;
+    long long n;
+    if (server_option_number("threads", argv[0], 1, REACTOR_MAX, &n, err) == -1)
+        return -1;
+    config->threads = (int)n;
+    return 0;
+}
+
 static int server_option_loglevel(server_config *config, int argc, char **argv, char *err)
 {
     (void)argc, (void)config;
@@ -231,10 +265,19 @@ static const server_option server_options[] = {
     {"timeout", 1, 1, server_option_timeout, "--timeout SECONDS  close clients idle that long (default 0: never)", 6},
     {"protected-mode", 1, 1, server_option_protected_mode,
      "--protected-mode yes|no  without a password, refuse clients that are not local (default yes)", 6},
+    {"threads", 1, 1, server_option_threads,
+     "--threads N        threads serving clients (default: one per core)", 6},
     {"loglevel", 1, 1, server_option_loglevel, "--loglevel debug|verbose|notice|warning", 6},
     {"logfile", 1, 1, server_option_logfile, "--logfile PATH     log there instead of stderr (\"\" for stderr)", 6},
     {NULL, 0, 0, NULL, NULL, 0},
 };
+
+/* The final server's default: one thread per core, at most REACTOR_MAX. */
+static int server_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > REACTOR_MAX ? REACTOR_MAX : (int)n;
+}
 
 void server_config_init(server_config *config, const char *name)
 {
@@ -245,6 +288,7 @@ void server_config_init(server_config *config, const char *name)
     config->bind[config->bind_count++] = mem_strdup("-::1");
     config->aof.enabled = server_stage >= 6;
     config->databases = SERVER_DATABASES;
+    config->threads = server_stage >= 6 ? server_cores() : 1;
     config->maxclients = SERVER_MAX_CLIENTS;
     config->protected_mode = true;
     config->aof.fsync = AOF_FSYNC_EVERYSEC;
@@ -492,10 +536,12 @@ static bool server_expire_all(long long budget_us)
 static long long server_expire_fast(loop *l, long long id, void *data)
 {
     (void)l, (void)id, (void)data;
-    if (server_expire_all(SERVER_EXPIRE_FAST_US))
-        return SERVER_EXPIRE_FAST_MS;
-    server.expire_fast_id = -1;
-    return LOOP_TIMER_DONE;
+    server_lock();
+    bool backlog = server_expire_all(SERVER_EXPIRE_FAST_US);
+    if (!backlog)
+        server.expire_fast_id = -1;
+    server_unlock();
+    return backlog ? SERVER_EXPIRE_FAST_MS : LOOP_TIMER_DONE;
 }
 
 static void server_expire_slow(void)
@@ -512,6 +558,7 @@ static void server_expire_slow(void)
 static long long server_cron(loop *l, long long id, void *data)
 {
     (void)l, (void)id, (void)data;
+    server_lock();
     if (server.active_expiry)
         server_expire_slow();
     if (server.aof_started)
@@ -525,6 +572,18 @@ static long long server_cron(loop *l, long long id, void *data)
         while (db_is_rehashing(d) && loop_now_ms() - start < SERVER_REHASH_BUDGET_MS)
             db_rehash_steps(d, 100);
     }
+    server_unlock();
+    return SERVER_CRON_MS;
+}
+
+/* The other reactors' timer: each closes its own idle clients. */
+static long long server_reactor_cron(loop *l, long long id, void *data)
+{
+    (void)l, (void)id, (void)data;
+    server_lock();
+    if (server.config.timeout > 0)
+        client_close_idle(server.config.timeout * 1000);
+    server_unlock();
     return SERVER_CRON_MS;
 }
 
@@ -533,13 +592,16 @@ void server_enable_active_expiry(void)
     server.active_expiry = true;
 }
 
-/* Once per turn of the loop, after all the clients that were ready have
- * run their commands: their records go to the file first, then their
- * replies. One write (and, with `always`, one fsync) covers them all. */
+/* Once per turn of each reactor's loop, after all its clients that were
+ * ready have run their commands: their records go to the file first, then
+ * their replies. One write (and, with `always`, one fsync) covers them
+ * all, and whatever other threads had buffered too. */
 static void server_before_sleep(loop *l, void *data)
 {
     (void)l, (void)data;
+    server_lock();
     aof_flush();
+    server_unlock();
     client_write_pending();
 }
 
@@ -554,7 +616,8 @@ bool server_enable_aof(int *exit_status)
         return false;
     }
     server.aof_started = true;
-    loop_set_before_sleep(server.loop, server_before_sleep, NULL);
+    for (int i = 0; i < reactor_count(); i++)
+        loop_set_before_sleep(reactor_loop(i), server_before_sleep, NULL);
     return true;
 }
 
@@ -617,6 +680,13 @@ int server_init(const server_config *config, char *err)
         server.dbs[i] = db_create();
         server.dbs[i]->id = i;
     }
+    char reactor_err[REACTOR_ERR_LEN];
+    if (reactor_init(server.loop, config->threads, reactor_err) == -1) {
+        snprintf(err, SERVER_ERR_LEN, "%s", reactor_err);
+        return -1;
+    }
+    for (int i = 1; i < reactor_count(); i++)
+        loop_add_timer(reactor_loop(i), SERVER_CRON_MS, server_reactor_cron, NULL);
     if (server_listen(config, err) == -1)
         return -1;
     server.cron_id = loop_add_timer(server.loop, SERVER_CRON_MS, server_cron, NULL);
@@ -661,6 +731,7 @@ static void server_shutdown(void)
      * process, as a second Ctrl-C does with Redis. */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    reactor_stop();                 /* from here this is the only thread */
     if (server.aof_started)
         aof_flush();                /* what clients were told is done */
     server_free();
@@ -670,6 +741,7 @@ static void server_shutdown(void)
 /* Everything the server holds, freed, so valgrind sees no leak. */
 void server_free(void)
 {
+    reactor_stop();
     client_free_all();
     if (server.aof_started)
         aof_stop();
@@ -682,6 +754,7 @@ void server_free(void)
     mem_free(server.dbs);
     server.dbs = NULL;
     server.db_count = 0;
+    reactor_free();
     loop_destroy(server.loop);
     server.loop = NULL;
     command_unregister_all();
@@ -690,6 +763,14 @@ void server_free(void)
 
 int server_run(void)
 {
+    char err[REACTOR_ERR_LEN];
+    if (reactor_run_threads(err) == -1) {
+        log_write(LOG_WARNING, "%s", err);
+        server_free();
+        return 1;
+    }
+    if (reactor_count() > 1)
+        log_write(LOG_NOTICE, "Serving clients from %d threads", reactor_count());
     log_write(LOG_NOTICE, "Ready to accept connections tcp on port %d", server.config.port);
     loop_run(server.loop);
     server_shutdown();

@@ -37,6 +37,7 @@ typedef struct server_config {
     size_t requirepass_len;             /* its bytes: a password may hold a NUL (CONFIG SET) */
     long long maxclients;               /* --maxclients (stage 6) */
     long long timeout;                  /* --timeout: close clients idle this many seconds, 0 never */
+    int threads;                        /* --threads: reactors serving clients (stage 6) */
     bool protected_mode;                /* --protected-mode: no password, loopback clients only */
     char *config_file;                  /* the file the options came from, if any */
 } server_config;
@@ -73,6 +74,10 @@ void server_enable_active_expiry(void);
 bool server_enable_aof(int *exit_status);  /* replay the file, then log every write */
 int server_run(void);
 void server_free(void);                    /* after a failed start, or at shutdown */
+
+/* The one lock of the shared state (stage 6): see server.c. */
+void server_lock(void);
+void server_unlock(void);
 /* maxclients as far as the open-files limit allows, raising it if it can
  * (at start and on CONFIG SET maxclients). */
 size_t server_fit_max_clients(size_t wanted);

@@ -247,8 +247,13 @@ static void session_append_text(buf *out, const char *s)
     buf_append(out, s, strlen(s));
 }
 
-static void client_list_line(buf *out, const client *c, long long now)
+/* Another thread may be reading into or writing from a client's buffers
+ * right now, so its line shows their sizes as they were after its last
+ * commands; the caller's own are as they are. */
+static void client_list_line(buf *out, const client *c, const client *caller, long long now)
 {
+    size_t qbuf = c == caller ? buf_length(&c->query) : c->shown_qbuf;
+    size_t rbs = c == caller ? c->reply.cap : c->shown_rbs;
     char addr[NET_IP_LEN + 8], laddr[NET_IP_LEN + 8];
     session_addr(addr, sizeof(addr), c->ip, c->port);
     session_addr(laddr, sizeof(laddr), c->local_ip, c->local_port);
@@ -261,7 +266,7 @@ static void client_list_line(buf *out, const client *c, long long now)
              " age=%lld idle=%lld flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 "
              "multi-mem=0 rbs=%zu rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
              (now - c->created_ms) / 1000, (now - c->last_ms) / 1000, c->db ? c->db->id : 0,
-             buf_length(&c->query), c->reply.cap, c->last_cmd ? c->last_cmd : "NULL", c->resp);
+             qbuf, rbs, c->last_cmd ? c->last_cmd : "NULL", c->resp);
     session_append_text(out, part);
     if (c->lib_name != NULL || c->lib_ver != NULL) {
         session_append_text(out, " lib-name=");
@@ -308,7 +313,7 @@ static void client_cmd_list(client *c)
             wanted = num_parse_ll(c->argv[i], c->argvlen[i], &id) && (uint64_t)id == o->id;
         }
         if (wanted)
-            client_list_line(&out, o, now);
+            client_list_line(&out, o, c, now);
     }
     reply_verbatim(c, buf_data(&out), buf_length(&out));
     buf_free(&out);
@@ -318,7 +323,7 @@ static void client_cmd_list(client *c)
 static void client_cmd_info(client *c)
 {
     buf out = BUF_INIT;
-    client_list_line(&out, c, loop_now_ms());
+    client_list_line(&out, c, c, loop_now_ms());
     reply_verbatim(c, buf_data(&out), buf_length(&out));
     buf_free(&out);
 }
@@ -337,7 +342,7 @@ static void client_kill_one(client *c, client *target)
     if (target == c)
         c->flags |= CLIENT_CLOSE_AFTER_REPLY;   /* after it hears the reply */
     else
-        client_free(target);
+        client_kill(target);
 }
 
 static void client_cmd_kill(client *c)
