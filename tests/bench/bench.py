@@ -89,6 +89,18 @@ What it does:
    too. DBSIZE, LLEN list:0 and GET counter:0 must match the file. --rounds
    rounds, alternating; target: median ours/redis <= 1.0.
 
+6. Threads (stage 6 on; --skip-threads skips it). Four servers side by
+   side, alternating which goes first: ours with --threads 1, ours with
+   --threads 2, redis-server, and redis-server with --io-threads 2
+   --io-threads-do-reads yes (Redis 6's I/O threads). Every test of the
+   stage at -P 1 and -P 16, as in part 1, which it replaces at stage 6
+   (part 1 would run ours with its default, one thread per core). Targets:
+   --threads 1 against redis-server, rps geomean >= 1.0 and CPU per request
+   <= 0.9 at each -P; --threads 2 against --threads 1 at -P 16, rps >= 1.2
+   and CPU per request <= 1.15 (what the server lock costs). redis-benchmark
+   itself needs a core: on a 2-core machine the second server thread and
+   the client share the second core.
+
 It prints tables and a summary (with each target marked met or missed), and
 writes the same results as JSON to BUILD/bench-stageN.json. Every server it
 starts is stopped by its PID (SIGTERM, then wait), also when it fails or is
@@ -140,6 +152,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 #   expiry:      the stage has SET PXAT and active expiry (default False)
 #   list_memory: the stage has RPUSH and LLEN (default False)
 #   aof:         the stage has --appendonly, --appendfsync and --dir (default False)
+#   threads:     the stage has --threads: part 6 replaces part 1 (default False)
 STRING_TESTS = ["set", "get", "incr", "mset"]
 LIST_TESTS = ["lpush", "rpush", "lpop", "rpop", "lrange_100", "lrange_600"]
 STAGE_TESTS = {
@@ -151,6 +164,8 @@ STAGE_TESTS = {
         "expiry": True, "list_memory": True},
     5: {"tests": STRING_TESTS + LIST_TESTS, "clients": 50, "memory": True, "info": True,
         "expiry": True, "list_memory": True, "aof": True},
+    6: {"tests": STRING_TESTS + LIST_TESTS, "clients": 50, "memory": True, "info": True,
+        "expiry": True, "list_memory": True, "aof": True, "threads": True},
 }
 
 # Which geomean group a test belongs to (the summary gives one per group
@@ -226,6 +241,27 @@ TARGETS = [
     (5, "aof_always_rel_P1", "AOF always: (rps/rps off) ours / redis's, -P 1", ">=", 1.0),
     (5, "aof_always_rel_P16", "AOF always: (rps/rps off) ours / redis's, -P 16", ">=", 1.0),
     (5, "aof_load_ratio", "AOF load: start to first PONG ours/redis (median)", "<=", 1.0),
+    (6, "t1_rps_ratio_P1", "threads: --threads 1 / redis rps, geomean, -P 1", ">=", 1.0),
+    (6, "t1_rps_ratio_P16", "threads: --threads 1 / redis rps, geomean, -P 16", ">=", 1.0),
+    (6, "t1_cpu_ratio_P1", "threads: --threads 1 / redis CPU/request, -P 1", "<=", 0.9),
+    (6, "t1_cpu_ratio_P16", "threads: --threads 1 / redis CPU/request, -P 16", "<=", 0.9),
+    (6, "t2_rps_ratio_P16", "threads: --threads 2 / --threads 1 rps, -P 16", ">=", 1.2),
+    (6, "t2_cpu_ratio_P16", "threads: --threads 2 / --threads 1 CPU/request, -P 16", "<=", 1.15),
+]
+
+# Part 6: (name, ours or redis, extra options), in the order of the tables.
+THREAD_SERVERS = [
+    ("t1", "ours", ["--threads", "1"]),
+    ("t2", "ours", ["--threads", "2"]),
+    ("redis", "redis", []),
+    ("io2", "redis", ["--io-threads", "2", "--io-threads-do-reads", "yes"]),
+]
+# The ratios part 6 reports: (name, numerator, denominator).
+THREAD_RATIOS = [
+    ("t1", "t1", "redis"),          # one thread, against Redis
+    ("t2", "t2", "t1"),             # what a second thread buys
+    ("io2", "io2", "redis"),        # what Redis's I/O threads buy it
+    ("t2_io2", "t2", "io2"),        # two threads each
 ]
 
 
@@ -486,17 +522,18 @@ class Server:
 OURS_NO_AOF = []
 
 
-def make_server(who, ours_bin, tmpdir, tag, taken=None):
-    """An unstarted Server: who is "ours" or "redis"."""
+def make_server(who, ours_bin, tmpdir, tag, taken=None, extra=(), name=None):
+    """An unstarted Server: who is "ours" or "redis"; `extra` options go last."""
     port = free_port(taken if taken is not None else set())
-    logpath = os.path.join(tmpdir, "%s-%s.log" % (who, tag))
+    name = name or who
+    logpath = os.path.join(tmpdir, "%s-%s.log" % (name, tag))
     if who == "ours":
-        return Server("ours", [ours_bin, "--port", str(port), "--bind", "127.0.0.1"] + OURS_NO_AOF,
-                      port, logpath)
-    redis_dir = os.path.join(tmpdir, "redis-%s" % tag)
+        return Server(name, [ours_bin, "--port", str(port), "--bind", "127.0.0.1"] + OURS_NO_AOF
+                      + list(extra), port, logpath)
+    redis_dir = os.path.join(tmpdir, "%s-%s" % (name, tag))
     os.makedirs(redis_dir, exist_ok=True)
-    return Server("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no", "--dir", redis_dir],
+    return Server(name, ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                         "--save", "", "--appendonly", "no", "--dir", redis_dir] + list(extra),
                   port, logpath)
 
 
@@ -573,6 +610,82 @@ def prepare_test(server, test, requests):
         push_elements(server.port, LIST_KEY.encode(), [b"xxx"] * (want - have))
 
 
+def measure_test(args, server, test, depth, clients):
+    """One redis-benchmark run of `test` at -P depth: (requests, the run,
+    server CPU microseconds per request)."""
+    requests = test_requests(args, test)
+    prepare_test(server, test, requests)
+    tail = ["-c", str(clients), "-n", str(requests), "-q", "--csv", "-P", str(depth)]
+    if test in CUSTOM_TESTS:
+        tail += CUSTOM_TESTS[test][0]
+    else:
+        tail += ["-t", test]
+    r = run_benchmark(server, tail, requests)
+    if test in CUSTOM_TESTS and len(r["rows"]) == 1:
+        r["rows"] = [(CUSTOM_TESTS[test][1], r["rows"][0][1])]
+    if not r["rows"]:
+        raise BenchError("no results from %s against %s:\n%s%s"
+                         % (" ".join(r["argv"]), server.name, r["stdout"], r["stderr"]))
+    # One -t name normally gives one row; if it gives several, the run's
+    # CPU is shared out evenly.
+    return requests, r, r["cpu_ns"] / 1000.0 / (requests * len(r["rows"]))
+
+
+def threads(args, ours_bin, tmpdir, tests, clients):
+    """Part 6: per (test, depth) the median rps and CPU per request of each
+    of THREAD_SERVERS, and the THREAD_RATIOS of those medians."""
+    taken = set()
+    servers = [make_server(who, ours_bin, tmpdir, "threads", taken, extra, name)
+               for name, who, extra in THREAD_SERVERS]
+    samples = {}        # (test, depth) -> name -> [(rps, cpu_us_per_req)]
+    runs = []
+    try:
+        for server in servers:
+            server.start()
+        total = args.rounds * len(DEPTHS) * len(tests) * len(servers)
+        done = 0
+        for rnd in range(args.rounds):
+            for di, depth in enumerate(DEPTHS):
+                for ti, test in enumerate(tests):
+                    first = (rnd + di + ti) % len(servers)     # each goes first in turn
+                    for server in servers[first:] + servers[:first]:
+                        done += 1
+                        progress("  threads run %d/%d: round %d, -P %d, %s, %s"
+                                 % (done, total, rnd + 1, depth, test, server.name))
+                        requests, r, per_req_us = measure_test(args, server, test, depth, clients)
+                        got = samples.setdefault((test, depth), {})
+                        got.setdefault(server.name, []).append((r["rows"][0][1], per_req_us))
+                        runs.append({"round": rnd + 1, "depth": depth, "test": test,
+                                     "server": server.name, "requests": requests, "argv": r["argv"],
+                                     "rows": r["rows"], "cpu_ns": r["cpu_ns"],
+                                     "wall_s": round(r["wall_s"], 3)})
+        progress()
+    finally:
+        for server in servers:
+            server.stop()
+    table = []
+    for (test, depth), got in samples.items():
+        entry = {"test": test, "depth": depth}
+        for name, _, _ in THREAD_SERVERS:
+            entry[name] = {"rps_median": statistics.median(v[0] for v in got[name]),
+                           "cpu_us_per_req_median": statistics.median(v[1] for v in got[name])}
+        for key, a, b in THREAD_RATIOS:
+            entry[key + "_rps_ratio"] = ratio(entry[a]["rps_median"], entry[b]["rps_median"])
+            entry[key + "_cpu_ratio"] = ratio(entry[a]["cpu_us_per_req_median"],
+                                              entry[b]["cpu_us_per_req_median"])
+        table.append(entry)
+    geo = {}
+    for depth in DEPTHS:
+        rows = [e for e in table if e["depth"] == depth]
+        for key, _, _ in THREAD_RATIOS:
+            for what in ("rps", "cpu"):
+                name = "%s_%s_ratio" % (key, what)
+                geo["%s_P%d" % (name, depth)] = geomean([e[name] for e in rows])
+    return {"servers": [{"name": n, "who": who, "extra": extra, "argv": s.argv}
+                        for (n, who, extra), s in zip(THREAD_SERVERS, servers)],
+            "tests": table, "geomean": geo, "runs": runs}
+
+
 def throughput(args, ours_bin, tmpdir, tests, clients):
     """Runs per (test, depth, server): lists of {rps, cpu_us_per_req} over rounds."""
     ours, redis = make_servers(ours_bin, tmpdir, "throughput")
@@ -600,24 +713,8 @@ def throughput(args, ours_bin, tmpdir, tests, clients):
                         done += 1
                         progress("  run %d/%d: round %d, -P %d, %s, %s"
                                  % (done, total, rnd + 1, depth, test, who))
-                        requests = test_requests(args, test)
-                        prepare_test(server, test, requests)
-                        tail = ["-c", str(clients), "-n", str(requests), "-q", "--csv",
-                                "-P", str(depth)]
-                        if test in CUSTOM_TESTS:
-                            tail += CUSTOM_TESTS[test][0]
-                        else:
-                            tail += ["-t", test]
-                        r = run_benchmark(server, tail, requests)
-                        if test in CUSTOM_TESTS and len(r["rows"]) == 1:
-                            r["rows"] = [(CUSTOM_TESTS[test][1], r["rows"][0][1])]
-                        if not r["rows"]:
-                            raise BenchError("no results from %s against %s:\n%s%s"
-                                             % (" ".join(r["argv"]), who, r["stdout"], r["stderr"]))
+                        requests, r, per_req_us = measure_test(args, server, test, depth, clients)
                         names.setdefault(test, [n for n, _ in r["rows"]])
-                        # One -t name normally gives one row; if it gives
-                        # several, the run's CPU is shared out evenly.
-                        per_req_us = r["cpu_ns"] / 1000.0 / (requests * len(r["rows"]))
                         for name, rps in r["rows"]:
                             key = (name, depth)
                             if key not in results:
@@ -1489,6 +1586,31 @@ def check_targets(stage, figures):
     return out
 
 
+def report_threads(th, add):
+    add("Threads: " + ", ".join("%s = %s" % (e["name"], " ".join([e["who"]] + e["extra"]))
+                                for e in th["servers"]))
+    names = [n for n, _, _ in THREAD_SERVERS]
+    w = max([10] + [len(e["test"]) for e in th["tests"]])
+    for what, key, spec, title in (("rps", "rps_median", ".0f", "requests per second, median"),
+                                   ("cpu", "cpu_us_per_req_median", ".3f",
+                                    "server CPU microseconds per request, median")):
+        add("  %s" % title)
+        head = "  %-*s %4s" % (w, "test", "-P") + "".join("%10s" % n for n in names) + \
+            "".join("%10s" % ("%s/%s" % (a, b)) for _, a, b in THREAD_RATIOS)
+        add(head)
+        add("  " + "-" * (len(head) - 2))
+        for depth in DEPTHS:
+            for e in [e for e in th["tests"] if e["depth"] == depth]:
+                add("  %-*s %4d" % (w, e["test"], depth)
+                    + "".join("%10s" % fmt(e[n][key], spec) for n in names)
+                    + "".join("%10s" % fmt(e["%s_%s_ratio" % (k, what)], ".3f")
+                              for k, _, _ in THREAD_RATIOS))
+            add("  %-*s %4d" % (w, "geomean", depth) + " " * (10 * len(names))
+                + "".join("%10s" % fmt(th["geomean"]["%s_%s_ratio_P%d" % (k, what, depth)], ".3f")
+                          for k, _, _ in THREAD_RATIOS))
+        add("")
+
+
 def report(res):
     cfg = res["config"]
     lines = []
@@ -1578,6 +1700,11 @@ def report(res):
         report_list_memory(res["list_memory"], add)
     elif res.get("list_memory_skipped"):
         add("List memory: skipped (%s)" % res["list_memory_skipped"])
+        add("")
+    if res.get("threads") is not None:
+        report_threads(res["threads"], add)
+    elif res.get("threads_skipped"):
+        add("Threads: skipped (%s)" % res["threads_skipped"])
         add("")
     if res.get("aof") is not None:
         report_aof(res["aof"], add)
@@ -1671,6 +1798,8 @@ def parse_args(argv):
     p.add_argument("--skip-memory", action="store_true", help="skip the memory part")
     p.add_argument("--skip-expiry", action="store_true", help="skip the active expiry part")
     p.add_argument("--skip-list-memory", action="store_true", help="skip the list memory part")
+    p.add_argument("--skip-threads", action="store_true",
+                   help="skip the threads part (stage 6): part 1 runs instead")
     p.add_argument("--skip-aof", action="store_true",
                    help="skip the append-only file part (SET throughput with the AOF, load time)")
     p.add_argument("--aof-commands", type=positive, default=1000000,
@@ -1732,13 +1861,20 @@ def main(argv):
         "list_memory_skipped": None,
         "aof": None,
         "aof_skipped": None,
+        "threads": None,
+        "threads_skipped": None,
     }
     print("bench: stage%d (%s) vs redis-server; tests %s at -P %s"
           % (stage, os.path.relpath(ours_bin), ",".join(tests), ",".join(map(str, DEPTHS))),
           file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench-stage%d-" % stage) as tmpdir:
-        if not args.skip_throughput:
+        by_threads = profile.get("threads") and not args.skip_threads
+        if by_threads and not args.skip_throughput:
+            res["threads"] = threads(args, ours_bin, tmpdir, tests, profile["clients"])
+        elif not args.skip_throughput:
             res["throughput"] = throughput(args, ours_bin, tmpdir, tests, profile["clients"])
+        if profile.get("threads") and not by_threads:
+            res["threads_skipped"] = "--skip-threads"
         if args.skip_memory:
             res["memory_skipped"] = "--skip-memory"
         elif not profile["memory"]:
@@ -1801,6 +1937,12 @@ def main(argv):
                 v["redis"]["used_memory_bytes_per_element"]
             figures["list_memory_ratio_%s" % label] = v["used_memory_ratio"]
             summary["list_memory_rss_ratio_%s" % label] = v["rss_ratio"]
+    th = res["threads"]
+    if th:
+        summary["threads_geomean"] = th["geomean"]
+        for key in ("t1_rps_ratio_P1", "t1_rps_ratio_P16", "t1_cpu_ratio_P1", "t1_cpu_ratio_P16",
+                    "t2_rps_ratio_P16", "t2_cpu_ratio_P16"):
+            figures[key] = th["geomean"][key]
     a = res["aof"]
     if a:
         for policy in AOF_POLICIES[1:]:
