@@ -4,13 +4,14 @@
  *
  *   command runs -> aof_feed() encodes it into `pending` -> the reply is
  *   held -> before the loop sleeps, aof_flush() write()s `pending` (and
- *   fsyncs, with appendfsync always) -> only then are the held replies
- *   written to their sockets.
+ *   aof_sync_until() fsyncs, with appendfsync always) -> only then are
+ *   the held replies written to their sockets.
  *
  * Because every client served in one turn of the loop shares that one
  * write and one fsync, `always` costs one fsync per turn, not per command
- * ("group commit"). With `everysec` the fsync is done by a thread of its
- * own, so a slow disk never stalls the loop.
+ * ("group commit"); with stage 6's threads, one fsync can also cover the
+ * turns of several threads. With `everysec` the fsync is done by a thread
+ * of its own, so a slow disk never stalls the loop.
  *
  * A rewrite (BGREWRITEAOF) forks. The child walks its copy of the
  * keyspace and writes one command per key to a temporary file; meanwhile
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -76,6 +78,13 @@ static struct aof_state {
     bool thread_stop;
     bool unsynced;              /* written since the last fsync (request) */
     long long last_sync_ms;
+
+    /* appendfsync always, group commit (stage 6): bytes ever written (under
+     * the server lock; atomic, as syncing threads read it without it), and
+     * how many of them are known durable (under `lock`). */
+    _Atomic long long written_total;
+    long long synced_total;
+    bool group_sync;            /* a thread runs aof_sync_until()'s fdatasync */
 } aof = {
     .fd = -1, .child = -1, .sync_fd = -1, .last_rewrite_ms = -1, .last_rewrite_ok = true,
     .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
@@ -161,12 +170,75 @@ static void aof_sync_request(void)
     }
 }
 
-/* Before the fd changes or closes: let a running fsync of it finish. */
+/* Let a running fsync finish, with `lock` held. */
+static void aof_sync_wait_locked(void)
+{
+    while (aof.sync_fd != -1 || aof.group_sync)
+        pthread_cond_wait(&aof.cond, &aof.lock);
+}
+
 static void aof_sync_wait(void)
 {
     pthread_mutex_lock(&aof.lock);
-    while (aof.sync_fd != -1)
-        pthread_cond_wait(&aof.cond, &aof.lock);
+    aof_sync_wait_locked();
+    pthread_mutex_unlock(&aof.lock);
+}
+
+/* Close the file's fd for another (or -1), once no fsync runs on it. The
+ * callers made every record written so far durable first (an fsync, or a
+ * new file that holds them all), so the group commit below learns that. */
+static void aof_replace_fd(int fd)
+{
+    pthread_mutex_lock(&aof.lock);
+    aof_sync_wait_locked();
+    if (aof.fd != -1)
+        close(aof.fd);
+    aof.fd = fd;
+    aof.synced_total = atomic_load(&aof.written_total);
+    pthread_mutex_unlock(&aof.lock);
+}
+
+/* ---------------- appendfsync always: group commit ----------------
+ *
+ * With several threads (stage 6), each one writes the records of its
+ * clients before it sends their replies. If each also ran its fdatasync
+ * under the server lock, the threads would take turns at the disk, one
+ * fsync each, while no command ran anywhere. Instead a thread writes under
+ * the lock, notes how far the file must be durable (aof_sync_target()),
+ * and syncs without the lock: whoever finds an fsync running waits for it,
+ * and often finds its records covered by it, since that fsync began after
+ * they were written. One fsync serves several threads' clients. */
+
+long long aof_sync_target(void)
+{
+    return aof.enabled && aof.fsync == AOF_FSYNC_ALWAYS ? atomic_load(&aof.written_total) : 0;
+}
+
+void aof_sync_until(long long target)
+{
+    if (target <= 0)
+        return;
+    pthread_mutex_lock(&aof.lock);
+    while (aof.synced_total < target && aof.fd != -1) {
+        if (aof.sync_fd != -1 || aof.group_sync) {
+            pthread_cond_wait(&aof.cond, &aof.lock);
+            continue;
+        }
+        int fd = aof.fd;
+        long long covered = atomic_load(&aof.written_total);    /* written before the fsync starts */
+        aof.group_sync = true;
+        pthread_mutex_unlock(&aof.lock);
+        int failed = fdatasync(fd);
+        pthread_mutex_lock(&aof.lock);
+        aof.group_sync = false;
+        pthread_cond_broadcast(&aof.cond);
+        if (failed == -1) {
+            log_write(LOG_WARNING, "Can't persist the AOF with fdatasync: %s. Exiting...", strerror(errno));
+            _exit(1);
+        }
+        if (covered > aof.synced_total)
+            aof.synced_total = covered;
+    }
     pthread_mutex_unlock(&aof.lock);
 }
 
@@ -275,6 +347,7 @@ void aof_flush(void)
      * or the file would hold half a record followed by whole ones). */
     buf_consume(&aof.pending, done);
     aof.size += (long long)done;
+    atomic_fetch_add(&aof.written_total, (long long)done);
     if (done < len) {
         aof.write_errno = errno;
         log_write(LOG_WARNING, "Error writing to the AOF file: %s", strerror(errno));
@@ -290,12 +363,8 @@ void aof_flush(void)
     aof.write_failed = false;
     buf_clear(&aof.pending);
     buf_shrink(&aof.pending, AOF_REWRITE_FLUSH);
-    if (aof.fsync == AOF_FSYNC_ALWAYS) {
-        if (fdatasync(aof.fd) == -1) {
-            log_write(LOG_WARNING, "Can't persist the AOF with fdatasync: %s. Exiting...", strerror(errno));
-            _exit(1);
-        }
-    } else if (aof.fsync == AOF_FSYNC_EVERYSEC) {
+    /* `always` syncs in aof_sync_until(), after the server lock. */
+    if (aof.fsync == AOF_FSYNC_EVERYSEC) {
         aof.unsynced = true;
         if (aof_now_ms() - aof.last_sync_ms >= AOF_EVERYSEC_MS)
             aof_sync_request();
@@ -502,9 +571,7 @@ void aof_stop(void)
         fdatasync(aof.fd);
     }
     aof_sync_thread_stop();
-    if (aof.fd != -1)
-        close(aof.fd);
-    aof.fd = -1;
+    aof_replace_fd(-1);
     aof.enabled = false;
     buf_free(&aof.pending);
     buf_free(&aof.rewrite_buf);
@@ -695,10 +762,7 @@ static bool aof_rewrite_install(void)
     aof_sync_directory();
     off_t size = lseek(fd, 0, SEEK_END);
     if (aof.enabled || aof.enable_after_rewrite) {
-        aof_sync_wait();
-        if (aof.fd != -1)
-            close(aof.fd);
-        aof.fd = fd;
+        aof_replace_fd(fd);     /* the new file holds every record written so far, synced */
         aof.size = size;
         aof.enabled = true;
         aof.unsynced = false;
@@ -784,8 +848,7 @@ bool aof_set_enabled(bool enabled, char *err)
         aof_flush();
         aof_sync_wait();
         fdatasync(aof.fd);
-        close(aof.fd);
-        aof.fd = -1;
+        aof_replace_fd(-1);
         aof.enabled = false;
         buf_clear(&aof.pending);    /* for the old file, which is done with */
         aof.write_failed = false;

@@ -24,6 +24,7 @@
  *     aof_start(server.dbs, server.db_count, &config, err);   // replay, then log
  *     ... aof_feed(db_id, argc, argv, argvlen) from each write command ...
  *     aof_flush();                            // before replies go out
+ *     aof_sync_until(aof_sync_target());      // with `always`
  */
 #ifndef AOF_H
 #define AOF_H
@@ -49,7 +50,12 @@ void aof_stop(void);        /* at shutdown: everything written and fsync'ed */
 void aof_feed(int db_id, int argc, const char **argv, const size_t *argvlen);
 bool aof_holds_replies(void);       /* replies wait for aof_flush() */
 const char *aof_write_refusal(void);    /* the MISCONF error while writes fail, else NULL */
-void aof_flush(void);               /* write what is buffered; fsync if always */
+void aof_flush(void);               /* write what is buffered */
+/* appendfsync always: after aof_flush(), under the server lock, how far
+ * the file must be durable before replies go out (0: no need); then,
+ * without the lock, aof_sync_until() fsyncs, or finds it done. */
+long long aof_sync_target(void);
+void aof_sync_until(long long target);
 void aof_cron(void);                /* once every 100 ms: everysec, rewrite finished? */
 
 bool aof_rewrite_start(char *err);                  /* BGREWRITEAOF */

@@ -601,7 +601,9 @@ static void server_before_sleep(loop *l, void *data)
     (void)l, (void)data;
     server_lock();
     aof_flush();
+    long long durable = aof_sync_target();
     server_unlock();
+    aof_sync_until(durable);
     client_write_pending();
 }
 
