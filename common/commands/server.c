@@ -119,6 +119,11 @@ static void config_get_databases(buf *value)
     config_get_number(value, server.db_count);
 }
 
+static void config_get_threads(buf *value)
+{
+    config_get_number(value, server.config.threads);
+}
+
 static void config_get_maxclients(buf *value)
 {
     config_get_number(value, (long long)server.max_clients);
@@ -216,6 +221,7 @@ static const config_param config_params[] = {
     {"proto-max-bulk-len", config_get_bulk_len, NULL, false},
     {"requirepass", config_get_requirepass, config_set_requirepass, false},
     {"save", config_get_save, NULL, false},
+    {"threads", config_get_threads, NULL, false},
     {"timeout", config_get_timeout, config_set_timeout, false},
     {NULL, NULL, NULL, false},
 };

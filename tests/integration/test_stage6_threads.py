@@ -77,14 +77,30 @@ def run_all(workers):
         raise errors[0]
 
 
-def test_the_server_serves_from_the_threads_it_was_given(busy, suite):
-    if not suite.own_binary:
-        pytest.skip("redis-server has no --threads")
+@pytest.mark.project_only
+def test_the_server_serves_from_the_threads_it_was_given(busy):
     line = "Serving clients from %d threads" % THREADS
     # The port accepts connections (queued) a moment before the log line.
     assert wait_until(lambda: line in busy.log_since_start(), timeout=10), why(
         "the log does not say the server serves from %d threads." % THREADS,
         "--threads N starts N reactor threads; log how many at start")
+
+
+@pytest.mark.project_only
+def test_config_get_threads_says_how_many(busy):
+    got = client_of(busy).config_get("threads")
+    assert got == {"threads": str(THREADS)}, why(
+        "CONFIG GET threads replied %r with --threads %d." % (got, THREADS),
+        "threads is a read-only parameter: the --threads the server started with")
+
+
+@pytest.mark.project_only
+@pytest.mark.parametrize("value", ["0", "-1", "many", "257"])
+def test_a_bad_thread_count_is_refused_at_start(server_factory, value):
+    status, output = server_factory.run_until_exit("--threads", value)
+    assert status == 1 and "--threads" in output, why(
+        "--threads %s: exit status %r, output %r." % (value, status, output[-300:]),
+        "--threads takes a number from 1 to 256; anything else stops the start")
 
 
 def test_a_concurrent_mget_sees_an_mset_whole_or_not_at_all(busy):
