@@ -10,9 +10,9 @@
  * what makes a server fast: 16 commands cost one read and one write, not
  * sixteen of each.
  *
- * With several threads (stage 6), reading, parsing-free work and writing
- * happen on the client's own thread without any lock; its commands run
- * under the server lock (server_lock()), so they see and change the
+ * With several threads (stage 6), reading and writing happen on the
+ * client's own thread without any lock; its requests are parsed and run
+ * under the server lock (server_lock()), so commands see and change the
  * keyspace one at a time, as in single-threaded Redis. The list of
  * clients and the connection counters are under that lock too. */
 #include "client.h"
@@ -188,8 +188,7 @@ void client_kill(client *c)
     }
     if (c->killed)
         return;
-    client_unlink(&client_list, c);
-    client_total--;
+    client_forget(c);
     c->killed = true;
     client_link(&client_killed, c);
     shutdown(c->fd, SHUT_RDWR);
