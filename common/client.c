@@ -117,7 +117,8 @@ static client *client_create(int fd, const char *ip, int port, loop *l)
     c->db = server.dbs[0];
     c->resp = 2;
     c->auth_required = server.config.requirepass != NULL;
-    c->created_ms = c->last_ms = loop_now_ms();
+    c->created_ms = loop_now_ms();
+    c->last_ms = c->created_ms;
     if (net_local_addr(fd, c->local_ip, sizeof(c->local_ip), &c->local_port) == -1)
         c->local_ip[0] = '\0';
     c->loop = l;
