@@ -846,9 +846,8 @@ bool aof_set_enabled(bool enabled, char *err)
         aof_rewrite_abort();
     if (aof.enabled) {
         aof_flush();
-        aof_sync_wait();
         fdatasync(aof.fd);
-        aof_replace_fd(-1);
+        aof_replace_fd(-1);     /* waits for a running fsync before it closes */
         aof.enabled = false;
         buf_clear(&aof.pending);    /* for the old file, which is done with */
         aof.write_failed = false;
