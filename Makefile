@@ -16,16 +16,19 @@ PYTEST    := /usr/bin/python3 -m pytest
 CC        ?= cc
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT       ?= -O2 -g
-CFLAGS    := $(OPT) -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Icommon
+CFLAGS    := $(OPT) -std=c11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Icommon -Iseed
 LDLIBS    += -lpthread
 ifneq ($(SAN),)
 CFLAGS    += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS   += -fsanitize=$(SAN)
 endif
 
-COMMON_SRC := $(wildcard common/*.c common/commands/*.c)
+COMMON_SRC := $(wildcard common/*/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIB        := $(BUILD)/libworkshop.a
+SEED_SRC   := $(wildcard seed/*.c)
+SEED_OBJ   := $(SEED_SRC:%.c=$(BUILD)/obj/%.o)
+SEED_LIB   := $(BUILD)/libseed.a
 STAGE_BINS := $(STAGES:%=$(BUILD)/%)
 TOOL_BINS  := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -67,8 +70,19 @@ $(LIB): $(COMMON_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
+# The seed workshop's modes (echo, UDP, hexdump, exec): a program apart
+# from the Redis server's layers, which only stage 6 links.
+$(SEED_LIB): $(SEED_OBJ)
+	@echo "  AR    $@"
+	@rm -f $@
+	@ar rcs $@ $^
+
 # Stage 0 is written by hand and uses nothing from common/.
 $(BUILD)/stage0: $(BUILD)/obj/stages/stage0/main.o
+	@echo "  LD    $@"
+	@$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/stage6: $(BUILD)/obj/stages/stage6/main.o $(SEED_LIB) $(LIB)
 	@echo "  LD    $@"
 	@$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -81,12 +95,12 @@ $(BUILD)/%: $(BUILD)/obj/tools/%.o $(LIB)
 	@echo "  LD    $@"
 	@$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c $(LIB)
+$(BUILD)/unit/%: tests/unit/%.c $(SEED_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
-	@$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) -o $@ -lcriterion $(LDLIBS)
+	@$(CC) $(CFLAGS) $(LDFLAGS) $< $(SEED_LIB) $(LIB) -o $@ -lcriterion $(LDLIBS)
 
--include $(COMMON_OBJ:.o=.d) $(BUILD)/obj/stages/*/main.d $(BUILD)/obj/tools/*.d
+-include $(COMMON_OBJ:.o=.d) $(SEED_OBJ:.o=.d) $(BUILD)/obj/stages/*/main.d $(BUILD)/obj/tools/*.d
 
 # ---------------- Running ----------------
 

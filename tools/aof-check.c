@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aof_file.h"
+#include "persist/aof_file.h"
 
 static int aof_check_usage(const char *name)
 {

@@ -5,17 +5,17 @@
 #ifndef COMMANDS_H
 #define COMMANDS_H
 
-#include "../command.h"
+#include "server/command.h"
 
 extern const command connection_commands[];    /* PING ECHO (stage 1) */
 extern const command string_commands[];        /* SET GET INCR ... (stage 2) */
 extern const command key_commands[];           /* DEL EXISTS KEYS ... (stage 2) */
-extern const command server_commands[];        /* CONFIG GET (stage 2) */
+extern const command config_commands[];        /* CONFIG GET (stage 2) */
 extern const command info_commands[];          /* INFO (stage 3) */
 extern const command list_commands[];          /* LPUSH LPOP LRANGE ... TYPE (stage 4) */
 extern const command persistence_commands[];   /* BGREWRITEAOF (stage 5) */
 extern const command introspection_commands[]; /* COMMAND (stage 6) */
 extern const command session_commands[];       /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME (stage 6) */
-extern const command expire_commands[];        /* SET EX/PX/..., EXPIRE TTL PERSIST ... (stage 3) */
+extern const command ttl_commands[];        /* SET EX/PX/..., EXPIRE TTL PERSIST ... (stage 3) */
 
 #endif

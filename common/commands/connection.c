@@ -2,8 +2,8 @@
  *
  * The first commands a server needs: clients use PING to check the
  * connection is alive, and ECHO shows a bulk string making the round trip. */
-#include "commands.h"
-#include "../reply.h"
+#include "commands/commands.h"
+#include "server/reply.h"
 
 /* PING [message] */
 static void cmd_ping(client *c)

@@ -12,13 +12,15 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "../aof.h"
-#include "../buf.h"
-#include "../client.h"
-#include "../mem.h"
-#include "../reply.h"
-#include "../server.h"
+#include "commands/commands.h"
+#include "persist/aof.h"
+#include "base/buf.h"
+#include "server/client.h"
+#include "base/mem.h"
+#include "server/reply.h"
+#include "server/admission.h"
+#include "server/config.h"
+#include "server/server.h"
 
 #define INFO_VERSION "7.0.15"       /* the Redis whose behaviour we match */
 
@@ -46,12 +48,12 @@ static void info_server(buf *out)
     info_line(out, "redis_version:%s", INFO_VERSION);
     info_line(out, "redis_git_sha1:00000000");
     info_line(out, "redis_mode:standalone");
-    info_line(out, "workshop_stage:%s", server.config.name);
+    info_line(out, "workshop_stage:%s", server.name);
     info_line(out, "os:%s %s %s", os.sysname, os.release, os.machine);
     info_line(out, "arch_bits:%d", (int)(sizeof(void *) * 8));
     info_line(out, "multiplexing_api:epoll");
     info_line(out, "process_id:%d", (int)getpid());
-    info_line(out, "tcp_port:%d", server.config.port);
+    info_line(out, "tcp_port:%lld", config.port);
     info_line(out, "uptime_in_seconds:%lld", uptime);
     info_line(out, "uptime_in_days:%lld", uptime / 86400);
     info_line(out, "hz:10");
@@ -61,7 +63,7 @@ static void info_clients(buf *out)
 {
     info_line(out, "# Clients");
     info_line(out, "connected_clients:%zu", client_count());
-    info_line(out, "maxclients:%zu", server.max_clients);
+    info_line(out, "maxclients:%lld", config.maxclients);
     info_line(out, "blocked_clients:0");
 }
 
@@ -96,9 +98,9 @@ static void info_stats(buf *out)
 {
     db_stats keys = db_get_stats();
     info_line(out, "# Stats");
-    info_line(out, "total_connections_received:%lld", client_connections());
+    info_line(out, "total_connections_received:%lld", admission_connections());
     info_line(out, "total_commands_processed:%lld", command_calls());
-    info_line(out, "rejected_connections:%lld", client_rejections());
+    info_line(out, "rejected_connections:%lld", admission_rejections());
     info_line(out, "expired_keys:%lld", keys.expired);
     info_line(out, "keyspace_hits:%lld", keys.hits);
     info_line(out, "keyspace_misses:%lld", keys.misses);

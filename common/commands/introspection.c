@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "../reply.h"
+#include "commands/commands.h"
+#include "server/reply.h"
 
 static void intro_text(client *c, const char *text)
 {
@@ -201,8 +201,7 @@ static void cmd_command(client *c)
         reply_error_format(c, "ERR wrong number of arguments for 'command|%s' command",
                            command_arg_is(c, 1, "count") ? "count" : "list");
     } else {
-        reply_error_format(c, "ERR unknown subcommand '%.*s'. Try COMMAND HELP.",
-                           (int)(c->argvlen[1] > 128 ? 128 : c->argvlen[1]), c->argv[1]);
+        reply_error_unknown_subcommand(c, "COMMAND");
     }
 }
 

@@ -4,10 +4,10 @@
  * keyspace, O(N) with the server doing nothing else meanwhile: fine for a
  * learner's terminal, dangerous on a big production dataset, which is why
  * Redis added SCAN. */
-#include "commands.h"
-#include "../glob.h"
-#include "../reply.h"
-#include "../server.h"
+#include "commands/commands.h"
+#include "base/glob.h"
+#include "server/reply.h"
+#include "server/server.h"
 
 /* DEL key [key ...] */
 static void cmd_del(client *c)

@@ -11,10 +11,10 @@
 #include <limits.h>
 #include <string.h>
 
-#include "commands.h"
-#include "../mem.h"
-#include "../num.h"
-#include "../reply.h"
+#include "commands/commands.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "server/reply.h"
 
 #define LIST_ERR_POSITIVE "ERR value is out of range, must be positive"
 

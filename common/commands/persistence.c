@@ -6,9 +6,9 @@
  * as it is now, one command per key, without stopping the clients. */
 #include <string.h>
 
-#include "commands.h"
-#include "../aof.h"
-#include "../reply.h"
+#include "commands/commands.h"
+#include "persist/aof.h"
+#include "server/reply.h"
 
 /* BGREWRITEAOF */
 static void cmd_bgrewriteaof(client *c)

@@ -10,12 +10,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "commands.h"
-#include "../buf.h"
-#include "../mem.h"
-#include "../num.h"
-#include "../reply.h"
-#include "../server.h"
+#include "commands/commands.h"
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "server/reply.h"
+#include "server/config.h"
+#include "server/server.h"
 
 #define SESSION_VERSION "7.0.15"       /* the Redis whose behaviour we match */
 
@@ -37,8 +38,8 @@ static bool session_password_ok(const char *user, size_t ulen, const char *pass,
 {
     if (ulen != 7 || memcmp(user, "default", 7) != 0)
         return false;
-    const char *want = server.config.requirepass;
-    return want == NULL || session_same_secret(want, server.config.requirepass_len, pass, plen);
+    const config_string *want = &config.requirepass;
+    return want->len == 0 || session_same_secret(want->text, want->len, pass, plen);
 }
 
 static bool session_authenticate(client *c, const char *user, size_t ulen, const char *pass, size_t plen)
@@ -58,7 +59,7 @@ static void cmd_auth(client *c)
         reply_error(c, REPLY_ERR_SYNTAX);
         return;
     }
-    if (c->argc == 2 && server.config.requirepass == NULL) {
+    if (c->argc == 2 && config.requirepass.len == 0) {
         reply_error(c, "ERR AUTH <password> called without any password configured for the default user. "
                        "Are you sure your configuration is correct?");
         return;
@@ -463,8 +464,7 @@ static void cmd_client(client *c)
             *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
         reply_error_arity(c, name);
     } else {
-        reply_error_format(c, "ERR unknown subcommand '%.*s'. Try CLIENT HELP.",
-                           (int)(c->argvlen[1] > 128 ? 128 : c->argvlen[1]), c->argv[1]);
+        reply_error_unknown_subcommand(c, "CLIENT");
     }
 }
 

@@ -7,10 +7,10 @@
  * undefined behaviour, not a wrap-around. */
 #include <limits.h>
 
-#include "commands.h"
-#include "../num.h"
-#include "../reply.h"
-#include "../resp.h"
+#include "commands/commands.h"
+#include "base/num.h"
+#include "server/reply.h"
+#include "io/resp.h"
 
 /* SET key value */
 static void cmd_set(client *c)
@@ -69,7 +69,7 @@ static void cmd_append(client *c)
     }
     if (!command_check_type(c, e->value, DB_TYPE_STRING))
         return;
-    if ((long long)db_string_of(e->value)->len + (long long)c->argvlen[2] > RESP_BULK_MAX) {
+    if ((long long)db_string_of(e->value)->len + (long long)c->argvlen[2] > resp_max_bulk()) {
         reply_error(c, REPLY_ERR_TOO_BIG);
         return;
     }

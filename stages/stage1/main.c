@@ -6,7 +6,7 @@
  * parser (resp.c) cuts into requests, which the dispatcher (command.c)
  * runs. This stage answers PING and ECHO. Read workshop.md chapter 1. */
 #include "commands/commands.h"
-#include "server.h"
+#include "server/server.h"
 
 int main(int argc, char **argv)
 {

@@ -7,7 +7,7 @@
  * stage 1 is the list of command families below. Read workshop.md
  * chapter 2. */
 #include "commands/commands.h"
-#include "server.h"
+#include "server/server.h"
 
 int main(int argc, char **argv)
 {
@@ -21,7 +21,7 @@ int main(int argc, char **argv)
     command_register(connection_commands);     /* PING ECHO */
     command_register(string_commands);         /* SET GET MSET MGET APPEND STRLEN INCR DECR INCRBY DECRBY */
     command_register(key_commands);            /* DEL EXISTS KEYS DBSIZE FLUSHALL FLUSHDB */
-    command_register(server_commands);         /* CONFIG GET (SET has nothing to change before stage 5) */
+    command_register(config_commands);         /* CONFIG GET (SET has nothing to change before stage 5) */
 
     /* 3. Serve until SIGINT or SIGTERM. */
     return server_run();

@@ -7,38 +7,40 @@
  * through the same commands (aof_file.c). BGREWRITEAOF compacts it from a
  * forked child while clients go on. Read workshop.md chapter 5. */
 #include "commands/commands.h"
-#include "server.h"
+#include "server/server.h"
 
 int main(int argc, char **argv)
 {
     int status;
 
-    /* 1. Options, now with --dir --appendonly --appendfsync --appendfilename;
-     *    the event loop, the sockets. */
-    server_offer_options(5);
+    /* 1. Expired keys nobody reads are collected by the 10 Hz cron. */
+    server_enable_active_expiry();
+
+    /* 2. New: the append-only file, off unless --appendonly yes, and its
+     *    parameters --dir --appendonly --appendfsync --appendfilename. */
+    server_enable_aof(false);
+
+    /* 3. Options, the event loop, the sockets. */
     if (!server_start("stage5", argc, argv, &status))
         return status;
 
-    /* 2. Expired keys nobody reads are collected by the 10 Hz cron. */
-    server_enable_active_expiry();
-
-    /* 3. The commands this stage serves. */
+    /* 4. The commands this stage serves. */
     command_register(connection_commands);     /* PING ECHO */
     command_register(string_commands);         /* SET GET MSET MGET APPEND STRLEN INCR DECR INCRBY DECRBY */
     command_register(key_commands);            /* DEL EXISTS KEYS DBSIZE FLUSHALL FLUSHDB */
-    command_register(server_commands);         /* CONFIG GET SET */
-    command_register(expire_commands);         /* SET with options, EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL PERSIST */
+    command_register(config_commands);         /* CONFIG GET SET */
+    command_register(ttl_commands);         /* SET with options, EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL PERSIST */
     command_register(info_commands);           /* INFO */
     command_register(list_commands);           /* LPUSH RPUSH LPUSHX RPUSHX LLEN LRANGE LINDEX LPOS LSET
                                                   LPOP RPOP LTRIM LREM LINSERT LMOVE TYPE */
     command_register(persistence_commands);    /* BGREWRITEAOF */
 
-    /* 4. Replay the append-only file (with --appendonly yes), then log
+    /* 5. Replay the append-only file (with --appendonly yes), then log
      *    every write to it. Clients may connect meanwhile, but the loop
      *    that serves them starts only after the replay. */
-    if (!server_enable_aof(&status))
+    if (!server_replay_aof(&status))
         return status;
 
-    /* 5. Serve until SIGINT or SIGTERM. */
+    /* 6. Serve until SIGINT or SIGTERM. */
     return server_run();
 }

@@ -1,15 +1,19 @@
-/* Stage 6 — the complete server.
+/* Stage 6 — threads, and the complete server.
  *
- * Everything stages 0-5 built, composed into the server operators run in
- * place of redis-server for the commands it supports: several databases
- * (SELECT), what real clients send when they connect (HELLO and RESP3,
- * CLIENT, COMMAND, INFO, AUTH), a config file, safe defaults (loopback
- * only, protected mode), the append-only file on by default, and the seed
- * workshop's echo modes. It still serves from one thread: threads are the
- * part of the final server not built yet. Read workshop.md chapters 6-7. */
+ * The concept of this stage is threads: --threads N event loops
+ * (reactors, io/reactor.c), one per core by default, each owning the
+ * connections it was handed, around one server lock (server/lock.c), so
+ * that commands still run one at a time and stay as atomic as Redis's.
+ * Around it, everything stages 0-5 built is composed into the server
+ * operators run in place of redis-server for the commands it supports:
+ * several databases (SELECT), what real clients send when they connect
+ * (HELLO and RESP3, CLIENT, COMMAND, INFO, AUTH), a config file, safe
+ * defaults (loopback only, protected mode), the append-only file on by
+ * default, and the seed workshop's echo modes. Read workshop.md chapters
+ * 6-7. */
 #include "commands/commands.h"
 #include "seed.h"
-#include "server.h"
+#include "server/server.h"
 
 int main(int argc, char **argv)
 {
@@ -21,20 +25,35 @@ int main(int argc, char **argv)
     if (seed_is_command_line(argc, argv) && seed_main(&argc, &argv, &status) == SEED_EXIT)
         return status;
 
-    /* 1. Options: a config file, then --name value options over it. */
-    server_offer_options(6);
+    /* 1. What stages 3 and 5 turned on: active expiry, and the
+     *    append-only file, here on unless --appendonly no. */
+    server_enable_active_expiry();
+    server_enable_aof(true);
+
+    /* 2. New: threads. --threads N reactors serve the clients, one per
+     *    core by default; commands run under one lock. */
+    server_enable_threads();
+
+    /* 3. New: what an operator needs around it: --databases for SELECT,
+     *    --requirepass and --protected-mode, --maxclients and --timeout,
+     *    --loglevel and --logfile, and a config file as first argument. */
+    server_enable_databases();
+    server_enable_security();
+    server_enable_client_limits();
+    server_enable_logging();
+    server_enable_config_file();
+
+    /* 4. Options (a config file, then --name value over it), the event
+     *    loop and its reactor threads, the sockets. */
     if (!server_start("stage6", argc, argv, &status))
         return status;
 
-    /* 2. Expired keys nobody reads are collected by the 10 Hz cron. */
-    server_enable_active_expiry();
-
-    /* 3. The commands this stage serves. */
+    /* 5. The commands this stage serves. */
     command_register(connection_commands);     /* PING ECHO */
     command_register(string_commands);         /* SET GET MSET MGET APPEND STRLEN INCR DECR INCRBY DECRBY */
     command_register(key_commands);            /* DEL EXISTS KEYS DBSIZE FLUSHALL FLUSHDB */
-    command_register(server_commands);         /* CONFIG GET SET */
-    command_register(expire_commands);         /* SET with options, EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL PERSIST */
+    command_register(config_commands);         /* CONFIG GET SET */
+    command_register(ttl_commands);         /* SET with options, EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL PERSIST */
     command_register(info_commands);           /* INFO */
     command_register(list_commands);           /* LPUSH RPUSH LPUSHX RPUSHX LLEN LRANGE LINDEX LPOS LSET
                                                   LPOP RPOP LTRIM LREM LINSERT LMOVE TYPE */
@@ -42,11 +61,11 @@ int main(int argc, char **argv)
     command_register(session_commands);        /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME */
     command_register(introspection_commands);  /* COMMAND */
 
-    /* 4. Replay the append-only file (on by default here), then log every
+    /* 6. Replay the append-only file (on by default here), then log every
      *    write to it. */
-    if (!server_enable_aof(&status))
+    if (!server_replay_aof(&status))
         return status;
 
-    /* 5. Serve until SIGINT or SIGTERM. */
+    /* 7. Serve until SIGINT or SIGTERM. */
     return server_run();
 }

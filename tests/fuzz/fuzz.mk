@@ -6,16 +6,16 @@
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz
 FUZZ_CC      := clang
-FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -fsanitize=fuzzer,address,undefined \
+FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Iseed -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -fno-omit-frame-pointer
 TARGETS      := fuzz_resp fuzz_dispatch fuzz_aof
-COMMON_SRC   := $(wildcard common/*.c common/commands/*.c)
+COMMON_SRC   := $(wildcard common/*/*.c)
 
 .PHONY: run build
 
 build: $(TARGETS:%=$(FUZZ_DIR)/%)
 
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*.h common/commands/*.h)
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*/*.h)
 	@mkdir -p $(FUZZ_DIR)
 	@echo "  FUZZCC $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) $< $(COMMON_SRC) -o $@ -lpthread

@@ -24,12 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aof.h"
-#include "buf.h"
-#include "command.h"
+#include "persist/aof.h"
+#include "base/buf.h"
+#include "server/command.h"
 #include "commands/commands.h"
-#include "db.h"
-#include "log.h"
+#include "data/db.h"
+#include "base/log.h"
 
 #define AOF_NAME "appendonly.aof"
 
@@ -73,7 +73,7 @@ static void register_commands(void)
     command_register(string_commands);
     command_register(key_commands);
     command_register(list_commands);
-    command_register(expire_commands);     /* after string_commands: its SET takes options */
+    command_register(ttl_commands);     /* after string_commands: its SET takes options */
 }
 
 /* ---------------- Files ---------------- */

@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "aof_file.h"
-#include "buf.h"
+#include "persist/aof_file.h"
+#include "base/buf.h"
 
 /* ---------------- A directory for the files ---------------- */
 

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 static void expect_contents(const buf *b, const char *bytes, size_t n)
 {

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "command.h"
+#include "server/command.h"
 #include "commands/commands.h"
-#include "dict.h"
-#include "mem.h"
+#include "data/dict.h"
+#include "base/mem.h"
 
 static void setup(void)
 {
@@ -107,7 +107,7 @@ Test(command, runs_a_command_against_the_keyspace)
 
 /* ---------------- Stage 6: NOAUTH, statistics, last_cmd, the write guard ---------------- */
 
-#include "reply.h"
+#include "server/reply.h"
 
 /* Commands of the tests' own, to see whether the dispatcher ran them. */
 static int probe_runs, guard_asked;

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "mem.h"
+#include "data/db.h"
+#include "base/mem.h"
 
 static db_value *str(const char *text)
 {

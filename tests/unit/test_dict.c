@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dict.h"
-#include "mem.h"
+#include "data/dict.h"
+#include "base/mem.h"
 
 #define VALUE(i) ((void *)(uintptr_t)((i) + 1))
 

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "dict.h"
-#include "expire.h"
-#include "mem.h"
+#include "data/db.h"
+#include "data/dict.h"
+#include "data/expire.h"
+#include "base/mem.h"
 
 #define LONG_AGO 1000LL                 /* one second into 1970 */
 #define GENEROUS_US 1000000             /* a budget no cycle here runs out of */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "glob.h"
+#include "base/glob.h"
 
 typedef struct glob_case {
     char pattern[24];

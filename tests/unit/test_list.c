@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "list.h"
-#include "mem.h"
+#include "data/list.h"
+#include "base/mem.h"
 
 static void push(list *l, enum list_where where, const char *text)
 {

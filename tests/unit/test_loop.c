@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "io/loop.h"
 
 static void sleep_ms(long ms)
 {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "num.h"
+#include "base/num.h"
 
 /* The texts are arrays, not pointers: Criterion copies each case into
  * the process that runs it. */

@@ -6,8 +6,8 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "loop.h"
-#include "reactor.h"
+#include "io/loop.h"
+#include "io/reactor.h"
 
 #define JOBS 1000
 

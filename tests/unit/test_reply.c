@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "mem.h"
-#include "reply.h"
+#include "base/mem.h"
+#include "server/reply.h"
 
 static client make_client(int resp)
 {

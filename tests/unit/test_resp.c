@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resp.h"
+#include "io/resp.h"
 
 typedef struct arg {
     const char *bytes;

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "server.h"
+#include "server/server.h"
 
 static enum server_args_result parse(server_config *config, int argc, char **argv, char *err)
 {
@@ -79,8 +79,8 @@ Test(server, rejects_unknown_options_and_missing_values_naming_them)
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "mem.h"
+#include "base/log.h"
+#include "base/mem.h"
 
 /* Each test runs in a process of its own, so the stage a test offers
  * (server_offer_options keeps it in a static) is that test's only. */

@@ -1,0 +1,59 @@
+/* num: parse and format 64-bit integers the way Redis does (stage 2). */
+#include "base/num.h"
+
+#include <limits.h>
+#include <string.h>
+
+bool num_parse_ll(const char *s, size_t len, long long *value)
+{
+    if (len == 0 || len >= NUM_LL_MAX)
+        return false;
+    if (len == 1 && s[0] == '0') {
+        *value = 0;
+        return true;
+    }
+    size_t i = 0;
+    bool negative = s[0] == '-';
+    if (negative && ++i == len)
+        return false;
+    /* The first digit may not be 0: that keeps "007" and "-0" out. */
+    if (s[i] < '1' || s[i] > '9')
+        return false;
+    unsigned long long v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        unsigned digit = (unsigned)(s[i] - '0');
+        if (v > (ULLONG_MAX - digit) / 10)
+            return false;
+        v = v * 10 + digit;
+    }
+    if (negative) {
+        if (v > (unsigned long long)LLONG_MAX + 1)
+            return false;
+        /* Negate in unsigned arithmetic: -(LLONG_MIN) does not fit. */
+        *value = (long long)(0 - v);
+    } else {
+        if (v > LLONG_MAX)
+            return false;
+        *value = (long long)v;
+    }
+    return true;
+}
+
+size_t num_format_ll(char *out, long long value)
+{
+    char digits[NUM_LL_MAX];
+    size_t n = 0;
+    unsigned long long v = value < 0 ? 0 - (unsigned long long)value : (unsigned long long)value;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    size_t len = 0;
+    if (value < 0)
+        out[len++] = '-';
+    while (n > 0)
+        out[len++] = digits[--n];
+    return len;
+}

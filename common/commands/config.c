@@ -1,0 +1,182 @@
+/* Config commands: CONFIG GET (stage 2), CONFIG SET (stage 5), CONFIG
+ * RESETSTAT (stage 6).
+ *
+ * Clients ask a server about itself before they use it: redis-benchmark
+ * reads `save` and `appendonly` and warns when it cannot. CONFIG GET takes
+ * one or more names or glob patterns and answers with name/value pairs;
+ * CONFIG SET changes the parameters that may change while the server
+ * runs. Both read the one table of parameters (server/config.c), which
+ * holds only what this stage offers, each with its true value: a client
+ * that reads `timeout 0` may rely on it. */
+#include <string.h>
+#include <strings.h>
+
+#include "commands/commands.h"
+#include "base/buf.h"
+#include "base/glob.h"
+#include "data/db.h"
+#include "io/resp.h"
+#include "server/admission.h"
+#include "server/config.h"
+#include "server/reply.h"
+
+static bool config_is_pattern(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '*' || s[i] == '?' || s[i] == '[')
+            return true;
+    }
+    return false;
+}
+
+/* CONFIG GET's answer, built while the table is walked. */
+typedef struct config_get_state {
+    client *c;
+    buf pairs, value;
+    long long count;
+    const char **seen;          /* the parameters already in the answer */
+    size_t seen_count;
+} config_get_state;
+
+static bool config_get_seen(const config_get_state *s, const char *name)
+{
+    for (size_t i = 0; i < s->seen_count; i++) {
+        if (s->seen[i] == name)
+            return true;
+    }
+    return false;
+}
+
+static void config_get_pair(config_get_state *s, const config_param *p, const char *shown, size_t shown_len)
+{
+    s->seen[s->seen_count++] = config_name(p);
+    resp_add_bulk(&s->pairs, shown, shown_len);
+    buf_clear(&s->value);
+    config_format(p, &s->value);
+    resp_add_bulk(&s->pairs, buf_data(&s->value), buf_length(&s->value));
+    s->count++;
+}
+
+/* One pattern, matched against every offered parameter. */
+typedef struct config_match {
+    config_get_state *state;
+    const char *pattern;
+    size_t len;
+} config_match;
+
+static void config_get_matching(const config_param *p, void *data)
+{
+    config_match *m = data;
+    const char *name = config_name(p);
+    if (!config_get_seen(m->state, name) && glob_match(m->pattern, m->len, name, strlen(name), true))
+        config_get_pair(m->state, p, name, strlen(name));
+}
+
+/* CONFIG GET parameter [parameter ...]
+ * Like Redis, a name given exactly is answered under the spelling the
+ * client used ("SAVE"), a parameter matched by a pattern under its own
+ * name, and each parameter at most once. */
+static void config_get(client *c)
+{
+    const char *seen[64];
+    config_get_state s = {c, BUF_INIT, BUF_INIT, 0, seen, 0};
+    for (int i = 2; i < c->argc; i++) {
+        if (config_is_pattern(c->argv[i], c->argvlen[i])) {
+            config_match m = {&s, c->argv[i], c->argvlen[i]};
+            config_each(config_get_matching, &m);
+            continue;
+        }
+        const config_param *p = config_find(c->argv[i], c->argvlen[i]);
+        if (p != NULL && !config_get_seen(&s, config_name(p)))
+            config_get_pair(&s, p, c->argv[i], c->argvlen[i]);
+    }
+    reply_map(c, s.count);
+    buf_append(&c->reply, buf_data(&s.pairs), buf_length(&s.pairs));
+    buf_free(&s.pairs);
+    buf_free(&s.value);
+}
+
+/* Why parameter i of CONFIG SET cannot be set, or NULL if it can. */
+static const char *config_set_refusal(client *c, int i, const config_param *p)
+{
+    if (config_is_protected(p))
+        return "can't set protected config";
+    if (!config_is_mutable(p))
+        return "can't set immutable config";
+    for (int j = 2; j < i; j += 2) {
+        if (c->argvlen[j] == c->argvlen[i] && strncasecmp(c->argv[j], c->argv[i], c->argvlen[i]) == 0)
+            return "duplicate parameter";
+    }
+    return config_check(p, c->argv[i + 1], c->argvlen[i + 1]);
+}
+
+/* CONFIG SET parameter value [parameter value ...]
+ * All or nothing, as in Redis: every pair is checked before any is applied. */
+static void config_set(client *c)
+{
+    for (int i = 2; i < c->argc; i += 2) {
+        const config_param *p = config_find(c->argv[i], c->argvlen[i]);
+        if (p == NULL) {
+            reply_error_format(c, REPLY_ERR_CONFIG_UNKNOWN, (int)c->argvlen[i], c->argv[i]);
+            return;
+        }
+        const char *refusal = config_set_refusal(c, i, p);
+        if (refusal != NULL) {
+            reply_error_format(c, REPLY_ERR_CONFIG_SET, config_name(p), refusal);
+            return;
+        }
+    }
+    for (int i = 2; i < c->argc; i += 2) {
+        const config_param *p = config_find(c->argv[i], c->argvlen[i]);
+        const char *failed = config_apply(p, c->argv[i + 1], c->argvlen[i + 1]);
+        if (failed != NULL) {
+            reply_error_format(c, REPLY_ERR_CONFIG_SET, config_name(p), failed);
+            return;
+        }
+    }
+    reply_ok(c);
+}
+
+/* CONFIG subcommand ... */
+static void cmd_config(client *c)
+{
+    if (command_arg_is(c, 1, "get")) {
+        if (c->argc < 3)
+            reply_error_arity(c, "config|get");
+        else
+            config_get(c);
+        return;
+    }
+    if (command_arg_is(c, 1, "resetstat")) {
+        if (c->argc != 2) {
+            reply_error_arity(c, "config|resetstat");
+            return;
+        }
+        command_reset_stats();
+        db_reset_stats();
+        admission_reset_stats();
+        reply_ok(c);
+        return;
+    }
+    if (command_arg_is(c, 1, "set")) {
+        if (c->argc < 4 || c->argc % 2 != 0)
+            reply_error_arity(c, "config|set");
+        else
+            config_set(c);
+        return;
+    }
+    reply_error_unknown_subcommand(c, "CONFIG");
+}
+
+static const command config_subcommands[] = {
+    {"config|get", NULL, -3, COMMAND_READONLY, 0, 0, 0, "server", "Returns the effective values of configuration parameters.", NULL},
+    {"config|set", NULL, -4, 0, 0, 0, 0, "server", "Sets configuration parameters in-flight.", NULL},
+    {"config|resetstat", NULL, 2, 0, 0, 0, 0, "server", "Resets the server's statistics.", NULL},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+};
+
+const command config_commands[] = {
+    {"config", cmd_config, -2, COMMAND_READONLY, 0, 0, 0, "server",
+     "A container for server configuration commands.", config_subcommands},
+    {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+};

@@ -1,0 +1,293 @@
+/* db: the keyspace (stage 2), with expiry times (stage 3). A thin layer
+ * over dict that owns the values.
+ *
+ * Keeping the keyspace behind its own small API, rather than letting
+ * commands touch the dict, is what lets stage 3 add expiry and stage 6 add
+ * shards without rewriting a single command: lookups here are where
+ * expired keys disappear ("lazy expiry"). */
+#include "data/db.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "base/mem.h"
+
+/* Changes made to any database so far. A command that moved it changed
+ * the dataset, which is what stage 5 logs; one counter for all databases
+ * also covers commands that touch several (FLUSHALL, SWAPDB). */
+static long long db_dirty;
+
+long long db_changes(void)
+{
+    return db_dirty;
+}
+
+static db_stats db_counters;
+
+db_stats db_get_stats(void)
+{
+    return db_counters;
+}
+
+void db_reset_stats(void)
+{
+    db_counters = (db_stats){0, 0, 0};
+}
+
+void db_changed(db *d)
+{
+    (void)d;
+    db_dirty++;
+}
+
+db *db_create(void)
+{
+    db *d = mem_calloc(1, sizeof(*d));
+    d->keys = dict_create();
+    d->expires = dict_create();
+    return d;
+}
+
+static void db_free_value(void *value)
+{
+    db_value_free(value);
+}
+
+void db_destroy(db *d)
+{
+    if (d == NULL)
+        return;
+    dict_destroy(d->keys, db_free_value);
+    dict_destroy(d->expires, NULL);
+    mem_free(d);
+}
+
+db_value *db_get(db *d, const char *key, size_t len)
+{
+    dict_entry *e = db_find(d, key, len);
+    return e ? e->value : NULL;
+}
+
+/* The entry holding a key, or NULL when the key is missing or has just
+ * expired. A command that rewrites a value (INCR) stores the new one with
+ * db_overwrite, and one that grows it in place (APPEND) stores it in
+ * e->value and calls db_changed: either way the key and its TTL stay
+ * where they are, at no second lookup. */
+dict_entry *db_find(db *d, const char *key, size_t len)
+{
+    dict_entry *e = dict_find(d->keys, key, len);
+    if (e != NULL && dict_size(d->expires) > 0 && !d->loading && db_expire_if_due(d, e, db_now_ms()))
+        e = NULL;
+    if (e != NULL)
+        db_counters.hits++;
+    else
+        db_counters.misses++;
+    return e;
+}
+
+dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
+{
+    bool created, had_ttl;
+    dict_entry *e = dict_add_or_find(d->keys, key, len, &created);
+    if (!created) {
+        db_value_free(e->value);
+        dict_delete(d->expires, key, len, &had_ttl);
+    }
+    e->value = value;
+    db_dirty++;
+    return e;
+}
+
+void db_overwrite(db *d, dict_entry *e, db_value *value)
+{
+    db_value_free(e->value);
+    e->value = value;
+    db_changed(d);
+}
+
+/* Take the key out of both tables, then free both entries: `key` may be
+ * the bytes of one of them (the expiry paths pass those). Returns false
+ * when the key is missing. A key past its time (or known_dead, when the
+ * caller checked) was already dead: *expired says so, and on_expired hears of it while `key` is still
+ * valid. */
+static bool db_remove(db *d, const char *key, size_t len, bool known_dead, bool *expired)
+{
+    uint64_t hash = dict_hash(key, len);
+    dict_entry *e = dict_unlink_hashed(d->keys, key, len, hash);
+    if (e == NULL)
+        return false;
+    dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink_hashed(d->expires, key, len, hash) : NULL;
+    *expired = known_dead || (x != NULL && db_now_ms() > x->integer);
+    db_counters.expired += *expired;
+    if (*expired && d->on_expired != NULL)
+        d->on_expired(d->id, key, len);
+    db_value_free(e->value);
+    dict_free_unlinked(e);
+    if (x != NULL)
+        dict_free_unlinked(x);
+    return true;
+}
+
+/* True if a live key was deleted: deleting a key past its time counts as
+ * expiring it, as any other lookup of it would. */
+bool db_delete(db *d, const char *key, size_t len)
+{
+    bool expired;
+    if (!db_remove(d, key, len, false, &expired) || expired)
+        return false;
+    db_dirty++;
+    return true;
+}
+
+size_t db_size(const db *d)
+{
+    return dict_size(d->keys);
+}
+
+void db_flush(db *d)
+{
+    dict_clear(d->keys, db_free_value);
+    dict_clear(d->expires, NULL);
+    d->expire_cursor = 0;
+    db_dirty++;
+}
+
+void db_swap(db *a, db *b)
+{
+    dict *keys = a->keys, *expires = a->expires;
+    size_t cursor = a->expire_cursor;
+    a->keys = b->keys;
+    a->expires = b->expires;
+    a->expire_cursor = b->expire_cursor;
+    b->keys = keys;
+    b->expires = expires;
+    b->expire_cursor = cursor;
+    db_dirty++;
+}
+
+void db_maybe_shrink(db *d)
+{
+    dict_maybe_shrink(d->keys);
+    dict_maybe_shrink(d->expires);
+}
+
+bool db_is_rehashing(const db *d)
+{
+    return dict_is_rehashing(d->keys) || dict_is_rehashing(d->expires);
+}
+
+void db_rehash_steps(db *d, int steps)
+{
+    dict_rehash_steps(d->keys, steps);
+    dict_rehash_steps(d->expires, steps);
+}
+
+/* ---------------- Expiry ---------------- */
+
+/* Wall-clock time, not monotonic: TTLs are stored as absolute Unix times
+ * (EXPIREAT takes one), which is also what lets stage 5 write them to a
+ * file and a restarted server read them back. */
+long long db_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void db_set_expire(db *d, const dict_entry *e, long long when)
+{
+    bool created;
+    dict_entry *x = dict_add_or_find(d->expires, e->key, e->keylen, &created);
+    x->integer = when;
+    db_dirty++;
+}
+
+long long db_get_expire(db *d, const dict_entry *e)
+{
+    if (dict_size(d->expires) == 0)
+        return DB_NO_EXPIRE;
+    dict_entry *x = dict_find(d->expires, e->key, e->keylen);
+    return x ? x->integer : DB_NO_EXPIRE;
+}
+
+bool db_persist(db *d, const dict_entry *e)
+{
+    bool had_ttl;
+    dict_delete(d->expires, e->key, e->keylen, &had_ttl);
+    db_dirty += had_ttl;
+    return had_ttl;
+}
+
+/* A key is dead once its time is past, as in Redis: at exactly `when` it
+ * still lives. */
+bool db_expire_if_due(db *d, const dict_entry *e, long long now)
+{
+    if (!db_is_expired(d, e, now))
+        return false;
+    db_delete_expired(d, e->key, e->keylen);
+    return true;
+}
+
+/* The caller knows the key is past its time (the active cycle, a
+ * lookup); db_remove tells on_expired. */
+void db_delete_expired(db *d, const char *key, size_t len)
+{
+    bool expired;
+    db_remove(d, key, len, true, &expired);
+}
+
+bool db_is_expired(db *d, const dict_entry *e, long long now)
+{
+    long long when = db_get_expire(d, e);
+    return when != DB_NO_EXPIRE && now > when;
+}
+
+size_t db_expires_size(const db *d)
+{
+    return dict_size(d->expires);
+}
+
+/* ---------------- String values ---------------- */
+
+db_value *db_string_new(const char *bytes, size_t len)
+{
+    db_string *s = mem_alloc(sizeof(*s) + len);
+    s->head.type = DB_TYPE_STRING;
+    s->len = s->cap = (uint32_t)len;
+    memcpy(s->str, bytes, len);
+    return &s->head;
+}
+
+/* Grow like Redis's sds: double while small, then 1 MB at a time, so a
+ * loop of APPENDs costs amortised O(1) per byte without wasting more than
+ * a megabyte on a big string. */
+db_value *db_string_append(db_value *v, const char *bytes, size_t len)
+{
+    db_string *s = db_string_of(v);
+    size_t need = (size_t)s->len + len;
+    if (need > s->cap) {
+        size_t cap = need < 1024 * 1024 ? need * 2 : need + 1024 * 1024;
+        s = mem_realloc(s, sizeof(*s) + cap);
+        s->cap = (uint32_t)cap;
+    }
+    memcpy(s->str + s->len, bytes, len);
+    s->len = (uint32_t)need;
+    return &s->head;
+}
+
+/* ---------------- List values ---------------- */
+
+db_value *db_list_new(void)
+{
+    db_list *l = mem_alloc(sizeof(*l));
+    l->head.type = DB_TYPE_LIST;
+    list_init(&l->items);
+    return &l->head;
+}
+
+void db_value_free(db_value *v)
+{
+    if (v->type == DB_TYPE_LIST)
+        list_clear(db_list_of(v));
+    mem_free(v);
+}

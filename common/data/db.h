@@ -1,0 +1,117 @@
+/* db: the keyspace, keys to values and their expiry times (stage 2; expiry
+ * in stage 3, lists in stage 4).
+ *
+ * A value is a small tagged object: every kind of value begins with the
+ * same header, db_value, whose `type` says which struct it really is (the
+ * way CPython's objects all begin with PyObject_HEAD). A pointer to a
+ * db_string can be used as a pointer to its header and, once the type is
+ * checked, converted back.
+ *
+ * Keys live inside the dict's entries; a value is its own allocation, so
+ * replacing a value never moves its key. Keys with a time to live are also
+ * in a second table, `expires`, mapping the key to the Unix time in
+ * milliseconds at which it dies, as in Redis. Every lookup checks that
+ * table first (when it is not empty), so an expired key is never seen.
+ *
+ *     db *keys = db_create();
+ *     db_set(keys, "k", 1, db_string_new("v", 1));
+ *     db_value *v = db_get(keys, "k", 1);      // NULL when missing or expired
+ *     db_delete(keys, "k", 1);
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/dict.h"
+#include "data/list.h"
+
+enum db_type {
+    DB_TYPE_STRING,
+    DB_TYPE_LIST,           /* stage 4 */
+};
+
+/* The header every value begins with. */
+typedef struct db_value {
+    uint8_t type;           /* enum db_type */
+} db_value;
+
+typedef struct db_string {
+    db_value head;
+    uint32_t len;           /* bytes in str */
+    uint32_t cap;           /* bytes allocated for str (APPEND grows in place) */
+    char str[];             /* the bytes, not NUL-terminated */
+} db_string;
+
+typedef struct db_list {
+    db_value head;
+    list items;
+} db_list;
+
+/* Called for each key that expires, as it is deleted: the key's bytes are
+ * valid during the call (stage 5 logs a DEL for it, so a replay of the
+ * log deletes it too). */
+typedef void db_expired_fn(int db_id, const char *key, size_t len);
+
+typedef struct db {
+    int id;                 /* its number, for SELECT (stage 6) */
+    dict *keys;             /* key -> db_value* */
+    dict *expires;          /* key -> Unix time in ms (entry->integer) */
+    size_t expire_cursor;   /* where the active expiry cycle goes on */
+    db_expired_fn *on_expired;
+    bool loading;           /* replaying the AOF: nothing expires (stage 5) */
+} db;
+
+#define DB_NO_EXPIRE -1     /* db_get_expire of a key that lives forever */
+
+db *db_create(void);                        /* database 0; set id for others */
+void db_destroy(db *d);
+
+db_value *db_get(db *d, const char *key, size_t len);
+dict_entry *db_find(db *d, const char *key, size_t len);   /* to replace e->value in place */
+dict_entry *db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
+void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
+/* Changes so far, in all databases: stage 5 logs a command that made any.
+ * The db functions count their own; a command that changed a value in
+ * place (APPEND, LPUSH ...) says so with db_changed(). */
+long long db_changes(void);
+/* INFO's keyspace_hits, keyspace_misses and expired_keys, over all databases. */
+typedef struct db_stats {
+    long long hits, misses, expired;
+} db_stats;
+db_stats db_get_stats(void);
+void db_reset_stats(void);
+void db_changed(db *d);
+bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
+size_t db_size(const db *d);
+void db_flush(db *d);
+void db_swap(db *a, db *b);                     /* SWAPDB: the contents trade places */
+void db_maybe_shrink(db *d);                 /* tables under 10% full start shrinking */
+bool db_is_rehashing(const db *d);
+void db_rehash_steps(db *d, int steps);
+
+/* Expiry (stage 3). Times are absolute Unix times in milliseconds. */
+long long db_now_ms(void);
+void db_set_expire(db *d, const dict_entry *e, long long when);
+long long db_get_expire(db *d, const dict_entry *e);       /* or DB_NO_EXPIRE */
+bool db_persist(db *d, const dict_entry *e);                /* false if it had no TTL */
+bool db_is_expired(db *d, const dict_entry *e, long long now);     /* KEYS skips these */
+bool db_expire_if_due(db *d, const dict_entry *e, long long now);   /* true if it was deleted */
+void db_delete_expired(db *d, const char *key, size_t len);     /* a key whose time is past */
+size_t db_expires_size(const db *d);
+
+/* Strings: values up to 512 MB, like Redis's proto-max-bulk-len. */
+db_value *db_string_new(const char *bytes, size_t len);
+db_value *db_string_append(db_value *v, const char *bytes, size_t len);   /* may move v */
+static inline db_string *db_string_of(db_value *v) { return (db_string *)v; }   /* check the type first */
+
+/* Lists (stage 4): a new value holds an empty list; commands push into it
+ * and delete the key when it is empty again. */
+db_value *db_list_new(void);
+static inline list *db_list_of(db_value *v) { return &((db_list *)v)->items; }
+
+void db_value_free(db_value *v);
+
+#endif

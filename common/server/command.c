@@ -1,0 +1,172 @@
+/* command: command table lookup and dispatch (stage 1).
+ *
+ * Names are matched without regard to case (GET, get and gEt are one
+ * command), through a dict keyed by the lower-case name: one hash and one
+ * compare per request, whatever the number of commands. */
+#include "server/command.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "data/dict.h"
+#include "server/reply.h"
+
+#define COMMAND_NAME_MAX 64         /* longer names cannot be commands */
+#define COMMAND_ARGS_SHOWN 128      /* bytes of arguments an unknown-command error quotes */
+
+static dict *command_table;
+static command_propagate_fn *command_propagate;
+static command_guard_fn *command_write_guard;
+static long long command_calls_total;
+
+long long command_calls(void)
+{
+    return command_calls_total;
+}
+
+void command_reset_stats(void)
+{
+    command_calls_total = 0;
+}
+
+void command_register(const command *table)
+{
+    if (command_table == NULL)
+        command_table = dict_create();
+    for (const command *cmd = table; cmd->name != NULL; cmd++) {
+        bool created;
+        dict_entry *e = dict_add_or_find(command_table, cmd->name, strlen(cmd->name), &created);
+        e->value = (void *)cmd;
+    }
+}
+
+void command_each(void (*fn)(const command *cmd, void *data), void *data)
+{
+    if (command_table == NULL)
+        return;
+    dict_iter it;
+    dict_iter_start(&it, command_table);
+    for (dict_entry *e; (e = dict_iter_next(&it)) != NULL;)
+        fn(e->value, data);
+    dict_iter_end(&it);
+}
+
+size_t command_count(void)
+{
+    return command_table ? dict_size(command_table) : 0;
+}
+
+void command_unregister_all(void)
+{
+    dict_destroy(command_table, NULL);
+    command_table = NULL;
+}
+
+const command *command_lookup(const char *name, size_t len)
+{
+    if (command_table == NULL || len > COMMAND_NAME_MAX)
+        return NULL;
+    char lower[COMMAND_NAME_MAX];
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)tolower((unsigned char)name[i]);
+    dict_entry *e = dict_find(command_table, lower, len);
+    return e ? e->value : NULL;
+}
+
+/* Arguments are not NUL-terminated (they point into the query buffer),
+ * so comparing one with a keyword needs its length. */
+bool command_arg_is(const client *c, int i, const char *word)
+{
+    size_t len = strlen(word);
+    return c->argvlen[i] == len && strncasecmp(c->argv[i], word, len) == 0;
+}
+
+bool command_check_type(client *c, const db_value *v, int type)
+{
+    if (v->type == type)
+        return true;
+    reply_error(c, REPLY_ERR_WRONGTYPE);
+    return false;
+}
+
+/* Append at most `max` bytes of s, stopping at a NUL byte as Redis's
+ * printf("%.*s") does: its arguments are C strings. */
+static void command_quote_arg(buf *out, const char *s, size_t len, size_t max)
+{
+    size_t n = 0;
+    while (n < len && n < max && s[n] != '\0')
+        n++;
+    buf_append(out, s, n);
+}
+
+/* ERR unknown command 'foo', with args beginning with: 'a' 'b'
+ * The arguments are quoted until 128 bytes of them have been shown. */
+static void command_reply_unknown(client *c)
+{
+    buf text = BUF_INIT;
+    buf_append(&text, "ERR unknown command '", 21);
+    command_quote_arg(&text, c->argv[0], c->argvlen[0], 128);
+    buf_append(&text, "', with args beginning with: ", 29);
+    size_t shown_from = buf_length(&text);
+    for (int i = 1; i < c->argc && buf_length(&text) - shown_from < COMMAND_ARGS_SHOWN; i++) {
+        size_t shown = buf_length(&text) - shown_from;
+        buf_append(&text, "'", 1);
+        command_quote_arg(&text, c->argv[i], c->argvlen[i], COMMAND_ARGS_SHOWN - shown);
+        buf_append(&text, "' ", 2);
+    }
+    resp_add_error(&c->reply, buf_data(&text), buf_length(&text));
+    buf_free(&text);
+}
+
+static bool command_arity_ok(const command *cmd, int argc)
+{
+    return cmd->arity >= 0 ? argc == cmd->arity : argc >= -cmd->arity;
+}
+
+void command_execute(client *c)
+{
+    const command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
+    if (cmd == NULL) {
+        command_reply_unknown(c);
+        return;
+    }
+    c->last_cmd = cmd->name;        /* CLIENT LIST shows it even if refused, as Redis does */
+    if (!command_arity_ok(cmd, c->argc)) {
+        reply_error_arity(c, cmd->name);
+        return;
+    }
+    if (c->auth_required && !(cmd->flags & COMMAND_NO_AUTH)) {
+        reply_error(c, REPLY_ERR_NOAUTH);
+        return;
+    }
+    const char *refusal;
+    if ((cmd->flags & COMMAND_WRITE) && command_write_guard != NULL && (refusal = command_write_guard()) != NULL) {
+        reply_error(c, refusal);
+        return;
+    }
+    long long changes = db_changes();
+    c->flags &= ~CLIENT_PROPAGATED;
+    cmd->fn(c);
+    command_calls_total++;      /* after: an INFO does not count itself, as in Redis */
+    if (command_propagate != NULL && db_changes() != changes && !(c->flags & CLIENT_PROPAGATED))
+        command_propagate(c->db->id, c->argc, c->argv, c->argvlen);
+}
+
+void command_set_propagate(command_propagate_fn *fn)
+{
+    command_propagate = fn;
+}
+
+void command_set_write_guard(command_guard_fn *fn)
+{
+    command_write_guard = fn;
+}
+
+void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen)
+{
+    c->flags |= CLIENT_PROPAGATED;
+    if (command_propagate != NULL)
+        command_propagate(c->db->id, argc, argv, argvlen);
+}

@@ -1,0 +1,643 @@
+/* config: the table of parameters, and everything that reads it (stage 1).
+ *
+ * Options are redis-server's: `--port 7000 --bind 127.0.0.1 ::1`. Each
+ * "--name" starts an option and the words up to the next "--name" are its
+ * values, which is how redis-server reads its command line too (it turns
+ * it into config-file lines). A config file (stage 6) is the same
+ * directives, one per line, read before the options so that they win.
+ *
+ * Values are checked by type, with Redis's own reasons for refusing them
+ * ("argument must be 'yes' or 'no'"), whoever asks: the command line, the
+ * file and CONFIG SET frame the same reason in their own way. */
+#include "server/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "io/reactor.h"
+#include "io/resp.h"
+#include "persist/aof.h"
+#include "server/admission.h"
+#include "server/client.h"
+
+struct config config;
+
+typedef enum config_type { CONFIG_BOOL, CONFIG_INT, CONFIG_ENUM, CONFIG_STRING, CONFIG_LIST } config_type;
+
+#define CONFIG_MUTABLE 1        /* CONFIG SET may change it while the server runs */
+#define CONFIG_PROTECTED 2      /* CONFIG SET refuses it, as Redis does by default */
+#define CONFIG_MEMORY 4         /* an integer in bytes: takes Redis's units (64mb) */
+
+typedef struct config_word {
+    const char *word;
+    int value;
+} config_word;
+
+/* What CONFIG SET does after it changed the field: NULL, or why it could
+ * not (the field is then put back by the caller). */
+typedef const char *config_apply_fn(void);
+
+struct config_param {
+    const char *name;
+    config_type type;
+    void *field;                /* bool, long long, int, config_string or config_list */
+    const char *default_value;  /* written as in a config file */
+    long long min, max;         /* CONFIG_INT: the range */
+    const config_word *words;   /* CONFIG_ENUM: ends with {NULL}, in Redis's order */
+    int flags;                  /* CONFIG_MUTABLE ... */
+    enum config_group group;    /* the step of main() that offers it */
+    int stage;                  /* the stage that brings it */
+    config_apply_fn *apply;     /* CONFIG SET's hook, NULL if the field is all */
+    const char *help;           /* --help: "--name VALUE   what it does" */
+};
+
+/* ---------------- What CONFIG SET changes at run time ---------------- */
+
+/* Before stage 5 appendonly is a fact, "no", that clients read
+ * (redis-benchmark asks for it); config_check_value() refuses "yes". */
+static const char *config_apply_appendonly(void)
+{
+    static char err[AOF_ERR_LEN];
+    if (!config_offered(CONFIG_GROUP_AOF))
+        return NULL;
+    return aof_set_enabled(config.appendonly, err) ? NULL : err;
+}
+
+static const char *config_apply_appendfsync(void)
+{
+    aof_set_fsync((enum aof_fsync)config.appendfsync);
+    return NULL;
+}
+
+/* Never more clients than the process may open files for. */
+static const char *config_apply_maxclients(void)
+{
+    config.maxclients = (long long)admission_set_max_clients((size_t)config.maxclients);
+    return NULL;
+}
+
+/* No password any more: everyone waiting to AUTH is let in, as in Redis.
+ * (A new password does not log out those already in.) */
+static const char *config_apply_requirepass(void)
+{
+    for (client *c = client_all(); c != NULL && config.requirepass.len == 0; c = c->next)
+        c->auth_required = false;
+    return NULL;
+}
+
+/* ---------------- The table ---------------- */
+
+static const config_word config_fsync_words[] = {
+    {"everysec", AOF_FSYNC_EVERYSEC}, {"always", AOF_FSYNC_ALWAYS}, {"no", AOF_FSYNC_NO}, {NULL, 0},
+};
+
+static const config_word config_loglevel_words[] = {
+    {"debug", LOG_DEBUG}, {"verbose", LOG_VERBOSE}, {"notice", LOG_NOTICE}, {"warning", LOG_WARNING}, {NULL, 0},
+};
+
+#define CONFIG_LONG_MAX 9223372036854775807LL
+
+static const config_param config_table[] = {
+    {"port", CONFIG_INT, &config.port, "6379", 1, 65535, NULL, 0, CONFIG_GROUP_BASE, 1, NULL,
+     "--port N                TCP port to listen on (default 6379)"},
+    {"bind", CONFIG_LIST, &config.bind, "127.0.0.1 -::1", 0, 0, NULL, 0, CONFIG_GROUP_BASE, 1, NULL,
+     "--bind ADDR ...         addresses to listen on (default 127.0.0.1 -::1;\n"
+     "                          a leading '-' skips an address this host lacks)"},
+    {"proto-max-bulk-len", CONFIG_INT, &config.proto_max_bulk_len, "512mb", 1024 * 1024, CONFIG_LONG_MAX, NULL,
+     CONFIG_MEMORY, CONFIG_GROUP_BASE, 1, NULL,
+     "--proto-max-bulk-len N  the longest string a request may carry (default 512mb)"},
+    {"client-query-buffer-limit", CONFIG_INT, &config.client_query_buffer_limit, "1gb", 1024 * 1024,
+     CONFIG_LONG_MAX, NULL, CONFIG_MEMORY, CONFIG_GROUP_BASE, 1, NULL,
+     "--client-query-buffer-limit N  bytes a client may send ahead (default 1gb)"},
+    {"save", CONFIG_STRING, &config.save, "", 0, 0, NULL, 0, CONFIG_GROUP_BASE, 2, NULL,
+     "--save ''               snapshots: this server takes none, so only '' is accepted"},
+    {"dir", CONFIG_STRING, &config.dir, "", 0, 0, NULL, CONFIG_PROTECTED, CONFIG_GROUP_AOF, 5, NULL,
+     "--dir DIR               working directory, where the append-only file is"},
+    {"appendonly", CONFIG_BOOL, &config.appendonly, "no", 0, 0, NULL, CONFIG_MUTABLE, CONFIG_GROUP_BASE, 2,
+     config_apply_appendonly,
+     "--appendonly yes|no     log every write to the append-only file (from stage 5; stage 6: yes)"},
+    {"appendfsync", CONFIG_ENUM, &config.appendfsync, "everysec", 0, 0, config_fsync_words, CONFIG_MUTABLE,
+     CONFIG_GROUP_AOF, 5, config_apply_appendfsync,
+     "--appendfsync always|everysec|no  when to fsync the file (default everysec)"},
+    {"appendfilename", CONFIG_STRING, &config.appendfilename, "appendonly.aof", 0, 0, NULL, 0,
+     CONFIG_GROUP_AOF, 5, NULL,
+     "--appendfilename NAME   the file's name in --dir (default appendonly.aof)"},
+    {"databases", CONFIG_INT, &config.databases, "16", 1, 1000000, NULL, 0, CONFIG_GROUP_DATABASES, 6, NULL,
+     "--databases N           number of databases SELECT can pick (default 16)"},
+    {"requirepass", CONFIG_STRING, &config.requirepass, "", 0, 0, NULL, CONFIG_MUTABLE, CONFIG_GROUP_SECURITY, 6,
+     config_apply_requirepass,
+     "--requirepass PASS      clients must AUTH with PASS before any other command"},
+    {"protected-mode", CONFIG_BOOL, &config.protected_mode, "yes", 0, 0, NULL, CONFIG_MUTABLE,
+     CONFIG_GROUP_SECURITY, 6, NULL,
+     "--protected-mode yes|no without a password, refuse clients that are not local (default yes)"},
+    {"maxclients", CONFIG_INT, &config.maxclients, "10000", 1, 4294967295LL, NULL, CONFIG_MUTABLE,
+     CONFIG_GROUP_LIMITS, 6, config_apply_maxclients,
+     "--maxclients N          clients served at once (default 10000)"},
+    {"timeout", CONFIG_INT, &config.timeout, "0", 0, 2147483647LL, NULL, CONFIG_MUTABLE, CONFIG_GROUP_LIMITS, 6,
+     NULL, "--timeout SECONDS       close clients idle that long (default 0: never)"},
+    {"loglevel", CONFIG_ENUM, &config.loglevel, "notice", 0, 0, config_loglevel_words, 0, CONFIG_GROUP_LOGGING,
+     6, NULL, "--loglevel debug|verbose|notice|warning  (default notice)"},
+    {"logfile", CONFIG_STRING, &config.logfile, "", 0, 0, NULL, 0, CONFIG_GROUP_LOGGING, 6, NULL,
+     "--logfile PATH          log there instead of stderr (\"\" for stderr)"},
+    {"threads", CONFIG_INT, &config.threads, "1", 1, REACTOR_MAX, NULL, 0, CONFIG_GROUP_THREADS, 6, NULL,
+     "--threads N             threads serving clients (default: one per core)"},
+    {NULL, 0, NULL, NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL},
+};
+
+static unsigned config_groups = 1u << CONFIG_GROUP_BASE;
+
+void config_offer(enum config_group group)
+{
+    config_groups |= 1u << group;
+}
+
+void config_withdraw_all(void)
+{
+    config_groups = 1u << CONFIG_GROUP_BASE;
+}
+
+bool config_offered(enum config_group group)
+{
+    return (config_groups & (1u << group)) != 0;
+}
+
+const char *config_name(const config_param *p)
+{
+    return p->name;
+}
+
+bool config_is_mutable(const config_param *p)
+{
+    return (p->flags & CONFIG_MUTABLE) != 0;
+}
+
+bool config_is_protected(const config_param *p)
+{
+    return (p->flags & CONFIG_PROTECTED) != 0;
+}
+
+const config_param *config_find(const char *name, size_t len)
+{
+    for (const config_param *p = config_table; p->name != NULL; p++) {
+        if (strlen(p->name) == len && strncasecmp(p->name, name, len) == 0 && config_offered(p->group))
+            return p;
+    }
+    return NULL;
+}
+
+void config_each(void (*fn)(const config_param *p, void *data), void *data)
+{
+    for (const config_param *p = config_table; p->name != NULL; p++) {
+        if (config_offered(p->group))
+            fn(p, data);
+    }
+}
+
+size_t config_count(void)
+{
+    size_t n = 0;
+    for (const config_param *p = config_table; p->name != NULL; p++)
+        n += config_offered(p->group);
+    return n;
+}
+
+/* ---------------- Values: parsing and formatting ---------------- */
+
+/* A parsed value, before it is stored: CONFIG SET checks every pair
+ * before it changes any field. */
+typedef struct config_value {
+    bool yes;
+    long long number;
+    config_string string;
+    config_list list;
+} config_value;
+
+static void config_value_free(config_value *v)
+{
+    mem_free(v->string.text);
+    for (int i = 0; i < v->list.count; i++)
+        mem_free(v->list.items[i]);
+    memset(v, 0, sizeof(*v));
+}
+
+/* Redis's memory units: 1k = 1000, 1kb = 1024, and so on up to gb. */
+static bool config_parse_memory(const char *s, size_t len, long long *out)
+{
+    static const struct { const char *unit; long long factor; } units[] = {
+        {"kb", 1024LL}, {"mb", 1024LL * 1024}, {"gb", 1024LL * 1024 * 1024},
+        {"k", 1000LL}, {"m", 1000LL * 1000}, {"g", 1000LL * 1000 * 1000}, {"b", 1},
+    };
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        size_t ulen = strlen(units[i].unit);
+        if (len > ulen && strncasecmp(s + len - ulen, units[i].unit, ulen) == 0) {
+            long long n;
+            if (!num_parse_ll(s, len - ulen, &n) || n < 0 || n > CONFIG_LONG_MAX / units[i].factor)
+                return false;
+            *out = n * units[i].factor;
+            return true;
+        }
+    }
+    return num_parse_ll(s, len, out);
+}
+
+static const char *config_parse_int(const config_param *p, const char *s, size_t len, long long *out)
+{
+    static _Thread_local char why[128];
+    bool ok = (p->flags & CONFIG_MEMORY) ? config_parse_memory(s, len, out) : num_parse_ll(s, len, out);
+    if (!ok)
+        return (p->flags & CONFIG_MEMORY) ? "argument must be a memory value"
+                                          : "argument couldn't be parsed into an integer";
+    if (*out < p->min || *out > p->max) {
+        snprintf(why, sizeof(why), "argument must be between %lld and %lld inclusive", p->min, p->max);
+        return why;
+    }
+    return NULL;
+}
+
+static const char *config_parse_enum(const config_param *p, const char *s, size_t len, long long *out)
+{
+    static _Thread_local char why[128];
+    for (const config_word *w = p->words; w->word != NULL; w++) {
+        if (strlen(w->word) == len && strncasecmp(w->word, s, len) == 0) {
+            *out = w->value;
+            return NULL;
+        }
+    }
+    int n = snprintf(why, sizeof(why), "argument(s) must be one of the following: ");
+    for (const config_word *w = p->words; w->word != NULL; w++)
+        n += snprintf(why + n, sizeof(why) - (size_t)n, "%s%s", w == p->words ? "" : ", ", w->word);
+    return why;
+}
+
+/* A list given as one word ("127.0.0.1 -::1", as CONFIG GET shows it) is
+ * split at its spaces; given as several words, each is an item. */
+static const char *config_parse_list(int argc, const char **argv, const size_t *lens, config_list *out)
+{
+    for (int i = 0; i < argc; i++) {
+        size_t at = 0;
+        while (at < lens[i]) {
+            while (at < lens[i] && argv[i][at] == ' ')
+                at++;
+            size_t start = at;
+            while (at < lens[i] && argv[i][at] != ' ')
+                at++;
+            if (at == start)
+                break;
+            if (out->count == CONFIG_MAX_BIND)
+                return "Too many bind addresses specified.";
+            out->items[out->count++] = mem_strndup(argv[i] + start, at - start);
+        }
+    }
+    return NULL;
+}
+
+/* The special cases, beyond the type: */
+static const char *config_check_value(const config_param *p, const config_value *v)
+{
+    if (p->field == &config.appendonly && v->yes && !config_offered(CONFIG_GROUP_AOF))
+        return "this stage has no append-only file (stage 5 brings it)";
+    if (p->field == &config.save && v->string.len > 0)
+        return "this server takes no snapshots: only '' is accepted";
+    if (p->field == &config.appendfilename &&
+        (v->string.len == 0 || memchr(v->string.text, '/', v->string.len) != NULL))
+        return "appendfilename can't be a path, just a filename";
+    return NULL;
+}
+
+/* Parse argc words into *v; NULL or the reason they are refused. */
+static const char *config_parse(const config_param *p, int argc, const char **argv, const size_t *lens,
+                                config_value *v)
+{
+    memset(v, 0, sizeof(*v));
+    if (p->type != CONFIG_LIST && argc != 1)
+        return "wrong number of arguments";
+    const char *why = NULL;
+    switch (p->type) {
+    case CONFIG_BOOL: {
+        bool yes = lens[0] == 3 && strncasecmp(argv[0], "yes", 3) == 0;
+        if (!yes && !(lens[0] == 2 && strncasecmp(argv[0], "no", 2) == 0))
+            return "argument must be 'yes' or 'no'";
+        v->yes = yes;
+        break;
+    }
+    case CONFIG_INT:
+        why = config_parse_int(p, argv[0], lens[0], &v->number);
+        break;
+    case CONFIG_ENUM:
+        why = config_parse_enum(p, argv[0], lens[0], &v->number);
+        break;
+    case CONFIG_STRING:
+        v->string.text = mem_strndup(argv[0], lens[0]);
+        v->string.len = lens[0];
+        break;
+    case CONFIG_LIST:
+        why = config_parse_list(argc, argv, lens, &v->list);
+        break;
+    }
+    if (why == NULL)
+        why = config_check_value(p, v);
+    if (why != NULL)
+        config_value_free(v);
+    return why;
+}
+
+/* Move a parsed value into its field (which then owns its memory), and
+ * the field's old value into *v, to be freed or put back. */
+static void config_swap(const config_param *p, config_value *v)
+{
+    switch (p->type) {
+    case CONFIG_BOOL: {
+        bool *field = p->field, old = *field;
+        *field = v->yes;
+        v->yes = old;
+        break;
+    }
+    case CONFIG_INT: {
+        long long *field = p->field, old = *field;
+        *field = v->number;
+        v->number = old;
+        break;
+    }
+    case CONFIG_ENUM: {
+        int *field = p->field, old = *field;
+        *field = (int)v->number;
+        v->number = old;
+        break;
+    }
+    case CONFIG_STRING: {
+        config_string *field = p->field, old = *field;
+        *field = v->string;
+        v->string = old;
+        break;
+    }
+    case CONFIG_LIST: {
+        config_list *field = p->field, old = *field;
+        *field = v->list;
+        v->list = old;
+        break;
+    }
+    }
+}
+
+static const char *config_store(const config_param *p, int argc, const char **argv, const size_t *lens)
+{
+    config_value v;
+    const char *why = config_parse(p, argc, argv, lens, &v);
+    if (why != NULL)
+        return why;
+    config_swap(p, &v);
+    config_value_free(&v);      /* the old value */
+    return NULL;
+}
+
+void config_format(const config_param *p, buf *out)
+{
+    char text[NUM_LL_MAX];
+    switch (p->type) {
+    case CONFIG_BOOL: {
+        const char *word = *(const bool *)p->field ? "yes" : "no";
+        buf_append(out, word, strlen(word));
+        break;
+    }
+    case CONFIG_INT:
+        buf_append(out, text, num_format_ll(text, *(const long long *)p->field));
+        break;
+    case CONFIG_ENUM:
+        for (const config_word *w = p->words; w->word != NULL; w++) {
+            if (w->value == *(const int *)p->field) {
+                buf_append(out, w->word, strlen(w->word));
+                break;
+            }
+        }
+        break;
+    case CONFIG_STRING: {
+        const config_string *s = p->field;
+        if (s->len > 0)
+            buf_append(out, s->text, s->len);
+        break;
+    }
+    case CONFIG_LIST: {
+        const config_list *l = p->field;
+        for (int i = 0; i < l->count; i++) {
+            if (i > 0)
+                buf_append(out, " ", 1);
+            buf_append(out, l->items[i], strlen(l->items[i]));
+        }
+        break;
+    }
+    }
+}
+
+const char *config_check(const config_param *p, const char *value, size_t len)
+{
+    config_value v;
+    const char *why = config_parse(p, 1, &value, &len, &v);
+    if (why == NULL)
+        config_value_free(&v);
+    return why;
+}
+
+const char *config_apply(const config_param *p, const char *value, size_t len)
+{
+    config_value v;
+    const char *why = config_parse(p, 1, &value, &len, &v);
+    if (why != NULL)
+        return why;
+    config_swap(p, &v);
+    why = p->apply != NULL ? p->apply() : NULL;
+    if (why != NULL)
+        config_swap(p, &v);     /* put the old value back */
+    config_value_free(&v);
+    return why;
+}
+
+/* ---------------- Defaults ---------------- */
+
+static void config_free_field(const config_param *p)
+{
+    config_value v;
+    memset(&v, 0, sizeof(v));
+    config_swap(p, &v);
+    config_value_free(&v);
+}
+
+void config_free(void)
+{
+    for (const config_param *p = config_table; p->name != NULL; p++)
+        config_free_field(p);
+    mem_free(config.config_file);
+    config.config_file = NULL;
+}
+
+/* The defaults are written as a config file would write them, so they go
+ * through the same parser: a default that does not parse is a bug the
+ * unit tests catch. */
+static void config_store_text(const config_param *p, const char *text)
+{
+    size_t len = strlen(text);
+    const char *why = config_store(p, 1, &text, &len);
+    if (why != NULL)
+        log_write(LOG_WARNING, "Bad default '%s' for %s: %s", text, p->name, why);
+}
+
+void config_init(void)
+{
+    config_free();
+    for (const config_param *p = config_table; p->name != NULL; p++)
+        config_store_text(p, p->default_value);
+}
+
+void config_set_default(const char *name, const char *value)
+{
+    for (const config_param *p = config_table; p->name != NULL; p++) {
+        if (strcmp(p->name, name) == 0)
+            config_store_text(p, value);
+    }
+}
+
+/* ---------------- The command line and the config file ---------------- */
+
+static void config_print_help(const char *program)
+{
+    printf("Usage: %s %s[options]\n\n"
+           "A Redis-compatible server built in the workshop (%s).\n\n"
+           "Options, as redis-server takes them:\n",
+           program, config_offered(CONFIG_GROUP_FILE) ? "[/path/to/redis.conf] " : "", program);
+    for (const config_param *p = config_table; p->name != NULL; p++) {
+        if (config_offered(p->group))
+            printf("  %s\n", p->help);
+    }
+    printf("  --help                  show this help\n\n"
+           "Example: %s --port 7000 --bind 127.0.0.1\n", program);
+}
+
+/* Apply one directive of the command line or a file: the parameter and
+ * its values as words. */
+static const char *config_directive(const config_param *p, int argc, char **values)
+{
+    size_t lens[CONFIG_MAX_BIND];
+    if (argc > CONFIG_MAX_BIND)
+        return p->type == CONFIG_LIST ? "Too many bind addresses specified." : "wrong number of arguments";
+    for (int i = 0; i < argc; i++)
+        lens[i] = strlen(values[i]);
+    return config_store(p, argc, (const char **)values, lens);
+}
+
+/* A line split into words as redis-server splits it (quotes, escapes):
+ * by the inline-command parser, which does exactly that. */
+static int config_file_line(const char *line, char *why)
+{
+    buf text = BUF_INIT;
+    buf_append(&text, line, strlen(line));
+    buf_append(&text, "\r\n", 2);
+    resp_parser parser;
+    resp_parser_init(&parser);
+    int result = 0;
+    if (resp_parse(&parser, buf_data(&text), buf_length(&text)) != RESP_DONE) {
+        snprintf(why, CONFIG_ERR_LEN, "Unbalanced quotes in configuration line");
+        result = -1;
+    } else if (parser.argc > 0) {
+        char **argv = mem_alloc(sizeof(char *) * (size_t)parser.argc);
+        for (int i = 0; i < parser.argc; i++)
+            argv[i] = mem_strndup(parser.argv[i], parser.argvlen[i]);
+        const config_param *p = config_find(argv[0], strlen(argv[0]));
+        const char *reason = p == NULL ? "Bad directive or wrong number of arguments"
+                                       : config_directive(p, parser.argc - 1, argv + 1);
+        if (reason != NULL) {
+            snprintf(why, CONFIG_ERR_LEN, "%s", reason);
+            result = -1;
+        }
+        for (int i = 0; i < parser.argc; i++)
+            mem_free(argv[i]);
+        mem_free(argv);
+    }
+    resp_parser_free(&parser);
+    buf_free(&text);
+    return result;
+}
+
+/* One directive per line, '#' starts a comment line. On a bad line the
+ * error reads as redis-server's does. */
+static int config_from_file(const char *path, const char *program, char *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, CONFIG_ERR_LEN, "Fatal error, can't open config file '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;          /* grown by getline: a line may be any length */
+    size_t room = 0;
+    int number = 0, result = 0;
+    while (result == 0 && getline(&line, &room, f) != -1) {
+        number++;
+        line[strcspn(line, "\r\n")] = '\0';
+        const char *start = line + strspn(line, " \t");
+        if (*start == '\0' || *start == '#')
+            continue;
+        char why[CONFIG_ERR_LEN];
+        if (config_file_line(start, why) == -1) {
+            snprintf(err, CONFIG_ERR_LEN,
+                     "\n*** FATAL CONFIG FILE ERROR (workshop %s) ***\nReading the configuration file, at line %d\n"
+                     ">>> '%.200s'\n%.200s", program, number, start, why);
+            result = -1;
+        }
+    }
+    free(line);                 /* from getline, hence not mem_free */
+    fclose(f);
+    if (result == 0) {
+        mem_free(config.config_file);
+        config.config_file = mem_strdup(path);
+    }
+    return result;
+}
+
+static bool config_is_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] == '-' && arg[2] != '\0';
+}
+
+enum config_args_result config_from_args(int argc, char **argv, const char *program, char *err)
+{
+    /* Stage 6 reads redis-server's command line: a config file first, if
+     * any, then options that override it. */
+    if (config_offered(CONFIG_GROUP_FILE) && argc > 1 && argv[1][0] != '-') {
+        if (config_from_file(argv[1], program, err) == -1)
+            return CONFIG_ARGS_ERROR;
+        argc--;
+        argv++;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            config_print_help(program);
+            return CONFIG_ARGS_EXIT;
+        }
+        if (!config_is_option(argv[i])) {
+            snprintf(err, CONFIG_ERR_LEN, "unexpected argument '%s' (try --help)", argv[i]);
+            return CONFIG_ARGS_ERROR;
+        }
+        const config_param *p = config_find(argv[i] + 2, strlen(argv[i] + 2));
+        if (p == NULL) {
+            snprintf(err, CONFIG_ERR_LEN, "unknown option '%s' (try --help)", argv[i]);
+            return CONFIG_ARGS_ERROR;
+        }
+        int values = 0;
+        while (i + 1 + values < argc && !config_is_option(argv[i + 1 + values]))
+            values++;
+        const char *why = config_directive(p, values, argv + i + 1);
+        if (why != NULL) {
+            if (values == 1)
+                snprintf(err, CONFIG_ERR_LEN, "invalid value '%s' for %s: %s", argv[i + 1], argv[i], why);
+            else
+                snprintf(err, CONFIG_ERR_LEN, "wrong number of values for '%s': %s (try --help)", argv[i], why);
+            return CONFIG_ARGS_ERROR;
+        }
+        i += values;
+    }
+    return CONFIG_ARGS_OK;
+}
