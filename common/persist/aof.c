@@ -261,15 +261,20 @@ static void aof_encode(buf *out, int argc, const char **argv, const size_t *argv
         resp_add_bulk(out, argv[i], argvlen[i]);
 }
 
+static void aof_encode_select(buf *out, int db_id)
+{
+    char id[NUM_LL_MAX];
+    const char *argv[] = {"SELECT", id};
+    size_t argvlen[] = {6, num_format_ll(id, db_id)};
+    aof_encode(out, 2, argv, argvlen);
+}
+
 /* A record for database db_id, preceded by SELECT when the stream of
  * records was acting on another one (stage 6), as Redis writes it. */
 static void aof_encode_in(buf *out, int *selected, int db_id, int argc, const char **argv, const size_t *argvlen)
 {
     if (*selected != db_id) {
-        char id[NUM_LL_MAX];
-        const char *select[] = {"SELECT", id};
-        size_t select_len[] = {6, num_format_ll(id, db_id)};
-        aof_encode(out, 2, select, select_len);
+        aof_encode_select(out, db_id);
         *selected = db_id;
     }
     aof_encode(out, argc, argv, argvlen);
@@ -494,13 +499,21 @@ static void aof_remove_stale_temp_files(void)
     closedir(dir);
 }
 
+/* The file lives in the working directory (--dir): its name may not
+ * lead elsewhere. Redis's rule and text. */
+const char *aof_filename_refusal(const char *name, size_t len)
+{
+    if (len == 0 || memchr(name, '/', len) != NULL)
+        return "appendfilename can't be a path, just a filename";
+    return NULL;
+}
+
 static bool aof_filename_ok(const char *filename, char *err)
 {
-    if (filename[0] == '\0' || strchr(filename, '/') != NULL) {
-        snprintf(err, AOF_ERR_LEN, "appendfilename can't be a path, just a filename");
-        return false;
-    }
-    return true;
+    const char *refusal = aof_filename_refusal(filename, strlen(filename));
+    if (refusal != NULL)
+        snprintf(err, AOF_ERR_LEN, "%s", refusal);
+    return refusal == NULL;
 }
 
 bool aof_start(db **dbs, int db_count, const aof_config *config, aof_replay_fn *replay, void *data, char *err)
@@ -634,10 +647,7 @@ static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long
 
 static void aof_rewrite_select(aof_writer *w, int id)
 {
-    char text[NUM_LL_MAX];
-    const char *argv[] = {"SELECT", text};
-    size_t argvlen[] = {6, num_format_ll(text, id)};
-    aof_writer_command(w, 2, argv, argvlen);
+    aof_encode_select(&w->out, id);
 }
 
 static void aof_rewrite_db(aof_writer *w, db *d, long long now)

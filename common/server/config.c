@@ -304,9 +304,8 @@ static const char *config_check_value(const config_param *p, const config_value 
         return "this stage has no append-only file (stage 5 brings it)";
     if (p->field == &config.save && v->string.len > 0)
         return "this server takes no snapshots: only '' is accepted";
-    if (p->field == &config.appendfilename &&
-        (v->string.len == 0 || memchr(v->string.text, '/', v->string.len) != NULL))
-        return "appendfilename can't be a path, just a filename";
+    if (p->field == &config.appendfilename)
+        return aof_filename_refusal(v->string.text, v->string.len);
     return NULL;
 }
 

@@ -144,8 +144,9 @@ EOF
 expect "interactive session" "$got" "$want"
 
 # `help CMD` shows the syntax redis-cli builds from COMMAND DOCS' arguments
-# (the same arguments give the grey hints as one types). DESIGN.md asks
-# nothing of COMMAND DOCS, so a missing syntax is a note, not a failure.
+# (the same arguments give the grey hints as one types). The server's
+# COMMAND DOCS has no arguments yet, so a missing syntax is a note, not a
+# failure.
 help=$(printf 'help lpush\nhelp set\n' | cli 2>&1 | sed 's/\x1b\[[0-9;]*m//g; s/\r//g; s/ *$//')
 for want in "LPUSH key element [element ...]" \
     "SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"; do
