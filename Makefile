@@ -36,7 +36,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .SECONDARY:
 
-.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan tsan fuzz bench clean help deps clients cluster-demo
+.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan tsan fuzz bench clean help deps clients cluster-demo docs-check layers
 
 all: $(STAGE_BINS) $(TOOL_BINS) $(UNIT_BINS)
 
@@ -117,6 +117,12 @@ integration: $(BUILD)/stage$(STAGE) $(TOOL_BINS)
 
 test: unit integration
 
+# The includes against the architecture (ci/check-layers.py's table): no
+# layer includes one above it, no two modules include each other, even
+# through others. `/usr/bin/python3 ci/check-layers.py --dot` draws the graph.
+layers:
+	@/usr/bin/python3 ci/check-layers.py
+
 oracle:
 	$(PYTEST) tests/integration -q --server-cmd "redis-server --port {port} --dir {dir} --save '' --appendonly no"
 
@@ -162,6 +168,10 @@ clients: deps $(CLIENTS_DIR)/installed $(filter $(BUILD)/%,$(SERVER))
 
 cluster-demo: deps $(filter $(BUILD)/%,$(SERVER))
 	@deploy/cluster-demo.sh $(SERVER)
+
+# The documents against the code: the functions, files and figures they cite.
+docs-check: $(BUILD)/stage6
+	@/usr/bin/python3 ci/check-docs.py $(BUILD)/stage6
 
 check:
 	@ci/check.sh

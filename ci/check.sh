@@ -26,6 +26,8 @@ step() {
 
 step deps ci/install-deps.sh
 step build make --no-print-directory -j2 all
+step layers make --no-print-directory layers
+step docs make --no-print-directory docs-check
 step unit make --no-print-directory unit
 for dir in stages/stage*; do
     n=${dir#stages/stage}

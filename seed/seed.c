@@ -13,8 +13,16 @@
  * This file is the command line only: which argv is the seed's, reading
  * its options, --help, and the dispatch. -i and --help hand the Redis
  * server a command line of its own; every other mode is run by the
- * seed's own tiny server (seed_server.c), which echoes (seed_echo.c) or
- * runs commands (seed_exec.c). The shared pieces are in seed_internal.h.
+ * seed's own tiny server. Its modules, each including only those below
+ * it (`make layers` checks that no two of them need each other):
+ *
+ *     seed.c          the command line: options, --help, -i, dispatch
+ *     seed_server.c   the process: event loop, listeners, signals, shutdown
+ *     seed_echo.c     TCP clients' bytes and UDP datagrams, echoed back
+ *     seed_exec.c     -e: a client's command line run, fenced in
+ *     seed_client.c   a TCP connection, as both modes serve it
+ *     seed_state.c    the state they share (seed_state.h)
+ *     seed_fences.c, seed_options.h, hexdump.c: pure pieces, unit-tested
  *
  * The seed bound every interface ('') and had no option to choose one;
  * here every mode listens on 127.0.0.1 only, like the Redis server's
@@ -28,7 +36,7 @@
 
 #include "base/mem.h"
 #include "base/num.h"
-#include "seed_internal.h"
+#include "seed_server.h"
 
 #define SEED_DEFAULT_PORT 8001      /* the seed's default for -p */
 #define SEED_MAX_REDIS_ARGS 64      /* -i: options handed on to the Redis server */

@@ -19,16 +19,16 @@
  * output cap (see seed_exec.c).
  *
  * The pure pieces (option, port range and command line parsing) are
- * public for the unit tests; the hexdump layout is its own module,
- * hexdump.h. */
+ * public for the unit tests: the options are in seed_options.h and the
+ * exec mode's pure checks in seed_fences.h, both included here; the
+ * hexdump layout is its own module, hexdump.h. */
 #ifndef SEED_H
 #define SEED_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
-#define SEED_ERR_LEN 256
-#define SEED_MAX_ARGS 32            /* words in one exec command line */
+#include "seed_fences.h"
+#include "seed_options.h"
 
 enum seed_result {
     SEED_EXIT,          /* the seed mode ran (or was refused): exit with *exit_status */
@@ -47,21 +47,6 @@ enum seed_result seed_main(int *argc, char ***argv, int *exit_status);
 
 /* ---------------- The pure pieces, for the unit tests ---------------- */
 
-typedef struct seed_options {
-    int first_port, last_port;      /* -p 8888 or -p 8888-9000 (default 8001, the seed's) */
-    bool udp;                       /* -l udp */
-    bool hexdump;                   /* -x true */
-    bool exec;                      /* -e true */
-    bool redis;                     /* -i I: the Redis server on first_port */
-    bool help;                      /* --help or -h anywhere */
-    const char *exec_allow;         /* --exec-allow date,echo,...: names, never paths */
-    long long exec_time_limit_ms;   /* --exec-time-limit MS */
-    long long exec_max_output;      /* --exec-max-output BYTES */
-    bool exec_options_given;        /* an --exec- option was seen (refused without -e) */
-    int redis_argc;                 /* -i: the redis-server options that came along */
-    char **redis_argv;              /* points into argv; owned by the caller */
-} seed_options;
-
 /* Parses the seed's command line. 0, or -1 with err filled (one line).
  * opts->redis_argv must have room for argc pointers. */
 int seed_parse_options(int argc, char **argv, seed_options *opts, char *err);
@@ -70,22 +55,5 @@ int seed_parse_options(int argc, char **argv, seed_options *opts, char *err);
  * SEED_MAX_PORTS of them. 0, or -1 with err filled. */
 #define SEED_MAX_PORTS 1024
 int seed_parse_ports(const char *text, int *first, int *last, char *err);
-
-/* Splits a command line into words, in place: blanks separate words, and
- * '...' or "..." keep blanks inside one word. Nothing else is special: no
- * $variables, globs, ;, |, &, redirections, backslashes or ~, because no
- * shell ever sees the line. Returns the word count (0 for a blank line),
- * or -1 with err filled (an unclosed quote, more than `max` words).
- *
- *     char line[] = "echo 'a b' $HOME;";   // argv: echo, a b, $HOME;
- *     int argc = seed_split_line(line, argv, SEED_MAX_ARGS, err);
- */
-int seed_split_line(char *line, char **argv, int max, char *err);
-
-/* True if `name` is one of the comma-separated names of `allowlist`. */
-bool seed_is_allowed(const char *name, const char *allowlist);
-
-/* True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z (numeric addresses only). */
-bool seed_is_loopback(const char *addr);
 
 #endif

@@ -19,14 +19,13 @@
  * A command never blocks the loop: it runs in a child process whose
  * output comes back through a pipe the loop watches like any socket, and
  * its exit is noticed through SIGCHLD (seed_server.c's self-pipe calls
- * seed_reap_jobs). The client's connection itself is seed_echo.c's. */
-#include "seed_internal.h"
+ * seed_reap_jobs). The client's connection itself is seed_client.c's, and
+ * the pure fences (words, allowlist, loopback) are seed_fences.c's. */
+#include "seed_exec.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -38,6 +37,9 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "io/loop.h"
+#include "seed_fences.h"
+#include "seed_state.h"
 
 #define SEED_EXEC_MAX_RUNNING 16
 #define SEED_EXEC_PATH "/usr/local/bin:/usr/bin:/bin"
@@ -62,73 +64,7 @@ struct seed_job {
 static seed_job *seed_jobs;     /* running or not yet reaped */
 static int seed_running;        /* length of that list */
 
-/* ---------------- Pure helpers: words, allowlist, addresses ----------------
- *
- * Public in seed.h for the unit tests: nothing here reads or writes. */
-
-int seed_split_line(char *line, char **argv, int max, char *err)
-{
-    int argc = 0;
-    char *in = line, *out = line;   /* a word is rebuilt in place, quotes removed */
-    for (;;) {
-        while (*in == ' ' || *in == '\t')
-            in++;
-        if (*in == '\0')
-            return argc;
-        if (argc == max) {
-            snprintf(err, SEED_ERR_LEN, "too many words: at most %d", max);
-            return -1;
-        }
-        argv[argc++] = out;
-        while (*in != '\0' && *in != ' ' && *in != '\t') {
-            if (*in == '\'' || *in == '"') {
-                char quote = *in++;
-                char *end = strchr(in, quote);
-                if (end == NULL) {
-                    snprintf(err, SEED_ERR_LEN, "unclosed %s quote", quote == '"' ? "double" : "single");
-                    return -1;
-                }
-                memmove(out, in, (size_t)(end - in));
-                out += end - in;
-                in = end + 1;
-            } else {
-                *out++ = *in++;
-            }
-        }
-        /* `out` never passes `in`, so this NUL lands on a byte already read. */
-        if (*in != '\0')
-            in++;
-        *out++ = '\0';
-    }
-}
-
-bool seed_is_allowed(const char *name, const char *allowlist)
-{
-    size_t name_len = strlen(name);
-    const char *p = allowlist;
-    for (;;) {
-        size_t len = strcspn(p, ",");
-        if (len == name_len && name_len > 0 && memcmp(p, name, len) == 0)
-            return true;
-        if (p[len] == '\0')
-            return false;
-        p += len + 1;
-    }
-}
-
-bool seed_is_loopback(const char *addr)
-{
-    struct in_addr in4;
-    struct in6_addr in6;
-    if (inet_pton(AF_INET, addr, &in4) == 1)
-        return (ntohl(in4.s_addr) >> 24) == 127;
-    if (inet_pton(AF_INET6, addr, &in6) == 1) {
-        if (IN6_IS_ADDR_LOOPBACK(&in6))
-            return true;
-        return IN6_IS_ADDR_V4MAPPED(&in6) && in6.s6_addr[12] == 127;
-    }
-    return false;   /* a name (localhost) could resolve to anything: refused */
-}
+static int seed_exec_continue(seed_client *c);     /* a client's next lines: below */
 
 /* ---------------- Exec: running a client's command ----------------
  *
@@ -274,7 +210,7 @@ static void seed_job_free(seed_job *j)
 
 /* Its client is gone: nobody will read the output, so stop the command.
  * The job stays listed until its process is reaped. */
-void seed_job_abandon(seed_job *j)
+static void seed_job_abandon(seed_job *j)
 {
     if (!j->exited && seed.stopping)
         log_write(LOG_NOTICE, "Command '%s' (pid %d) killed: the server is stopping", j->name, (int)j->pid);
@@ -462,7 +398,7 @@ static void seed_exec_line(seed_client *c, char *line, size_t len)
 
 /* Run the client's complete lines, one command at a time, until one is
  * running or none is left; then write. Returns -1 if the client was freed. */
-int seed_exec_continue(seed_client *c)
+static int seed_exec_continue(seed_client *c)
 {
     while (c->job == NULL && buf_length(&c->in) > 0) {
         char *data = buf_data(&c->in);
@@ -485,6 +421,24 @@ int seed_exec_continue(seed_client *c)
     }
     return seed_client_flush(c);
 }
+
+/* ---------------- The mode: what a client's bytes become ---------------- */
+
+/* Bytes of command lines: kept until a whole line is there, then run. */
+static int seed_exec_input(seed_client *c, const char *bytes, size_t len)
+{
+    buf_append(&c->in, bytes, len);
+    return seed_exec_continue(c);
+}
+
+/* The client is being freed: a command it still waits for is killed. */
+static void seed_exec_client_gone(seed_client *c)
+{
+    if (c->job != NULL)
+        seed_job_abandon(c->job);
+}
+
+const seed_mode seed_exec_mode = {.on_input = seed_exec_input, .on_free = seed_exec_client_gone};
 
 /* ---------------- Start and shutdown ---------------- */
 

@@ -3,13 +3,14 @@
  * Stage 6 runs the seed's modes as a second, tiny server built from stage
  * 1's pieces: listening sockets from net, the epoll loop from loop. This
  * file is its life: start-up (one listener per port of the range, the
- * open-files budget), signals, and a shutdown that frees everything. What
- * a client's bytes become is seed_echo.c's business, or seed_exec.c's.
+ * open-files budget), accepting clients, signals, and a shutdown that
+ * frees everything. What a client's bytes become is the business of its
+ * mode: seed_echo.c's, or seed_exec.c's with -e.
  *
  * Signals come in through the "self-pipe trick": a SIGINT or SIGTERM
  * stops the loop, and SIGCHLD tells the exec mode that a command has
  * exited, both without doing anything unsafe inside a signal handler. */
-#include "seed_internal.h"
+#include "seed_server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,11 +22,16 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "io/loop.h"
+#include "io/net.h"
+#include "seed_client.h"
+#include "seed_echo.h"
+#include "seed_exec.h"
+#include "seed_state.h"
 
 #define SEED_BACKLOG 511            /* as the Redis server's */
 #define SEED_RESERVED_FDS 64        /* descriptors kept spare for pipes, logs, /dev/null */
-
-seed_server seed;
+#define SEED_MAX_ACCEPTS 100        /* connections accepted per event */
 
 static seed_listener *seed_listeners;
 static int seed_listener_count;
@@ -96,6 +102,36 @@ static void seed_restore_signals(void)
     signal(SIGCHLD, SIG_DFL);
 }
 
+/* ---------------- Accepting TCP clients ---------------- */
+
+/* The loop's handler for a TCP listener (data: its seed_listener): each
+ * new client is served by the mode the command line asked for. */
+static void seed_on_accept(loop *l, int fd, void *data, int ready)
+{
+    (void)l, (void)ready;
+    seed_listener *ln = data;
+    const seed_mode *mode = seed.opts.exec ? &seed_exec_mode : &seed_echo_mode;
+    for (int i = 0; i < SEED_MAX_ACCEPTS; i++) {
+        char ip[NET_IP_LEN], err[NET_ERR_LEN];
+        int port;
+        int cfd = net_accept(fd, ip, sizeof(ip), &port, err);
+        if (cfd == -1) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                log_write(LOG_WARNING, "Accepting client connection: %s", err);
+            return;
+        }
+        /* Past the open-files limit accept() would fail and leave the
+         * listener readable forever: refuse before getting there. */
+        if (seed.client_count >= seed.max_clients) {
+            log_write(LOG_WARNING, "Refused %s:%d: max number of clients reached", ip, port);
+            close(cfd);
+            continue;
+        }
+        seed_client *c = seed_client_new(cfd, ln->port, ip, port, mode);
+        log_write(LOG_VERBOSE, "Accepted %s on port %d", c->peer, ln->port);
+    }
+}
+
 /* ---------------- Start-up, run, shutdown ---------------- */
 
 static void seed_free_all(void)
@@ -140,7 +176,7 @@ static int seed_listen(char *err)
         seed_listener *ln = &seed_listeners[seed_listener_count++];
         ln->fd = fd;
         ln->port = port;
-        loop_watch(seed.loop, fd, LOOP_READABLE, o->udp ? seed_on_datagram : seed_on_accept, ln);
+        loop_watch(seed.loop, fd, LOOP_READABLE, o->udp ? seed_echo_on_datagram : seed_on_accept, ln);
     }
     if (seed_listener_count == 0) {
         snprintf(err, SEED_ERR_LEN, "No port to listen on: every port of %d-%d was skipped", o->first_port,

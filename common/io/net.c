@@ -26,21 +26,33 @@ int net_set_nonblocking(int fd, char *err)
     return 0;
 }
 
-/* Bind the first address `addr` resolves to. "::" style addresses get
- * IPV6_V6ONLY so that "0.0.0.0" and "::" can both be bound, as in Redis. */
-int net_listen_tcp(const char *addr, int port, int backlog, char *err)
+/* The addresses to bind for `addr` and `port`, for sockets of `socktype`
+ * (SOCK_STREAM or SOCK_DGRAM). `addr` must be numeric ("127.0.0.1",
+ * "::"): a name would need a DNS lookup, which can block. NULL with err
+ * filled if it is not an address; else freeaddrinfo() the list after. */
+static struct addrinfo *net_resolve(const char *addr, int port, int socktype, char *err)
 {
     char service[16];
     snprintf(service, sizeof(service), "%d", port);
     struct addrinfo hints = {0}, *found;
     hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_socktype = socktype;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
     int rc = getaddrinfo(addr, service, &hints, &found);
     if (rc != 0) {
         snprintf(err, NET_ERR_LEN, "bad address '%s': %s", addr, gai_strerror(rc));
-        return -1;
+        return NULL;
     }
+    return found;
+}
+
+/* Bind the first address `addr` resolves to. "::" style addresses get
+ * IPV6_V6ONLY so that "0.0.0.0" and "::" can both be bound, as in Redis. */
+int net_listen_tcp(const char *addr, int port, int backlog, char *err)
+{
+    struct addrinfo *found = net_resolve(addr, port, SOCK_STREAM, err);
+    if (found == NULL)
+        return -1;
     int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd == -1) {
         net_fail(err, "socket");
@@ -120,17 +132,9 @@ int net_local_addr(int fd, char *ip, size_t ip_len, int *port)
  * and UDP has no TIME_WAIT for it to help with. */
 int net_listen_udp(const char *addr, int port, char *err)
 {
-    char service[16];
-    snprintf(service, sizeof(service), "%d", port);
-    struct addrinfo hints = {0}, *found;
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
-    int rc = getaddrinfo(addr, service, &hints, &found);
-    if (rc != 0) {
-        snprintf(err, NET_ERR_LEN, "bad address '%s': %s", addr, gai_strerror(rc));
+    struct addrinfo *found = net_resolve(addr, port, SOCK_DGRAM, err);
+    if (found == NULL)
         return -1;
-    }
     int fd = socket(found->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd == -1) {
         net_fail(err, "socket");

@@ -221,7 +221,7 @@ int client_write(client *c)
 
 /* Stage 5: with the append-only file on, a reply may go out only once
  * the records of its command are in the file. The client waits in a list
- * that the loop empties before it sleeps (server.c), right after writing
+ * that the loop empties before it sleeps (server/server.c), right after writing
  * the file. */
 void client_hold_reply(client *c)
 {

@@ -1,10 +1,11 @@
 /* Stage 1 — echo: an event loop serving many clients, and the RESP parser.
  *
  * Stage 0 served one client at a time with blocking calls. From here on
- * the server is built from common/: an epoll loop (loop.c) hands each
- * ready socket to its client (client.c), whose bytes the incremental
- * parser (resp.c) cuts into requests, which the dispatcher (command.c)
- * runs. This stage answers PING and ECHO. Read workshop.md chapter 1. */
+ * the server is built from common/: an epoll loop (io/loop.c) hands each
+ * ready socket to serve.c, which reads it into its client (server/client.c),
+ * has the incremental parser (io/resp.c) cut the bytes into requests, and
+ * runs each through the dispatcher (server/command.c). This stage answers
+ * PING and ECHO. Read workshop.md chapter 1. */
 #include "commands/commands.h"
 #include "server/server.h"
 

@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+"""Check README.md, workshop.md and docs/*.md against the code (`make docs-check`).
+
+One line per problem, "document:line: what is wrong, and what to do"; exit 1 if any:
+  1. a function `like_this()` (in backticks or a code block; after `server_enable_aof()`,
+     `_threads()` reads server_enable_threads) or a `file.c:function` that no .c/.h
+     under common/ seed/ stages/ tools/ defines or declares;
+  2. a file or folder in backticks or a link that exists neither from the root nor
+     under common/ (`io/loop.c` is common/io/loop.c; build/ paths are skipped);
+  3. any mention of DESIGN.md, anywhere in the repository: it is not in it;
+  4. a figure quoted from the code (FIGURES) that is no longer true.
+To fix one, write the name, path or figure as it is now in the document; only a name
+that is not the project's (libc, POSIX, Redis, a client) goes in the lists below.
+Usage: /usr/bin/python3 ci/check-docs.py [path/to/stage6]     (default build/stage6)
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE6 = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT / "build/stage6"
+SOURCE_DIRS = ("common", "seed", "stages", "tools")
+SKIPPED_DIRS = {".git", "build", "node_modules", "__pycache__", ".pytest_cache"}
+ALLOWED_FUNCTIONS = {
+    # C library, POSIX, Linux, glibc
+    "read", "write", "epoll_wait", "fsync", "fdatasync", "fork", "memcmp", "malloc", "free",
+    "accept", "listen", "bind", "socket", "getaddrinfo", "rename", "strtol", "getcwd", "close",
+    "shutdown", "pthread_mutex_lock", "pthread_mutex_trylock", "malloc_usable_size",
+    "malloc_consolidate",
+    # Redis's own, which the documents cite as Redis's
+    "keyIsExpired", "dbSwapDatabases", "sdssplitargs", "processCommand",
+    # the clients' (redis-py, ioredis, node-redis)
+    "pipeline", "multi", "execAsPipeline",
+    # the workshop's pseudocode, for learners to write in their own words
+    "now_ms", "before_sleep",
+}
+NOT_OUR_FILES = {"ae.c", "anet.c", "server.py", "other.conf"}  # Redis's sources, examples
+NOT_OUR_DIRS = ("appendonlydir/", "src/", "DIR/")  # Redis 7's AOF folder, Redis's tree, placeholder
+PATH_EXTENSIONS = (".c", ".h", ".py", ".sh", ".md", ".conf", ".yml", ".json", ".mk")
+
+# Figures the documents quote from the code: what it is, the phrasings that
+# quote it (group 1: the figure, in digits or words), how to compute it.
+FIGURES = [
+    ("the line count of stages/stage0/main.c",
+     [r"[Ss]tage\s+0's\s+(\w+)\s+(?:hand-written\s+)?lines", r"stage0/main\.c`?\s+\((\w+)\s+lines"],
+     lambda: len((ROOT / "stages/stage0/main.c").read_text().splitlines())),
+    ("the number of CONFIG parameters (the rows of config_table in common/server/config.c)",
+     [r"CONFIG\**\s+knows\s+(\w+)\s+parameters", r"\b(\w+)\s+CONFIG\s+parameters"],
+     lambda: len(re.findall(r'^\s*\{"[\w-]+",\s*CONFIG_',
+                            (ROOT / "common/server/config.c").read_text(), re.M))),
+    ("COMMAND COUNT of stage 6",
+     [r"\b(\d+)\s+commands\s+\(`COMMAND\s+COUNT`", r"`COMMAND\s+COUNT`[^\n]*?`:(\d+)`"],
+     lambda: command_count()),
+]
+WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+         "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+
+problems = set()                # (document, line, text)
+BASENAMES = {}                  # file name -> its paths in the repository
+
+
+def command_count():
+    """Start stage 6 on a free loopback port, ask COMMAND COUNT, stop it by its PID."""
+    if not STAGE6.exists():
+        print(f"check-docs: note: no {STAGE6}, COMMAND COUNT not checked", file=sys.stderr)
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        server = subprocess.Popen([STAGE6, "--port", str(port), "--bind", "127.0.0.1",
+                                   "--appendonly", "no", "--dir", tmp], cwd=tmp,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"{STAGE6} did not listen on port {port}")
+                    time.sleep(0.05)
+            with conn:
+                conn.sendall(b"*2\r\n$7\r\nCOMMAND\r\n$5\r\nCOUNT\r\n")
+                reply = b""
+                while not reply.endswith(b"\r\n") and (chunk := conn.recv(64)):
+                    reply += chunk
+        finally:
+            server.terminate()  # SIGTERM to its PID
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    if not re.fullmatch(rb":\d+\r\n", reply):
+        raise RuntimeError(f"{STAGE6} answered COMMAND COUNT with {reply!r}")
+    return int(reply[1:])
+
+
+def defined_functions(path):
+    """Names at the start of a definition or declaration, and function-like macros."""
+    found = re.findall(r"^#\s*define\s+(\w+)\(|^(?![\s#/*}])[^;=(\n]*?\b(\w+)\s*\(",
+                       path.read_text(errors="replace"), re.M)
+    return {a or b for a, b in found}
+
+
+def resolve(path):
+    """The files a cited path names: from the root or common/ (stageN: any stage),
+    or for a bare file name, wherever it is."""
+    pattern = re.sub(r"stageN\b", "stage[0-9]", path.rstrip("/"))
+    found = [p for base in (ROOT, ROOT / "common") for p in base.glob(pattern)]
+    return found or ([ROOT / p for p in BASENAMES.get(path, ())] if "/" not in path else [])
+
+
+def code_spans(text):
+    """(line, code, in a block?) for each backtick span and each line of a code block."""
+    in_block = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            in_block = not in_block
+        elif in_block:
+            yield number, line, True
+        else:
+            for span in re.findall(r"`([^`\n]+)`", line):
+                yield number, span, False
+
+
+def check_document(doc, known):
+    text = (ROOT / doc).read_text()
+    full = {}                   # line -> its last full name, to read `_threads()` after it
+    for number, code, in_block in code_spans(text):
+        for name in re.findall(r"(?<![\w.>])([A-Za-z_]\w*)\(\)", code):
+            if not name.startswith("_"):
+                full[number] = name
+            parts = full.get(number, "").split("_") if name.startswith("_") else [""]
+            if not any("_".join(parts[:i]) + name in known for i in range(len(parts))):
+                problems.add((doc, number, f"{name}() is defined or declared nowhere in common/ "
+                              "seed/ stages/ tools/: name the function as it is now "
+                              "(or add it to ALLOWED_FUNCTIONS if it is not ours)"))
+        for file, name in re.findall(r"([\w./-]+\.[ch]):([A-Za-z_]\w*)", code):
+            found = resolve(file)
+            if not any(name in defined_functions(p) for p in found):
+                what = f"{file} does not define {name}" if found else f"{file} does not exist"
+                problems.add((doc, number, f"{file}:{name}: {what}: cite them as they are now"))
+        for token in [] if in_block else code.split():
+            check_path(doc, number, token.rstrip(".,;:)"))
+    for number, line in enumerate(text.splitlines(), 1):
+        for target in re.findall(r"\]\(([^)\s#]+)[^)]*\)", line):
+            if not re.match(r"[a-z]+:", target) and not (ROOT / doc).parent.joinpath(target).exists():
+                problems.add((doc, number, f"the link to {target} leads nowhere: link the file as it is"))
+
+
+def check_path(doc, number, token):
+    if re.search(r"[^\w./*-]|^(/|\.\.?/)|^\W*$", token):
+        return                  # not a path: options, URLs, <placeholders>, absolute or shell paths
+    if "/" not in token and not token.endswith(PATH_EXTENSIONS) or token in NOT_OUR_FILES:
+        return                  # a word, or a file that is not ours
+    if token.startswith(("build/",) + NOT_OUR_DIRS) or "DESIGN" in token:
+        return                  # generated, not ours, or the DESIGN check's
+    if not resolve(token):
+        moved = sorted(BASENAMES.get(Path(token).name, ()))
+        hint = f" ({' or '.join(moved)}?)" if 0 < len(moved) < 3 else ""
+        problems.add((doc, number, f"{token}: no such file or folder, from the root or under common/: "
+                      f"cite it as it is now{hint}, or add it to NOT_OUR_* if it is not ours"))
+
+
+def check_figures(docs):
+    for what, patterns, compute in FIGURES:
+        claims = []             # (document, line, as written, as a number)
+        for doc in docs:
+            text = (ROOT / doc).read_text()
+            for m in (m for pattern in patterns for m in re.finditer(pattern, text)):
+                word = m.group(1).lower()
+                if word.isdigit() or word in WORDS:
+                    claims.append((doc, text.count("\n", 0, m.start(1)) + 1, m.group(1),
+                                   int(word) if word.isdigit() else WORDS.index(word)))
+        if not claims:
+            continue            # a figure the documents no longer quote is fine
+        try:
+            value = compute()
+        except (OSError, RuntimeError) as e:
+            problems.add(("ci/check-docs.py", 0, f"could not compute {what}: {e}: fix that"))
+            continue
+        for doc, line, said, claimed in claims:
+            if value is not None and claimed != value:
+                problems.add((doc, line, f"says {said} for {what}, which is {value}: write {value}"))
+
+
+def main():
+    files, known = [], set(ALLOWED_FUNCTIONS)
+    for top, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+        files += [Path(top, name).relative_to(ROOT) for name in names]
+    for f in files:
+        BASENAMES.setdefault(f.name, set()).add(str(f))
+        if f.parts[0] in SOURCE_DIRS and f.suffix in (".c", ".h"):
+            known |= defined_functions(ROOT / f)
+    docs = ["README.md", "workshop.md"] + sorted(f"docs/{p.name}" for p in ROOT.glob("docs/*.md"))
+    for doc in docs:
+        check_document(doc, known)
+    for f in files:
+        try:
+            lines = (ROOT / f).read_text().splitlines()
+        except (UnicodeDecodeError, OSError):
+            continue            # binary files (the fuzz corpus ...)
+        for number, line in enumerate(lines, 1):
+            if re.search(r"\bDESIGN\b", line) and f != Path(__file__).resolve().relative_to(ROOT):
+                problems.add((str(f), number, "cites DESIGN.md, which is not in the repository: "
+                              "say what it says here, or cite a document that is"))
+    check_figures(docs)
+    for doc, line, text in sorted(problems):
+        print(f"{doc}:{line}: {text}")
+    if problems:
+        print(f"check-docs: {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
