@@ -198,8 +198,7 @@ static void cmd_command(client *c)
     } else if (command_arg_is(c, 1, "docs")) {
         intro_docs_of(c);
     } else if (command_arg_is(c, 1, "count") || command_arg_is(c, 1, "list")) {
-        reply_error_format(c, "ERR wrong number of arguments for 'command|%s' command",
-                           command_arg_is(c, 1, "count") ? "count" : "list");
+        reply_error_arity(c, command_arg_is(c, 1, "count") ? "command|count" : "command|list");
     } else {
         reply_error_unknown_subcommand(c, "COMMAND");
     }

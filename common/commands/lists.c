@@ -16,8 +16,6 @@
 #include "base/num.h"
 #include "server/reply.h"
 
-#define LIST_ERR_POSITIVE "ERR value is out of range, must be positive"
-
 /* The list at argv[i]; NULL when the key is missing or, with a WRONGTYPE
  * reply already sent, when it holds something else (*wrong then says so). */
 static list *lists_lookup(client *c, int i, bool *wrong)
@@ -150,15 +148,25 @@ static bool lists_clamp_range(long long len, long long *start, long long *end)
     return true;
 }
 
+/* The arguments of LRANGE and LTRIM, key start stop: the two indexes and
+ * the list (NULL when the key is missing). False when an error reply has
+ * been sent; as in Redis, the indexes are read first, so a bad one is
+ * reported even on a key of another type. */
+static bool lists_range_args(client *c, list **l, long long *start, long long *end)
+{
+    if (!lists_arg_ll(c, 2, start) || !lists_arg_ll(c, 3, end))
+        return false;
+    bool wrong;
+    *l = lists_lookup(c, 1, &wrong);
+    return !wrong;
+}
+
 /* LRANGE key start stop */
 static void cmd_lrange(client *c)
 {
+    list *l;
     long long start, end;
-    if (!lists_arg_ll(c, 2, &start) || !lists_arg_ll(c, 3, &end))
-        return;
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    if (!lists_range_args(c, &l, &start, &end))
         return;
     if (l == NULL || !lists_clamp_range((long long)list_length(l), &start, &end)) {
         reply_array(c, 0);
@@ -219,15 +227,14 @@ static bool lpos_parse(client *c, lpos_args *a)
             if (a->rank == LLONG_MIN)
                 a->rank = -1;   /* Redis negates it, which overflows back to negative: the last match */
             if (a->rank == 0) {
-                reply_error(c, "ERR RANK can't be zero: use 1 to start from the first match, 2 from the "
-                               "second ... or use negative to start from the end of the list");
+                reply_error(c, REPLY_ERR_LPOS_RANK_ZERO);
                 return false;
             }
         } else if (command_arg_is(c, i, "count") && more) {
-            if (!lpos_positive(c, ++i, &a->count, "ERR COUNT can't be negative"))
+            if (!lpos_positive(c, ++i, &a->count, REPLY_ERR_LPOS_COUNT_NEGATIVE))
                 return false;
         } else if (command_arg_is(c, i, "maxlen") && more) {
-            if (!lpos_positive(c, ++i, &a->maxlen, "ERR MAXLEN can't be negative"))
+            if (!lpos_positive(c, ++i, &a->maxlen, REPLY_ERR_LPOS_MAXLEN_NEGATIVE))
                 return false;
         } else {
             reply_error(c, REPLY_ERR_SYNTAX);
@@ -290,7 +297,7 @@ static void cmd_lset(client *c)
     if (wrong)
         return;
     if (l == NULL) {
-        reply_error(c, "ERR no such key");
+        reply_error(c, REPLY_ERR_NO_SUCH_KEY);
         return;
     }
     long long index;
@@ -301,7 +308,7 @@ static void cmd_lset(client *c)
         reply_ok(c);
     }
     else
-        reply_error(c, "ERR index out of range");
+        reply_error(c, REPLY_ERR_INDEX_OUT_OF_RANGE);
 }
 
 /* LPOP key [count] and RPOP key [count]
@@ -315,7 +322,7 @@ static void pop_generic(client *c, enum list_where where)
         return;
     }
     if (c->argc == 3 && (!num_parse_ll(c->argv[2], c->argvlen[2], &count) || count < 0)) {
-        reply_error(c, LIST_ERR_POSITIVE);
+        reply_error(c, REPLY_ERR_NOT_POSITIVE);
         return;
     }
     bool wrong;
@@ -353,12 +360,9 @@ static void cmd_rpop(client *c)
 /* LTRIM key start stop */
 static void cmd_ltrim(client *c)
 {
+    list *l;
     long long start, end;
-    if (!lists_arg_ll(c, 2, &start) || !lists_arg_ll(c, 3, &end))
-        return;
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    if (!lists_range_args(c, &l, &start, &end))
         return;
     if (l != NULL) {
         long long len = (long long)list_length(l);

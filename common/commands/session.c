@@ -45,7 +45,7 @@ static bool session_password_ok(const char *user, size_t ulen, const char *pass,
 static bool session_authenticate(client *c, const char *user, size_t ulen, const char *pass, size_t plen)
 {
     if (!session_password_ok(user, ulen, pass, plen)) {
-        reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+        reply_error(c, REPLY_ERR_WRONGPASS);
         return false;
     }
     c->auth_required = false;
@@ -60,8 +60,7 @@ static void cmd_auth(client *c)
         return;
     }
     if (c->argc == 2 && config.requirepass.len == 0) {
-        reply_error(c, "ERR AUTH <password> called without any password configured for the default user. "
-                       "Are you sure your configuration is correct?");
+        reply_error(c, REPLY_ERR_AUTH_NO_PASSWORD);
         return;
     }
     bool ok = c->argc == 2 ? session_authenticate(c, "default", 7, c->argv[1], c->argvlen[1])
@@ -83,7 +82,7 @@ static bool session_name_ok(const char *name, size_t len)
 static bool session_set_name(client *c, const char *name, size_t len)
 {
     if (!session_name_ok(name, len)) {
-        reply_error(c, "ERR Client names cannot contain spaces, newlines or special characters.");
+        reply_error(c, REPLY_ERR_CLIENT_NAME);
         return false;
     }
     mem_free(c->name);
@@ -129,11 +128,11 @@ static void cmd_hello(client *c)
     int i = 1;
     if (c->argc >= 2) {
         if (!num_parse_ll(c->argv[1], c->argvlen[1], &version)) {
-            reply_error(c, "ERR Protocol version is not an integer or out of range");
+            reply_error(c, REPLY_ERR_HELLO_PROTOVER);
             return;
         }
         if (version < 2 || version > 3) {
-            reply_error(c, "NOPROTO unsupported protocol version");
+            reply_error(c, REPLY_ERR_NOPROTO);
             return;
         }
         i = 2;
@@ -147,17 +146,14 @@ static void cmd_hello(client *c)
         } else if (command_arg_is(c, i, "setname") && more >= 1) {
             name = ++i;
         } else {
-            reply_error_format(c, "ERR Syntax error in HELLO option '%.*s'", (int)strnlen(c->argv[i], c->argvlen[i]),
-                               c->argv[i]);
+            reply_error_format(c, REPLY_ERR_HELLO_OPTION_FMT, (int)strnlen(c->argv[i], c->argvlen[i]), c->argv[i]);
             return;
         }
     }
     if (user != 0 && !session_authenticate(c, c->argv[user], c->argvlen[user], c->argv[user + 1], c->argvlen[user + 1]))
         return;
     if (c->auth_required) {
-        reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-                       "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
-                       "select the RESP protocol version at the same time");
+        reply_error(c, REPLY_ERR_HELLO_NOAUTH);
         return;
     }
     if (name != 0 && !session_set_name(c, c->argv[name], c->argvlen[name]))
@@ -187,7 +183,7 @@ static bool session_int_arg(client *c, int i, const char *message, int *out)
         return false;
     }
     if (n < -2147483648LL || n > 2147483647LL) {
-        reply_error(c, message ? message : "ERR value is out of range, value must between -2147483648 and 2147483647");
+        reply_error(c, message ? message : REPLY_ERR_NOT_INT32);
         return false;
     }
     *out = (int)n;
@@ -206,7 +202,7 @@ static void cmd_select(client *c)
     if (!session_int_arg(c, 1, NULL, &id))
         return;
     if (!session_db_exists(id)) {
-        reply_error(c, "ERR DB index is out of range");
+        reply_error(c, REPLY_ERR_DB_INDEX);
         return;
     }
     c->db = server.dbs[id];
@@ -219,11 +215,11 @@ static void cmd_select(client *c)
 static void cmd_swapdb(client *c)
 {
     int a, b;
-    if (!session_int_arg(c, 1, "ERR invalid first DB index", &a) ||
-        !session_int_arg(c, 2, "ERR invalid second DB index", &b))
+    if (!session_int_arg(c, 1, REPLY_ERR_DB_FIRST_INDEX, &a) ||
+        !session_int_arg(c, 2, REPLY_ERR_DB_SECOND_INDEX, &b))
         return;
     if (!session_db_exists(a) || !session_db_exists(b)) {
-        reply_error(c, "ERR DB index is out of range");
+        reply_error(c, REPLY_ERR_DB_INDEX);
         return;
     }
     if (a != b)
@@ -288,8 +284,7 @@ static void client_cmd_list(client *c)
         if (command_arg_is(c, 3, "master") || command_arg_is(c, 3, "replica") || command_arg_is(c, 3, "pubsub"))
             none = true;
         else if (!command_arg_is(c, 3, "normal")) {
-            reply_error_format(c, "ERR Unknown client type '%.*s'", (int)strnlen(c->argv[3], c->argvlen[3]),
-                               c->argv[3]);
+            reply_error_format(c, REPLY_ERR_CLIENT_TYPE_FMT, (int)strnlen(c->argv[3], c->argvlen[3]), c->argv[3]);
             return;
         }
     } else if (c->argc >= 4 && command_arg_is(c, 2, "id")) {
@@ -297,7 +292,7 @@ static void client_cmd_list(client *c)
         for (int i = 3; i < c->argc; i++) {
             long long id;
             if (!num_parse_ll(c->argv[i], c->argvlen[i], &id) || id <= 0) {
-                reply_error(c, "ERR Invalid client ID");
+                reply_error(c, REPLY_ERR_CLIENT_ID);
                 return;
             }
         }
@@ -356,7 +351,7 @@ static void client_cmd_kill(client *c)
                 return;
             }
         }
-        reply_error(c, "ERR No such client");
+        reply_error(c, REPLY_ERR_NO_SUCH_CLIENT);
         return;
     }
     long long id = -1;
@@ -369,7 +364,7 @@ static void client_cmd_kill(client *c)
         }
         if (command_arg_is(c, i, "id")) {
             if (!num_parse_ll(c->argv[i + 1], c->argvlen[i + 1], &id) || id <= 0) {
-                reply_error(c, "ERR client-id should be greater than 0");
+                reply_error(c, REPLY_ERR_CLIENT_ID_POSITIVE);
                 return;
             }
         } else if (command_arg_is(c, i, "addr")) {
@@ -408,12 +403,11 @@ static void client_cmd_setinfo(client *c)
     else if (command_arg_is(c, 2, "lib-ver"))
         slot = &c->lib_ver;
     else {
-        reply_error_format(c, "ERR Unrecognized option '%.*s'", (int)strnlen(c->argv[2], c->argvlen[2]), c->argv[2]);
+        reply_error_format(c, REPLY_ERR_SETINFO_OPTION_FMT, (int)strnlen(c->argv[2], c->argvlen[2]), c->argv[2]);
         return;
     }
     if (!session_name_ok(c->argv[3], c->argvlen[3])) {
-        reply_error_format(c, "ERR %s cannot contain spaces, newlines or special characters.",
-                           slot == &c->lib_name ? "lib-name" : "lib-ver");
+        reply_error_format(c, REPLY_ERR_SETINFO_VALUE_FMT, slot == &c->lib_name ? "lib-name" : "lib-ver");
         return;
     }
     mem_free(*slot);

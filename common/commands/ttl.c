@@ -84,7 +84,7 @@ static bool set_expire_time(client *c, const set_args *args, long long *when)
     bool seconds = args->flags & (SET_EX | SET_EXAT);
     bool relative = args->flags & (SET_EX | SET_PX);
     if (t <= 0 || (seconds && t > LLONG_MAX / 1000)) {
-        reply_error(c, "ERR invalid expire time in 'set' command");
+        reply_error_expire_time(c, "set");
         return false;
     }
     if (seconds)
@@ -92,7 +92,7 @@ static bool set_expire_time(client *c, const set_args *args, long long *when)
     if (relative) {
         long long now = db_now_ms();
         if (t > LLONG_MAX - now) {
-            reply_error(c, "ERR invalid expire time in 'set' command");
+            reply_error_expire_time(c, "set");
             return false;
         }
         t += now;
@@ -174,16 +174,16 @@ static bool expire_parse_flags(client *c, int *flags)
             *flags |= EXPIRE_LT;
         else {
             /* Redis prints the option as a C string: it stops at a NUL. */
-            reply_error_format(c, "ERR Unsupported option %.*s", (int)strnlen(c->argv[i], c->argvlen[i]), c->argv[i]);
+            reply_error_format(c, REPLY_ERR_EXPIRE_OPTION_FMT, (int)strnlen(c->argv[i], c->argvlen[i]), c->argv[i]);
             return false;
         }
     }
     if ((*flags & EXPIRE_NX) && (*flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT))) {
-        reply_error(c, "ERR NX and XX, GT or LT options at the same time are not compatible");
+        reply_error(c, REPLY_ERR_EXPIRE_NX_AND_OTHERS);
         return false;
     }
     if ((*flags & EXPIRE_GT) && (*flags & EXPIRE_LT)) {
-        reply_error(c, "ERR GT and LT options at the same time are not compatible");
+        reply_error(c, REPLY_ERR_EXPIRE_GT_AND_LT);
         return false;
     }
     return true;
@@ -224,7 +224,7 @@ static bool expire_when(client *c, long long base, bool seconds, const char *nam
     *when = t + base;
     return true;
 overflow:
-    reply_error_format(c, "ERR invalid expire time in '%s' command", name);
+    reply_error_expire_time(c, name);
     return false;
 }
 

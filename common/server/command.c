@@ -9,12 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/buf.h"
 #include "data/dict.h"
 #include "server/reply.h"
 
 #define COMMAND_NAME_MAX 64         /* longer names cannot be commands */
-#define COMMAND_ARGS_SHOWN 128      /* bytes of arguments an unknown-command error quotes */
 
 static dict *command_table;
 static command_propagate_fn *command_propagate;
@@ -91,35 +89,6 @@ bool command_check_type(client *c, const db_value *v, int type)
     return false;
 }
 
-/* Append at most `max` bytes of s, stopping at a NUL byte as Redis's
- * printf("%.*s") does: its arguments are C strings. */
-static void command_quote_arg(buf *out, const char *s, size_t len, size_t max)
-{
-    size_t n = 0;
-    while (n < len && n < max && s[n] != '\0')
-        n++;
-    buf_append(out, s, n);
-}
-
-/* ERR unknown command 'foo', with args beginning with: 'a' 'b'
- * The arguments are quoted until 128 bytes of them have been shown. */
-static void command_reply_unknown(client *c)
-{
-    buf text = BUF_INIT;
-    buf_append(&text, "ERR unknown command '", 21);
-    command_quote_arg(&text, c->argv[0], c->argvlen[0], 128);
-    buf_append(&text, "', with args beginning with: ", 29);
-    size_t shown_from = buf_length(&text);
-    for (int i = 1; i < c->argc && buf_length(&text) - shown_from < COMMAND_ARGS_SHOWN; i++) {
-        size_t shown = buf_length(&text) - shown_from;
-        buf_append(&text, "'", 1);
-        command_quote_arg(&text, c->argv[i], c->argvlen[i], COMMAND_ARGS_SHOWN - shown);
-        buf_append(&text, "' ", 2);
-    }
-    resp_add_error(&c->reply, buf_data(&text), buf_length(&text));
-    buf_free(&text);
-}
-
 static bool command_arity_ok(const command *cmd, int argc)
 {
     return cmd->arity >= 0 ? argc == cmd->arity : argc >= -cmd->arity;
@@ -129,7 +98,7 @@ void command_execute(client *c)
 {
     const command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
     if (cmd == NULL) {
-        command_reply_unknown(c);
+        reply_error_unknown_command(c);
         return;
     }
     c->last_cmd = cmd->name;        /* CLIENT LIST shows it even if refused, as Redis does */

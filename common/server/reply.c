@@ -100,12 +100,45 @@ void reply_error_format(client *c, const char *fmt, ...)
 
 void reply_error_arity(client *c, const char *command_name)
 {
-    reply_error_format(c, "ERR wrong number of arguments for '%s' command", command_name);
+    reply_error_format(c, REPLY_ERR_ARITY_FMT, command_name);
 }
 
-/* Redis shows at most 128 bytes of what it did not understand. */
+/* Redis shows at most 128 bytes of a name it did not understand, and of
+ * the arguments that came with it. */
+#define REPLY_SHOWN_MAX 128
+
+/* How much of an argument "%.*s" shows: at most `max` bytes, and, as in
+ * Redis, whose arguments are C strings, nothing from a NUL byte on. */
+static int reply_shown(const char *arg, size_t len, size_t max)
+{
+    return (int)strnlen(arg, len < max ? len : max);
+}
+
+/* Each argument after the name in quotes, as Redis's loop adds them:
+ * while fewer than 128 bytes are written, the next one, cut to what is
+ * left of the 128. The quotes count, so the text may end a little past. */
+void reply_error_unknown_command(client *c)
+{
+    buf args = BUF_INIT;
+    for (int i = 1; i < c->argc && buf_length(&args) < REPLY_SHOWN_MAX; i++) {
+        int shown = reply_shown(c->argv[i], c->argvlen[i], REPLY_SHOWN_MAX - buf_length(&args));
+        buf_append(&args, "'", 1);
+        buf_append(&args, c->argv[i], (size_t)shown);
+        buf_append(&args, "' ", 2);
+    }
+    buf_append(&args, "", 1);      /* the NUL that %s needs */
+    reply_error_format(c, REPLY_ERR_UNKNOWN_COMMAND_FMT, reply_shown(c->argv[0], c->argvlen[0], REPLY_SHOWN_MAX),
+                       c->argv[0], buf_data(&args));
+    buf_free(&args);
+}
+
 void reply_error_unknown_subcommand(client *c, const char *container)
 {
-    int shown = (int)(c->argvlen[1] > 128 ? 128 : c->argvlen[1]);
-    reply_error_format(c, "ERR unknown subcommand '%.*s'. Try %s HELP.", shown, c->argv[1], container);
+    reply_error_format(c, REPLY_ERR_UNKNOWN_SUBCOMMAND_FMT, reply_shown(c->argv[1], c->argvlen[1], REPLY_SHOWN_MAX),
+                       c->argv[1], container);
+}
+
+void reply_error_expire_time(client *c, const char *command_name)
+{
+    reply_error_format(c, REPLY_ERR_EXPIRE_TIME_FMT, command_name);
 }

@@ -9,15 +9,71 @@
 
 #include "server/client.h"
 
-/* Shared error texts (without the leading '-' and trailing CRLF). */
+/* Error texts, without the leading '-' and trailing CRLF, grouped by the
+ * commands that send them. A text used in one place only still lives here:
+ * a reader comparing us with Redis finds every error in one list. */
+
+/* Any command */
 #define REPLY_ERR_SYNTAX "ERR syntax error"
 #define REPLY_ERR_NOT_INTEGER "ERR value is not an integer or out of range"
+#define REPLY_ERR_NOT_POSITIVE "ERR value is out of range, must be positive"
+#define REPLY_ERR_NOT_INT32 "ERR value is out of range, value must between -2147483648 and 2147483647"
+#define REPLY_ERR_WRONGTYPE "WRONGTYPE Operation against a key holding the wrong kind of value"
+#define REPLY_ERR_NOAUTH "NOAUTH Authentication required."
+
+/* Strings: SET APPEND INCR DECR ... */
 #define REPLY_ERR_OVERFLOW "ERR increment or decrement would overflow"
 #define REPLY_ERR_DECR_OVERFLOW "ERR decrement would overflow"
-#define REPLY_ERR_WRONGTYPE "WRONGTYPE Operation against a key holding the wrong kind of value"
 #define REPLY_ERR_TOO_BIG "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
-#define REPLY_ERR_NOAUTH "NOAUTH Authentication required."
-/* printf formats, for reply_error_format(): */
+
+/* Expiry: EXPIRE PEXPIRE EXPIREAT PEXPIREAT (the time itself: reply_error_expire_time) */
+#define REPLY_ERR_EXPIRE_NX_AND_OTHERS "ERR NX and XX, GT or LT options at the same time are not compatible"
+#define REPLY_ERR_EXPIRE_GT_AND_LT "ERR GT and LT options at the same time are not compatible"
+
+/* Lists: LSET LPOS */
+#define REPLY_ERR_NO_SUCH_KEY "ERR no such key"
+#define REPLY_ERR_INDEX_OUT_OF_RANGE "ERR index out of range"
+#define REPLY_ERR_LPOS_RANK_ZERO                                                                    \
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use " \
+    "negative to start from the end of the list"
+#define REPLY_ERR_LPOS_COUNT_NEGATIVE "ERR COUNT can't be negative"
+#define REPLY_ERR_LPOS_MAXLEN_NEGATIVE "ERR MAXLEN can't be negative"
+
+/* Connection: AUTH HELLO */
+#define REPLY_ERR_WRONGPASS "WRONGPASS invalid username-password pair or user is disabled."
+#define REPLY_ERR_AUTH_NO_PASSWORD                                                               \
+    "ERR AUTH <password> called without any password configured for the default user. Are you " \
+    "sure your configuration is correct?"
+#define REPLY_ERR_HELLO_PROTOVER "ERR Protocol version is not an integer or out of range"
+#define REPLY_ERR_NOPROTO "NOPROTO unsupported protocol version"
+#define REPLY_ERR_HELLO_NOAUTH                                                                    \
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH " \
+    "<user> <pass> option can be used to authenticate the client and select the RESP protocol "   \
+    "version at the same time"
+
+/* Databases: SELECT SWAPDB */
+#define REPLY_ERR_DB_INDEX "ERR DB index is out of range"
+#define REPLY_ERR_DB_FIRST_INDEX "ERR invalid first DB index"
+#define REPLY_ERR_DB_SECOND_INDEX "ERR invalid second DB index"
+
+/* CLIENT and HELLO SETNAME */
+#define REPLY_ERR_CLIENT_NAME "ERR Client names cannot contain spaces, newlines or special characters."
+#define REPLY_ERR_CLIENT_ID "ERR Invalid client ID"
+#define REPLY_ERR_CLIENT_ID_POSITIVE "ERR client-id should be greater than 0"
+#define REPLY_ERR_NO_SUCH_CLIENT "ERR No such client"
+
+/* printf formats, for reply_error_format() only: the _FMT ending says so
+ * (the two CONFIG ones are older than that rule). An argument shown with
+ * %.*s is cut at its first NUL byte, as Redis prints its C strings. */
+#define REPLY_ERR_ARITY_FMT "ERR wrong number of arguments for '%s' command"
+#define REPLY_ERR_UNKNOWN_COMMAND_FMT "ERR unknown command '%.*s', with args beginning with: %s"
+#define REPLY_ERR_UNKNOWN_SUBCOMMAND_FMT "ERR unknown subcommand '%.*s'. Try %s HELP."
+#define REPLY_ERR_EXPIRE_TIME_FMT "ERR invalid expire time in '%s' command"
+#define REPLY_ERR_EXPIRE_OPTION_FMT "ERR Unsupported option %.*s"
+#define REPLY_ERR_HELLO_OPTION_FMT "ERR Syntax error in HELLO option '%.*s'"
+#define REPLY_ERR_CLIENT_TYPE_FMT "ERR Unknown client type '%.*s'"
+#define REPLY_ERR_SETINFO_OPTION_FMT "ERR Unrecognized option '%.*s'"
+#define REPLY_ERR_SETINFO_VALUE_FMT "ERR %s cannot contain spaces, newlines or special characters."
 #define REPLY_ERR_CONFIG_UNKNOWN "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'"
 #define REPLY_ERR_CONFIG_SET "ERR CONFIG SET failed (possibly related to argument '%s') - %s"
 
@@ -32,8 +88,13 @@ void reply_verbatim(client *c, const char *text, size_t len);   /* INFO, CLIENT 
 void reply_array(client *c, long long count);
 void reply_error(client *c, const char *text);
 void reply_error_format(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The errors of one shape that several commands send: */
 void reply_error_arity(client *c, const char *command_name);
+/* "ERR unknown command 'x', with args beginning with: 'a' 'b' " for c->argv. */
+void reply_error_unknown_command(client *c);
 /* "ERR unknown subcommand 'x'. Try CLIENT HELP." for c->argv[1]. */
 void reply_error_unknown_subcommand(client *c, const char *container);
+/* "ERR invalid expire time in 'set' command": SET EX and the EXPIRE family. */
+void reply_error_expire_time(client *c, const char *command_name);
 
 #endif

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aof_file.h"
-#include "command.h"
+#include "persist/aof_file.h"
+#include "server/command.h"
 #include "commands/commands.h"
-#include "db.h"
-#include "dict.h"
-#include "server.h"
+#include "data/db.h"
+#include "data/dict.h"
+#include "server/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         command_register(connection_commands);
         command_register(string_commands);
         command_register(key_commands);
-        command_register(expire_commands);
+        command_register(ttl_commands);
         command_register(list_commands);
     }
     client c;

@@ -11,12 +11,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "command.h"
+#include "server/command.h"
 #include "commands/commands.h"
-#include "db.h"
-#include "dict.h"
-#include "resp.h"
-#include "server.h"
+#include "data/db.h"
+#include "data/dict.h"
+#include "io/resp.h"
+#include "server/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,8 +33,8 @@ static void fuzz_setup(void)
     command_register(connection_commands);
     command_register(string_commands);
     command_register(key_commands);
-    command_register(server_commands);
-    command_register(expire_commands);
+    command_register(config_commands);
+    command_register(ttl_commands);
     command_register(info_commands);
     command_register(list_commands);
     command_register(session_commands);

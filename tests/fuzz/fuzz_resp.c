@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "resp.h"
+#include "base/buf.h"
+#include "io/resp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,16 +5,21 @@
  * test forks a BGREWRITEAOF after a failed write; the rest of the
  * rewrite is left to the integration suite.
  *
+ * aof.c knows nothing of commands: at start it hands each command of the
+ * file to a replay callback, and it is fed the records of the commands
+ * that changed something. Most tests wire it to the dispatcher as the
+ * server does (server_replay_aof()): replay.c's fake client replays the
+ * file, then command.c propagates to aof_feed() and asks
+ * aof_write_refusal() before each write. A few give it a callback of
+ * their own, to see exactly what the replay is handed.
+ *
  * aof.c and command.c keep their state in globals. Criterion runs each
  * test in a process of its own, which starts from the initial state; each
  * test still stops what it started, so that ASan sees nothing leak. Every
- * test works in a directory of its own (made by mkdtemp(), entered with
- * chdir() and left again), since the file name is relative to the working
- * directory. */
+ * test works in a directory of its own (tmpdir.h), since the file name is
+ * relative to the working directory. */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,40 +35,24 @@
 #include "commands/commands.h"
 #include "data/db.h"
 #include "base/log.h"
+#include "server/replay.h"
+#include "tmpdir.h"
 
 #define AOF_NAME "appendonly.aof"
 
 /* ---------------- A directory to work in ---------------- */
 
-static char dir[64];
-static char home[PATH_MAX];
-
 static void enter_dir(void)
 {
-    cr_assert_not_null(getcwd(home, sizeof(home)), "getcwd: %s", strerror(errno));
-    snprintf(dir, sizeof(dir), "/tmp/test_aof.XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-    cr_assert_eq(chdir(dir), 0, "chdir %s: %s", dir, strerror(errno));
+    cr_assert(tmpdir_make("test_aof"), "mkdtemp: %s", strerror(errno));
+    cr_assert(tmpdir_enter(), "chdir %s: %s", tmpdir_path(), strerror(errno));
     log_set_level((enum log_level)(LOG_WARNING + 1));      /* the tests check results, not log lines */
 }
 
 static void leave_dir(void)
 {
     command_unregister_all();
-    if (chdir(home) != 0)
-        return;
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    char path[PATH_MAX];
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
+    tmpdir_remove();
 }
 
 TestSuite(aof, .init = enter_dir, .fini = leave_dir);
@@ -208,12 +197,23 @@ static char *run_words(db *d, int argc, const char *const *words)
  * the call. */
 static db *started_dbs[1];
 
+/* What server_replay_aof() does: the file replayed through the
+ * dispatcher, then every write logged, and refused while the file cannot
+ * be written. */
 static bool start(db *d, bool enabled, enum aof_fsync fsync, char *err)
 {
     aof_config config = {enabled, fsync, AOF_NAME};
     err[0] = '\0';
     started_dbs[0] = d;
-    return aof_start(started_dbs, 1, &config, err);
+    replay r;
+    replay_init(&r);
+    bool started = aof_start(started_dbs, 1, &config, replay_command, &r, err);
+    replay_free(&r);
+    if (started) {
+        command_set_propagate(aof_feed);
+        command_set_write_guard(aof_write_refusal);
+    }
+    return started;
 }
 
 #define START(d, enabled, fsync)                                                     \
@@ -310,16 +310,19 @@ Test(aof, with_appendonly_no_the_file_is_neither_read_nor_written)
 Test(aof, the_file_name_must_not_be_a_path)
 {
     db *d = db_create();
+    replay r;
+    replay_init(&r);
     const char *names[] = {"", "sub/appendonly.aof", "/tmp/appendonly.aof"};
     for (int i = 0; i < 3; i++) {
         aof_config config = {true, AOF_FSYNC_NO, names[i]};
         char err[AOF_ERR_LEN] = "";
         started_dbs[0] = d;
-        cr_expect_not(aof_start(started_dbs, 1, &config, err), "\"%s\" was accepted", names[i]);
+        cr_expect_not(aof_start(started_dbs, 1, &config, replay_command, &r, err), "\"%s\" was accepted", names[i]);
         cr_expect_not_null(strstr(err, "appendfilename"), "\"%s\": error \"%s\"", names[i], err);
         cr_expect_not(aof_is_enabled());
     }
     aof_stop();
+    replay_free(&r);
     db_destroy(d);
 }
 
@@ -488,7 +491,10 @@ Test(aof, an_expired_key_is_logged_as_a_del)
     db_destroy(d);
 }
 
-Test(aof, stop_undoes_the_propagation)
+/* aof_stop() leaves the dispatcher's hooks alone (the server unhooks them
+ * in server_free()): a write that still reaches aof_feed() after it must
+ * be neither written nor kept. */
+Test(aof, a_command_still_propagated_after_stop_is_not_logged)
 {
     register_commands();
     db *d = db_create();
@@ -498,7 +504,7 @@ Test(aof, stop_undoes_the_propagation)
     buf expected = BUF_INIT;
     CMD(&expected, "SET", "a", "1");
     expect_file_buf("after stop", &expected);
-    cr_expect_str_eq(RUN(d, "SET", "b", "2"), "+OK\r\n");     /* no file, no crash */
+    cr_expect_str_eq(RUN(d, "SET", "b", "2"), "+OK\r\n");     /* no file, no crash, no refusal */
     aof_flush();
     expect_file_buf("a command after stop", &expected);
     buf_free(&expected);
@@ -592,6 +598,124 @@ Test(aof, an_empty_file_replays_to_an_empty_db)
     aof_stop();
     expect_file("an empty file", "", 0);
     db_destroy(d);
+}
+
+/* ---------------- What the replay callback is handed ---------------- */
+
+/* A replay callback of the test's own: it writes down each command it is
+ * handed, encoded again, after the id of the database it was handed with;
+ * it refuses the command named fail_on, as the dispatcher refuses an
+ * unknown one. */
+typedef struct recording {
+    buf commands;
+    const char *fail_on;
+} recording;
+
+static bool record_command(void *data, db *d, int argc, const char **argv, const size_t *argvlen, char *err)
+{
+    recording *rec = data;
+    if (rec->fail_on != NULL && argvlen[0] == strlen(rec->fail_on) && memcmp(argv[0], rec->fail_on, argvlen[0]) == 0) {
+        snprintf(err, AOF_ERR_LEN, "the test refuses %s", rec->fail_on);
+        return false;
+    }
+    char line[32];
+    int n = snprintf(line, sizeof(line), "db%d ", d->id);
+    buf_append(&rec->commands, line, (size_t)n);
+    add_command(&rec->commands, argc, argv, argvlen);
+    return true;
+}
+
+static db *three_dbs[3];
+
+static bool start_recording(recording *rec, char *err)
+{
+    for (int i = 0; i < 3; i++) {
+        three_dbs[i] = db_create();
+        three_dbs[i]->id = i;
+    }
+    aof_config config = {true, AOF_FSYNC_NO, AOF_NAME};
+    err[0] = '\0';
+    return aof_start(three_dbs, 3, &config, record_command, rec, err);
+}
+
+static void destroy_three_dbs(void)
+{
+    for (int i = 0; i < 3; i++)
+        db_destroy(three_dbs[i]);
+}
+
+/* SELECT is aof.c's own business: the callback never sees it, only the
+ * database each later command is for. */
+Test(aof, the_replay_is_handed_each_command_with_the_database_the_file_selected)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");
+    CMD(&bytes, "SELECT", "2");
+    CMD(&bytes, "SET", "b", "2");
+    CMD(&bytes, "select", "1");
+    CMD(&bytes, "RPUSH", "l", "x");
+    write_file(AOF_NAME, buf_data(&bytes), buf_length(&bytes));
+
+    recording rec = {BUF_INIT, NULL};
+    char err[AOF_ERR_LEN];
+    cr_assert(start_recording(&rec, err), "aof_start failed: %s", err);
+    buf expected = BUF_INIT;
+    buf_append(&expected, "db0 ", 4);
+    CMD(&expected, "SET", "a", "1");
+    buf_append(&expected, "db2 ", 4);
+    CMD(&expected, "SET", "b", "2");
+    buf_append(&expected, "db1 ", 4);
+    CMD(&expected, "RPUSH", "l", "x");
+    cr_expect(buf_length(&rec.commands) == buf_length(&expected) &&
+                  memcmp(buf_data(&rec.commands), buf_data(&expected), buf_length(&expected)) == 0,
+              "the callback was handed:\n%.*s", (int)buf_length(&rec.commands), buf_data(&rec.commands));
+
+    /* The file ended in database 1: a record for database 0 says so
+     * first, the next one for the same database does not. */
+    const char *set[] = {"SET", "c", "3"};
+    size_t setlen[] = {3, 1, 1};
+    aof_feed(0, 3, set, setlen);
+    aof_feed(0, 3, set, setlen);
+    aof_flush();
+    CMD(&bytes, "SELECT", "0");
+    CMD(&bytes, "SET", "c", "3");
+    CMD(&bytes, "SET", "c", "3");
+    expect_file_buf("records after a replay that ended in database 1", &bytes);
+    aof_stop();
+    buf_free(&expected);
+    buf_free(&rec.commands);
+    buf_free(&bytes);
+    destroy_three_dbs();
+}
+
+Test(aof, a_command_the_replay_refuses_stops_the_start_with_its_reason)
+{
+    buf bytes = BUF_INIT;
+    CMD(&bytes, "SET", "a", "1");           /* 27 bytes */
+    CMD(&bytes, "RPUSH", "l", "x");
+    CMD(&bytes, "SET", "c", "3");
+    write_file(AOF_NAME, buf_data(&bytes), buf_length(&bytes));
+
+    recording rec = {BUF_INIT, "RPUSH"};
+    char err[AOF_ERR_LEN];
+    cr_expect_not(start_recording(&rec, err), "a refused command was let through");
+    cr_expect_not_null(strstr(err, "the test refuses RPUSH"), "the callback's reason is lost: \"%s\"", err);
+    cr_expect_not_null(strstr(err, "byte offset 27"), "the error does not say where: \"%s\"", err);
+    cr_expect_not_null(strstr(err, AOF_NAME), "the error does not name the file: \"%s\"", err);
+    cr_expect_not(aof_is_enabled());
+    buf expected = BUF_INIT;
+    buf_append(&expected, "db0 ", 4);
+    CMD(&expected, "SET", "a", "1");
+    cr_expect(buf_length(&rec.commands) == buf_length(&expected) &&
+                  memcmp(buf_data(&rec.commands), buf_data(&expected), buf_length(&expected)) == 0,
+              "the replay went on after the refusal:\n%.*s", (int)buf_length(&rec.commands),
+              buf_data(&rec.commands));
+    aof_stop();
+    expect_file_buf("after the refused start", &bytes);
+    buf_free(&expected);
+    buf_free(&rec.commands);
+    buf_free(&bytes);
+    destroy_three_dbs();
 }
 
 /* ---------------- Cut and damaged files ---------------- */
@@ -737,13 +861,13 @@ static void clean_up_before_the_timeout(int sig)
 {
     (void)sig;
     static const char note[] = "aof_stop() still waiting after 5 s; removing the test directory\n";
-    char path[sizeof(dir) + sizeof(AOF_NAME) + 1];
-    size_t n = strlen(dir);
-    memcpy(path, dir, n);
+    char path[TMPDIR_PATH_LEN + sizeof(AOF_NAME) + 1];
+    size_t n = strlen(tmpdir_path());
+    memcpy(path, tmpdir_path(), n);
     path[n] = '/';
     memcpy(path + n + 1, AOF_NAME, sizeof(AOF_NAME));
     unlink(path);
-    rmdir(dir);
+    rmdir(tmpdir_path());
     ssize_t ignored = write(STDERR_FILENO, note, sizeof(note) - 1);
     (void)ignored;
 }

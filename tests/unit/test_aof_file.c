@@ -3,13 +3,12 @@
  * Most tests hand aof_file_read_bytes() a heap copy of exactly the bytes
  * under test, so that a read one byte past the end is caught by ASan; a
  * few go through aof_file_read() and real files, which live in a
- * directory made by mkdtemp() and removed after each test.
+ * directory of their own (tmpdir.h), removed after each test.
  *
  * The records are encoded here by hand rather than with resp.c, and a
  * recording callback encodes again each command it is given: when the
  * reader hands out every argument exactly, the two encodings are equal. */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,47 +19,20 @@
 
 #include "persist/aof_file.h"
 #include "base/buf.h"
+#include "tmpdir.h"
 
 /* ---------------- A directory for the files ---------------- */
 
-static char dir[64];
-
 static void make_dir(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/test_aof_file.XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+    cr_assert(tmpdir_make("test_aof_file"), "mkdtemp: %s", strerror(errno));
 }
 
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    char path[PATH_MAX];
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-TestSuite(aof_file, .init = make_dir, .fini = remove_dir);
-
-/* The path of `name` in the test directory (one static buffer per call
- * site is enough: no test holds two paths from here at once). */
-static const char *path_of(const char *name)
-{
-    static char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    return path;
-}
+TestSuite(aof_file, .init = make_dir, .fini = tmpdir_remove);
 
 static const char *write_file(const char *name, const char *bytes, size_t len)
 {
-    const char *path = path_of(name);
+    const char *path = tmpdir_file(name);
     FILE *f = fopen(path, "wb");
     cr_assert_not_null(f, "cannot create %s: %s", path, strerror(errno));
     if (len > 0)
@@ -220,7 +192,7 @@ Test(aof_file, an_empty_file_is_ok_with_no_commands)
 Test(aof_file, a_missing_file_is_reported_as_missing)
 {
     seen s = {0};
-    const char *path = path_of("nothing-here.aof");
+    const char *path = tmpdir_file("nothing-here.aof");
     aof_read_result r = aof_file_read(path, record, &s);
     expect_status(r, AOF_READ_MISSING);
     cr_expect_eq(r.size, 0);
@@ -691,7 +663,7 @@ Test(aof_file, truncate_cuts_a_file_to_the_given_size)
 Test(aof_file, truncating_a_missing_file_fails_with_its_name)
 {
     char err[AOF_ERR_LEN] = "";
-    const char *path = path_of("absent.aof");
+    const char *path = tmpdir_file("absent.aof");
     cr_expect_not(aof_file_truncate(path, 0, err));
     cr_expect_not_null(strstr(err, "absent.aof"), "error: \"%s\"", err);
     struct stat st;
