@@ -57,9 +57,9 @@ void serve_accept(loop *l, int listen_fd, void *data, int ready)
             return;
         }
         int target = reactor_pick();
-        bool has_password = config.requirepass.len > 0;
         client *c = NULL;
-        lock_acquire();
+        lock_acquire();         /* CONFIG SET may change what is read here */
+        bool has_password = config.requirepass.len > 0;
         const char *refusal = admission_refusal(ip, client_count(), config.protected_mode, has_password);
         if (refusal == NULL)
             c = client_create(fd, ip, port, reactor_loop(target), first_db, has_password);
