@@ -16,19 +16,18 @@
 #include "base/num.h"
 #include "server/reply.h"
 
-/* The list at argv[i]; NULL when the key is missing or, with a WRONGTYPE
- * reply already sent, when it holds something else (*wrong then says so). */
-static list *lists_lookup(client *c, int i, bool *wrong)
+/* The list at argv[i] in *l, NULL when the key is missing. False, with a
+ * WRONGTYPE reply already sent, when the key holds something else. */
+static bool lists_lookup(client *c, int i, list **l)
 {
-    *wrong = false;
+    *l = NULL;
     db_value *v = db_get(c->db, c->argv[i], c->argvlen[i]);
     if (v == NULL)
-        return NULL;
-    if (!command_check_type(c, v, DB_TYPE_LIST)) {
-        *wrong = true;
-        return NULL;
-    }
-    return db_list_of(v);
+        return true;
+    if (!command_check_type(c, v, DB_TYPE_LIST))
+        return false;
+    *l = db_list_of(v);
+    return true;
 }
 
 /* The list at argv[i], created empty when missing. */
@@ -79,9 +78,8 @@ static bool lists_arg_where(client *c, int i, enum list_where *where)
 
 static void push_generic(client *c, enum list_where where, bool only_if_exists)
 {
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *l;
+    if (!lists_lookup(c, 1, &l))
         return;
     if (l == NULL) {
         if (only_if_exists) {
@@ -125,9 +123,8 @@ static void cmd_rpushx(client *c)
 /* LLEN key */
 static void cmd_llen(client *c)
 {
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (!wrong)
+    list *l;
+    if (lists_lookup(c, 1, &l))
         reply_int(c, l ? (long long)list_length(l) : 0);
 }
 
@@ -156,9 +153,7 @@ static bool lists_range_args(client *c, list **l, long long *start, long long *e
 {
     if (!lists_arg_ll(c, 2, start) || !lists_arg_ll(c, 3, end))
         return false;
-    bool wrong;
-    *l = lists_lookup(c, 1, &wrong);
-    return !wrong;
+    return lists_lookup(c, 1, l);
 }
 
 /* LRANGE key start stop */
@@ -183,9 +178,8 @@ static void cmd_lrange(client *c)
 /* LINDEX key index */
 static void cmd_lindex(client *c)
 {
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *l;
+    if (!lists_lookup(c, 1, &l))
         return;
     if (l == NULL) {
         reply_null(c);
@@ -273,9 +267,8 @@ static void cmd_lpos(client *c)
     lpos_args a;
     if (!lpos_parse(c, &a))
         return;
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *l;
+    if (!lists_lookup(c, 1, &l))
         return;
     buf found = BUF_INIT;
     long long matches = l ? lpos_search(c, l, &a, &found) : 0;
@@ -292,9 +285,8 @@ static void cmd_lpos(client *c)
 /* LSET key index element */
 static void cmd_lset(client *c)
 {
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *l;
+    if (!lists_lookup(c, 1, &l))
         return;
     if (l == NULL) {
         reply_error(c, REPLY_ERR_NO_SUCH_KEY);
@@ -325,9 +317,8 @@ static void pop_generic(client *c, enum list_where where)
         reply_error(c, REPLY_ERR_NOT_POSITIVE);
         return;
     }
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *l;
+    if (!lists_lookup(c, 1, &l))
         return;
     if (l == NULL) {
         if (count == -1)
@@ -385,9 +376,8 @@ static void cmd_lrem(client *c)
     long long count;
     if (!lists_arg_ll(c, 2, &count))
         return;
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *l;
+    if (!lists_lookup(c, 1, &l))
         return;
     long long removed = 0;
     if (l != NULL) {
@@ -422,9 +412,8 @@ static void cmd_linsert(client *c)
         reply_error(c, REPLY_ERR_SYNTAX);
         return;
     }
-    bool wrong;
-    list *l = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *l;
+    if (!lists_lookup(c, 1, &l))
         return;
     if (l == NULL) {
         reply_int(c, 0);
@@ -455,17 +444,16 @@ static void cmd_lmove(client *c)
         reply_error(c, REPLY_ERR_SYNTAX);
         return;
     }
-    bool wrong;
-    list *src = lists_lookup(c, 1, &wrong);
-    if (wrong)
+    list *src;
+    if (!lists_lookup(c, 1, &src))
         return;
     list_entry e;
     if (src == NULL || !list_peek(src, from, &e)) {
         reply_null(c);
         return;
     }
-    list *dst = lists_lookup(c, 2, &wrong);
-    if (wrong)
+    list *dst;
+    if (!lists_lookup(c, 2, &dst))
         return;
     /* The element must outlive its pop: copy it. */
     size_t len = e.len;

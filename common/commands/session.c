@@ -4,7 +4,8 @@
  * replies speak (HELLO 2 or 3), whether it has proved it knows the
  * password (AUTH), which database it works in (SELECT), its name, and the
  * list of everyone connected (CLIENT). Real clients send several of them
- * the moment they connect (see DESIGN.md's table), so the replies must be
+ * the moment they connect (workshop chapter 6 has the table of what each
+ * client sends), so the replies must be
  * Redis's exactly, including the errors clients are known to ignore. */
 #include <stdio.h>
 #include <string.h>
