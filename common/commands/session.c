@@ -5,8 +5,8 @@
  * password (AUTH), which database it works in (SELECT), its name, and the
  * list of everyone connected (CLIENT). Real clients send several of them
  * the moment they connect (workshop chapter 6 has the table of what each
- * client sends), so the replies must be
- * Redis's exactly, including the errors clients are known to ignore. */
+ * client sends), so the replies must be Redis's exactly, including the
+ * errors clients are known to ignore. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
