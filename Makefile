@@ -100,7 +100,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(SEED_LIB) $(LIB)
 	@echo "  CC    $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS) $< $(SEED_LIB) $(LIB) -o $@ -lcriterion $(LDLIBS)
 
--include $(COMMON_OBJ:.o=.d) $(SEED_OBJ:.o=.d) $(BUILD)/obj/stages/*/main.d $(BUILD)/obj/tools/*.d
+-include $(COMMON_OBJ:.o=.d) $(SEED_OBJ:.o=.d) $(BUILD)/obj/stages/*/main.d $(BUILD)/obj/tools/*.d $(BUILD)/unit/*.d
 
 # ---------------- Running ----------------
 

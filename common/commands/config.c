@@ -14,6 +14,7 @@
 #include "commands/commands.h"
 #include "base/buf.h"
 #include "base/glob.h"
+#include "base/mem.h"
 #include "data/db.h"
 #include "io/resp.h"
 #include "server/admission.h"
@@ -110,8 +111,20 @@ static const char *config_set_refusal(client *c, int i, const config_param *p)
     return config_check(p, c->argv[i + 1], c->argvlen[i + 1]);
 }
 
+/* Put back the first `applied` pairs of a CONFIG SET that failed half
+ * way, from their old values as CONFIG GET wrote them. */
+static void config_set_undo(client *c, int applied, buf *old)
+{
+    for (int n = applied - 1; n >= 0; n--) {
+        const config_param *p = config_find(c->argv[2 + 2 * n], c->argvlen[2 + 2 * n]);
+        config_apply(p, buf_data(&old[n]), buf_length(&old[n]));
+    }
+}
+
 /* CONFIG SET parameter value [parameter value ...]
- * All or nothing, as in Redis: every pair is checked before any is applied. */
+ * All or nothing, as in Redis: every pair is checked before any is
+ * applied, and if applying one fails (the fork of appendonly yes), those
+ * applied before it are put back. */
 static void config_set(client *c)
 {
     for (int i = 2; i < c->argc; i += 2) {
@@ -126,15 +139,24 @@ static void config_set(client *c)
             return;
         }
     }
-    for (int i = 2; i < c->argc; i += 2) {
-        const config_param *p = config_find(c->argv[i], c->argvlen[i]);
-        const char *failed = config_apply(p, c->argv[i + 1], c->argvlen[i + 1]);
+    int pairs = (c->argc - 2) / 2;
+    buf *old = mem_calloc((size_t)pairs, sizeof(buf));
+    const char *failed = NULL;
+    int n;
+    for (n = 0; n < pairs && failed == NULL; n++) {
+        const config_param *p = config_find(c->argv[2 + 2 * n], c->argvlen[2 + 2 * n]);
+        config_format(p, &old[n]);
+        failed = config_apply(p, c->argv[3 + 2 * n], c->argvlen[3 + 2 * n]);
         if (failed != NULL) {
             reply_error_format(c, REPLY_ERR_CONFIG_SET, config_name(p), failed);
-            return;
+            config_set_undo(c, n, old);
         }
     }
-    reply_ok(c);
+    for (int k = 0; k < pairs; k++)
+        buf_free(&old[k]);
+    mem_free(old);
+    if (failed == NULL)
+        reply_ok(c);
 }
 
 /* CONFIG subcommand ... */

@@ -200,6 +200,12 @@ static bool resp_split_inline(resp_parser *p, const char *line, size_t n)
     return true;
 }
 
+bool resp_split_words(resp_parser *p, const char *line, size_t len)
+{
+    resp_reset(p);
+    return resp_split_inline(p, line, len);
+}
+
 static resp_status resp_parse_inline(resp_parser *p, const char *data, size_t len)
 {
     long newline = resp_find(data, 0, len, '\n');

@@ -74,6 +74,10 @@ typedef struct resp_parser {
 void resp_parser_init(resp_parser *p);
 void resp_parser_free(resp_parser *p);
 resp_status resp_parse(resp_parser *p, const char *data, size_t len);
+/* One whole line (no CRLF) split into p->argc words as an inline request
+ * is, quotes and escapes included, whatever its first byte: the config
+ * file's lines (stage 6). False on unbalanced quotes. */
+bool resp_split_words(resp_parser *p, const char *line, size_t len);
 size_t resp_bytes_wanted(const resp_parser *p, size_t len);  /* a big argument's missing bytes, or 0 */
 
 /* Replies. Error texts start with their code ("ERR ...", "WRONGTYPE ..."). */

@@ -294,7 +294,7 @@ static const char *config_parse_list(int argc, const char **argv, const size_t *
             out->items[out->count++] = mem_strndup(argv[i] + start, at - start);
         }
     }
-    return NULL;
+    return out->count == 0 ? "wrong number of arguments" : NULL;
 }
 
 /* The special cases, beyond the type: */
@@ -314,7 +314,7 @@ static const char *config_parse(const config_param *p, int argc, const char **ar
                                 config_value *v)
 {
     memset(v, 0, sizeof(*v));
-    if (p->type != CONFIG_LIST && argc != 1)
+    if (argc == 0 || (p->type != CONFIG_LIST && argc != 1))
         return "wrong number of arguments";
     const char *why = NULL;
     switch (p->type) {
@@ -517,47 +517,34 @@ static void config_print_help(const char *program)
 }
 
 /* Apply one directive of the command line or a file: the parameter and
- * its values as words. */
-static const char *config_directive(const config_param *p, int argc, char **values)
+ * its values as words (a quoted word of a file may hold a NUL). */
+static const char *config_directive(const config_param *p, int argc, const char **values, const size_t *lens)
 {
-    size_t lens[CONFIG_MAX_BIND];
     if (argc > CONFIG_MAX_BIND)
         return p->type == CONFIG_LIST ? "Too many bind addresses specified." : "wrong number of arguments";
-    for (int i = 0; i < argc; i++)
-        lens[i] = strlen(values[i]);
-    return config_store(p, argc, (const char **)values, lens);
+    return config_store(p, argc, values, lens);
 }
 
 /* A line split into words as redis-server splits it (quotes, escapes):
- * by the inline-command parser, which does exactly that. */
+ * by the inline-command splitter, which does exactly that. */
 static int config_file_line(const char *line, char *why)
 {
-    buf text = BUF_INIT;
-    buf_append(&text, line, strlen(line));
-    buf_append(&text, "\r\n", 2);
     resp_parser parser;
     resp_parser_init(&parser);
     int result = 0;
-    if (resp_parse(&parser, buf_data(&text), buf_length(&text)) != RESP_DONE) {
+    if (!resp_split_words(&parser, line, strlen(line))) {
         snprintf(why, CONFIG_ERR_LEN, "Unbalanced quotes in configuration line");
         result = -1;
     } else if (parser.argc > 0) {
-        char **argv = mem_alloc(sizeof(char *) * (size_t)parser.argc);
-        for (int i = 0; i < parser.argc; i++)
-            argv[i] = mem_strndup(parser.argv[i], parser.argvlen[i]);
-        const config_param *p = config_find(argv[0], strlen(argv[0]));
+        const config_param *p = config_find(parser.argv[0], parser.argvlen[0]);
         const char *reason = p == NULL ? "Bad directive or wrong number of arguments"
-                                       : config_directive(p, parser.argc - 1, argv + 1);
+                                       : config_directive(p, parser.argc - 1, parser.argv + 1, parser.argvlen + 1);
         if (reason != NULL) {
             snprintf(why, CONFIG_ERR_LEN, "%s", reason);
             result = -1;
         }
-        for (int i = 0; i < parser.argc; i++)
-            mem_free(argv[i]);
-        mem_free(argv);
     }
     resp_parser_free(&parser);
-    buf_free(&text);
     return result;
 }
 
@@ -626,9 +613,13 @@ enum config_args_result config_from_args(int argc, char **argv, const char *prog
             return CONFIG_ARGS_ERROR;
         }
         int values = 0;
-        while (i + 1 + values < argc && !config_is_option(argv[i + 1 + values]))
+        size_t lens[CONFIG_MAX_BIND];
+        while (i + 1 + values < argc && !config_is_option(argv[i + 1 + values])) {
+            if (values < CONFIG_MAX_BIND)
+                lens[values] = strlen(argv[i + 1 + values]);
             values++;
-        const char *why = config_directive(p, values, argv + i + 1);
+        }
+        const char *why = config_directive(p, values, (const char **)argv + i + 1, lens);
         if (why != NULL) {
             if (values == 1)
                 snprintf(err, CONFIG_ERR_LEN, "invalid value '%s' for %s: %s", argv[i + 1], argv[i], why);

@@ -12,9 +12,7 @@
  * the base group offered.
  *
  * Where Redis refuses a value too, the reason is Redis's own text, checked
- * word for word: a client or an operator who knows Redis reads the same.
- * Two tests at the end are disabled: they describe bugs of config.c that
- * are not fixed yet, and pass once they are. */
+ * word for word: a client or an operator who knows Redis reads the same. */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <errno.h>
@@ -1382,13 +1380,12 @@ Test(config_file, the_workshop_s_redis_conf_loads_with_every_group_offered)
     cr_expect_str_eq(config.config_file, path);
 }
 
-/* ---------------- Known bugs of config.c (disabled: see the notes) ---------------- */
+/* ---------------- Lines the request parser would misread ---------------- */
 
-/* config_file_line() splits a line with the request parser, which reads a
- * line starting with '*' as a RESP array header: "*0" is silently taken as
- * an empty line, "*1" is reported as unbalanced quotes. redis-server says
- * "Bad directive or wrong number of arguments" for both. */
-Test(config_file, a_line_starting_with_a_star_is_a_bad_directive, .disabled = true)
+/* A line is split into words, never parsed as a request: one starting
+ * with '*' is not a RESP array header. redis-server says "Bad directive or
+ * wrong number of arguments" for each of these. */
+Test(config_file, a_line_starting_with_a_star_is_a_bad_directive)
 {
     const char *lines[] = {"*0", "*1", "*abc"};
     for (size_t i = 0; i < 3; i++) {
@@ -1400,13 +1397,25 @@ Test(config_file, a_line_starting_with_a_star_is_a_bad_directive, .disabled = tr
     }
 }
 
-/* config_file_line() copies each word with mem_strndup() but
- * config_directive() measures it with strlen(): a quoted "\x00" ends the
- * value there. redis-server keeps every byte (its values are sds). */
-Test(config_file, a_nul_byte_written_in_quotes_is_kept, .disabled = true)
+/* Each word keeps its length: a quoted "\x00" does not end the value,
+ * as redis-server keeps every byte (its values are sds). */
+Test(config_file, a_nul_byte_written_in_quotes_is_kept)
 {
     parsed_file(write_file("nul.conf", "requirepass \"a\\x00b\"\n"));
     cr_expect_eq(config.requirepass.len, 3, "the password is %zu bytes long", config.requirepass.len);
+}
+
+/* An empty list of addresses would leave nothing to listen on: refused,
+ * as the parameter's other wrong counts are. */
+Test(config, a_bind_with_no_address_is_refused)
+{
+    char *argv[] = {"stage-test", "--bind"};
+    char err[CONFIG_ERR_LEN];
+    cr_expect_eq(config_from_args(2, argv, "stage-test", err), CONFIG_ARGS_ERROR);
+    const config_param *bind = config_find("bind", 4);
+    cr_assert_not_null(bind);
+    cr_expect_str_eq(config_check(bind, "", 0), "wrong number of arguments");
+    cr_expect_str_eq(config_check(bind, "  ", 2), "wrong number of arguments");
 }
 
 /* ---------------- mem_strndup, which copies the file's words ---------------- */
