@@ -57,6 +57,7 @@ static void info_server(buf *out)
     info_line(out, "uptime_in_seconds:%lld", uptime);
     info_line(out, "uptime_in_days:%lld", uptime / 86400);
     info_line(out, "hz:10");
+    info_line(out, "config_file:%s", config.config_file != NULL ? config.config_file : "");
 }
 
 static void info_clients(buf *out)

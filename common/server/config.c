@@ -577,8 +577,11 @@ static int config_from_file(const char *path, const char *program, char *err)
     free(line);                 /* from getline, hence not mem_free */
     fclose(f);
     if (result == 0) {
+        /* INFO shows it as a full path, as Redis does. */
+        char *full = realpath(path, NULL);
         mem_free(config.config_file);
-        config.config_file = mem_strdup(path);
+        config.config_file = mem_strdup(full != NULL ? full : path);
+        free(full);             /* from realpath, hence not mem_free */
     }
     return result;
 }

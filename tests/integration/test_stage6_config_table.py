@@ -413,3 +413,22 @@ def test_stage2_help_does_not_mention_parameters_of_later_stages(suite,
            indent(text), ", ".join(LATER_THAN_STAGE_2)),
         "a stage's --help lists the rows of its own stage and earlier ones "
         "only")
+
+
+def test_info_names_the_config_file_by_its_full_path(server_factory,
+                                                     tmp_path):
+    conf = write_config(tmp_path / "shown.conf", ["timeout 0"])
+    fresh, failure = start_or_none(server_factory, config_file=conf)
+    assert fresh is not None, why(
+        "Started with the config file %s; the server did not start:\n%s"
+        % (conf, indent(failure)), "a file of known directives must load")
+    client = redis.Redis(host=fresh.host, port=fresh.port, socket_timeout=10)
+    try:
+        got = client.info("server").get("config_file")
+    finally:
+        client.connection_pool.disconnect()
+    expected = str(conf.resolve())
+    assert got == expected, why(
+        "INFO server's config_file is %r, expected %r" % (got, expected),
+        "INFO shows the file the configuration came from, as a full path "
+        "(realpath), as redis-server does")
