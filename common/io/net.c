@@ -83,6 +83,20 @@ fail:
     return -1;
 }
 
+/* An address as text and a port, IPv4 or IPv6. */
+static void net_format_addr(const struct sockaddr_storage *sa, char *ip, size_t ip_len, int *port)
+{
+    if (sa->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)ip_len);
+        *port = ntohs(in6->sin6_port);
+    } else {
+        const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in4->sin_addr, ip, (socklen_t)ip_len);
+        *port = ntohs(in4->sin_port);
+    }
+}
+
 /* Accept one connection, made non-blocking and with Nagle's algorithm off:
  * replies are small and a client is waiting for each one. */
 int net_accept(int listen_fd, char *ip, size_t ip_len, int *port, char *err)
@@ -94,15 +108,7 @@ int net_accept(int listen_fd, char *ip, size_t ip_len, int *port, char *err)
         return net_fail(err, "accept");
     int yes = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-    if (sa.ss_family == AF_INET6) {
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&sa;
-        inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)ip_len);
-        *port = ntohs(in6->sin6_port);
-    } else {
-        struct sockaddr_in *in4 = (struct sockaddr_in *)&sa;
-        inet_ntop(AF_INET, &in4->sin_addr, ip, (socklen_t)ip_len);
-        *port = ntohs(in4->sin_port);
-    }
+    net_format_addr(&sa, ip, ip_len, port);
     return fd;
 }
 
@@ -113,15 +119,7 @@ int net_local_addr(int fd, char *ip, size_t ip_len, int *port)
     socklen_t salen = sizeof(sa);
     if (getsockname(fd, (struct sockaddr *)&sa, &salen) == -1)
         return -1;
-    if (sa.ss_family == AF_INET6) {
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&sa;
-        inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)ip_len);
-        *port = ntohs(in6->sin6_port);
-    } else {
-        struct sockaddr_in *in4 = (struct sockaddr_in *)&sa;
-        inet_ntop(AF_INET, &in4->sin_addr, ip, (socklen_t)ip_len);
-        *port = ntohs(in4->sin_port);
-    }
+    net_format_addr(&sa, ip, ip_len, port);
     return 0;
 }
 
