@@ -51,7 +51,7 @@ FIGURES = [
      lambda: len((ROOT / "stages/stage0/main.c").read_text().splitlines())),
     ("the number of CONFIG parameters (the rows of config_table in common/server/config.c)",
      [r"CONFIG\**\s+knows\s+(\w+)\s+parameters", r"\b(\w+)\s+CONFIG\s+parameters"],
-     lambda: len(re.findall(r'^\s*\{"[\w-]+",\s*CONFIG_',
+     lambda: len(re.findall(r'^\s*\{\.name = "[\w-]+"',
                             (ROOT / "common/server/config.c").read_text(), re.M))),
     ("COMMAND COUNT of stage 6",
      [r"\b(\d+)\s+commands\s+\(`COMMAND\s+COUNT`", r"`COMMAND\s+COUNT`[^\n]*?`:(\d+)`"],

@@ -39,6 +39,18 @@ typedef struct config_word {
     int value;
 } config_word;
 
+/* A parsed value, before it is stored: CONFIG SET checks every pair
+ * before it changes any field. */
+typedef struct config_value {
+    bool yes;
+    long long number;
+    config_string string;
+    config_list list;
+} config_value;
+
+/* A check beyond the value's type: NULL, or why the value is refused. */
+typedef const char *config_check_fn(const config_value *v);
+
 /* What CONFIG SET does after it changed the field: NULL, or why it could
  * not (the field is then put back by the caller). */
 typedef const char *config_apply_fn(void);
@@ -53,14 +65,35 @@ struct config_param {
     int flags;                  /* CONFIG_MUTABLE ... */
     enum config_group group;    /* the step of main() that offers it */
     int stage;                  /* the stage that brings it */
+    config_check_fn *check;     /* NULL if the type says it all */
     config_apply_fn *apply;     /* CONFIG SET's hook, NULL if the field is all */
     const char *help;           /* --help: "--name VALUE   what it does" */
 };
 
-/* ---------------- What CONFIG SET changes at run time ---------------- */
+/* ---------------- Checks beyond the type ---------------- */
 
 /* Before stage 5 appendonly is a fact, "no", that clients read
- * (redis-benchmark asks for it); config_check_value() refuses "yes". */
+ * (redis-benchmark asks for it), not a switch. */
+static const char *config_check_appendonly(const config_value *v)
+{
+    if (v->yes && !config_offered(CONFIG_GROUP_AOF))
+        return "this stage has no append-only file (stage 5 brings it)";
+    return NULL;
+}
+
+static const char *config_check_save(const config_value *v)
+{
+    return v->string.len > 0 ? "this server takes no snapshots: only '' is accepted" : NULL;
+}
+
+static const char *config_check_appendfilename(const config_value *v)
+{
+    return aof_filename_refusal(v->string.text, v->string.len);
+}
+
+/* ---------------- What CONFIG SET changes at run time ---------------- */
+
+/* Before stage 5 there is no file to turn on or off. */
 static const char *config_apply_appendonly(void)
 {
     static char err[AOF_ERR_LEN];
@@ -103,51 +136,68 @@ static const config_word config_loglevel_words[] = {
 
 #define CONFIG_LONG_MAX 9223372036854775807LL
 
+/* One row per parameter. Adding a parameter is adding a row here and its
+ * field to struct config (config.h); everything else reads the row. */
 static const config_param config_table[] = {
-    {"port", CONFIG_INT, &config.port, "6379", 1, 65535, NULL, 0, CONFIG_GROUP_BASE, 1, NULL,
-     "--port N                TCP port to listen on (default 6379)"},
-    {"bind", CONFIG_LIST, &config.bind, "127.0.0.1 -::1", 0, 0, NULL, 0, CONFIG_GROUP_BASE, 1, NULL,
-     "--bind ADDR ...         addresses to listen on (default 127.0.0.1 -::1;\n"
-     "                          a leading '-' skips an address this host lacks)"},
-    {"proto-max-bulk-len", CONFIG_INT, &config.proto_max_bulk_len, "512mb", 1024 * 1024, CONFIG_LONG_MAX, NULL,
-     CONFIG_MEMORY, CONFIG_GROUP_BASE, 1, NULL,
-     "--proto-max-bulk-len N  the longest string a request may carry (default 512mb)"},
-    {"client-query-buffer-limit", CONFIG_INT, &config.client_query_buffer_limit, "1gb", 1024 * 1024,
-     CONFIG_LONG_MAX, NULL, CONFIG_MEMORY, CONFIG_GROUP_BASE, 1, NULL,
-     "--client-query-buffer-limit N  bytes a client may send ahead (default 1gb)"},
-    {"save", CONFIG_STRING, &config.save, "", 0, 0, NULL, 0, CONFIG_GROUP_BASE, 2, NULL,
-     "--save ''               snapshots: this server takes none, so only '' is accepted"},
-    {"dir", CONFIG_STRING, &config.dir, "", 0, 0, NULL, CONFIG_PROTECTED, CONFIG_GROUP_AOF, 5, NULL,
-     "--dir DIR               working directory, where the append-only file is"},
-    {"appendonly", CONFIG_BOOL, &config.appendonly, "no", 0, 0, NULL, CONFIG_MUTABLE, CONFIG_GROUP_BASE, 2,
-     config_apply_appendonly,
-     "--appendonly yes|no     log every write to the append-only file (from stage 5; stage 6: yes)"},
-    {"appendfsync", CONFIG_ENUM, &config.appendfsync, "everysec", 0, 0, config_fsync_words, CONFIG_MUTABLE,
-     CONFIG_GROUP_AOF, 5, config_apply_appendfsync,
-     "--appendfsync always|everysec|no  when to fsync the file (default everysec)"},
-    {"appendfilename", CONFIG_STRING, &config.appendfilename, "appendonly.aof", 0, 0, NULL, 0,
-     CONFIG_GROUP_AOF, 5, NULL,
-     "--appendfilename NAME   the file's name in --dir (default appendonly.aof)"},
-    {"databases", CONFIG_INT, &config.databases, "16", 1, 1000000, NULL, 0, CONFIG_GROUP_DATABASES, 6, NULL,
-     "--databases N           number of databases SELECT can pick (default 16)"},
-    {"requirepass", CONFIG_STRING, &config.requirepass, "", 0, 0, NULL, CONFIG_MUTABLE, CONFIG_GROUP_SECURITY, 6,
-     config_apply_requirepass,
-     "--requirepass PASS      clients must AUTH with PASS before any other command"},
-    {"protected-mode", CONFIG_BOOL, &config.protected_mode, "yes", 0, 0, NULL, CONFIG_MUTABLE,
-     CONFIG_GROUP_SECURITY, 6, NULL,
-     "--protected-mode yes|no without a password, refuse clients that are not local (default yes)"},
-    {"maxclients", CONFIG_INT, &config.maxclients, "10000", 1, 4294967295LL, NULL, CONFIG_MUTABLE,
-     CONFIG_GROUP_LIMITS, 6, config_apply_maxclients,
-     "--maxclients N          clients served at once (default 10000)"},
-    {"timeout", CONFIG_INT, &config.timeout, "0", 0, 2147483647LL, NULL, CONFIG_MUTABLE, CONFIG_GROUP_LIMITS, 6,
-     NULL, "--timeout SECONDS       close clients idle that long (default 0: never)"},
-    {"loglevel", CONFIG_ENUM, &config.loglevel, "notice", 0, 0, config_loglevel_words, 0, CONFIG_GROUP_LOGGING,
-     6, NULL, "--loglevel debug|verbose|notice|warning  (default notice)"},
-    {"logfile", CONFIG_STRING, &config.logfile, "", 0, 0, NULL, 0, CONFIG_GROUP_LOGGING, 6, NULL,
-     "--logfile PATH          log there instead of stderr (\"\" for stderr)"},
-    {"threads", CONFIG_INT, &config.threads, "1", 1, REACTOR_MAX, NULL, 0, CONFIG_GROUP_THREADS, 6, NULL,
-     "--threads N             threads serving clients (default: one per core)"},
-    {NULL, 0, NULL, NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL},
+    {.name = "port", .type = CONFIG_INT, .field = &config.port, .default_value = "6379",
+     .min = 1, .max = 65535, .group = CONFIG_GROUP_BASE, .stage = 1,
+     .help = "--port N                TCP port to listen on (default 6379)"},
+    {.name = "bind", .type = CONFIG_LIST, .field = &config.bind, .default_value = "127.0.0.1 -::1",
+     .group = CONFIG_GROUP_BASE, .stage = 1,
+     .help = "--bind ADDR ...         addresses to listen on (default 127.0.0.1 -::1;\n"
+             "                          a leading '-' skips an address this host lacks)"},
+    {.name = "proto-max-bulk-len", .type = CONFIG_INT, .field = &config.proto_max_bulk_len,
+     .default_value = "512mb", .min = 1024 * 1024, .max = CONFIG_LONG_MAX, .flags = CONFIG_MEMORY,
+     .group = CONFIG_GROUP_BASE, .stage = 1,
+     .help = "--proto-max-bulk-len N  the longest string a request may carry (default 512mb)"},
+    {.name = "client-query-buffer-limit", .type = CONFIG_INT, .field = &config.client_query_buffer_limit,
+     .default_value = "1gb", .min = 1024 * 1024, .max = CONFIG_LONG_MAX, .flags = CONFIG_MEMORY,
+     .group = CONFIG_GROUP_BASE, .stage = 1,
+     .help = "--client-query-buffer-limit N  bytes a client may send ahead (default 1gb)"},
+    {.name = "save", .type = CONFIG_STRING, .field = &config.save, .default_value = "",
+     .group = CONFIG_GROUP_BASE, .stage = 2, .check = config_check_save,
+     .help = "--save ''               snapshots: this server takes none, so only '' is accepted"},
+    {.name = "appendonly", .type = CONFIG_BOOL, .field = &config.appendonly, .default_value = "no",
+     .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_BASE, .stage = 2,
+     .check = config_check_appendonly, .apply = config_apply_appendonly,
+     .help = "--appendonly yes|no     log every write to the append-only file (stage 6: yes)"},
+    {.name = "dir", .type = CONFIG_STRING, .field = &config.dir, .default_value = "",
+     .flags = CONFIG_PROTECTED, .group = CONFIG_GROUP_AOF, .stage = 5,
+     .help = "--dir DIR               working directory, where the append-only file is"},
+    {.name = "appendfsync", .type = CONFIG_ENUM, .field = &config.appendfsync, .default_value = "everysec",
+     .words = config_fsync_words, .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_AOF, .stage = 5,
+     .apply = config_apply_appendfsync,
+     .help = "--appendfsync always|everysec|no  when to fsync the file (default everysec)"},
+    {.name = "appendfilename", .type = CONFIG_STRING, .field = &config.appendfilename,
+     .default_value = "appendonly.aof", .group = CONFIG_GROUP_AOF, .stage = 5,
+     .check = config_check_appendfilename,
+     .help = "--appendfilename NAME   the file's name in --dir (default appendonly.aof)"},
+    {.name = "databases", .type = CONFIG_INT, .field = &config.databases, .default_value = "16",
+     .min = 1, .max = 1000000, .group = CONFIG_GROUP_DATABASES, .stage = 6,
+     .help = "--databases N           number of databases SELECT can pick (default 16)"},
+    {.name = "requirepass", .type = CONFIG_STRING, .field = &config.requirepass, .default_value = "",
+     .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_SECURITY, .stage = 6, .apply = config_apply_requirepass,
+     .help = "--requirepass PASS      clients must AUTH with PASS before any other command"},
+    {.name = "protected-mode", .type = CONFIG_BOOL, .field = &config.protected_mode, .default_value = "yes",
+     .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_SECURITY, .stage = 6,
+     .help = "--protected-mode yes|no without a password, refuse clients that are not local (default yes)"},
+    {.name = "maxclients", .type = CONFIG_INT, .field = &config.maxclients, .default_value = "10000",
+     .min = 1, .max = 4294967295LL, .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_LIMITS, .stage = 6,
+     .apply = config_apply_maxclients,
+     .help = "--maxclients N          clients served at once (default 10000)"},
+    {.name = "timeout", .type = CONFIG_INT, .field = &config.timeout, .default_value = "0",
+     .min = 0, .max = 2147483647LL, .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_LIMITS, .stage = 6,
+     .help = "--timeout SECONDS       close clients idle that long (default 0: never)"},
+    {.name = "loglevel", .type = CONFIG_ENUM, .field = &config.loglevel, .default_value = "notice",
+     .words = config_loglevel_words, .group = CONFIG_GROUP_LOGGING, .stage = 6,
+     .help = "--loglevel debug|verbose|notice|warning  (default notice)"},
+    {.name = "logfile", .type = CONFIG_STRING, .field = &config.logfile, .default_value = "",
+     .group = CONFIG_GROUP_LOGGING, .stage = 6,
+     .help = "--logfile PATH          log there instead of stderr (\"\" for stderr)"},
+    {.name = "threads", .type = CONFIG_INT, .field = &config.threads, .default_value = "1",
+     .min = 1, .max = REACTOR_MAX, .group = CONFIG_GROUP_THREADS, .stage = 6,
+     .help = "--threads N             threads serving clients (default: one per core)"},
+    {.name = NULL},
 };
 
 static unsigned config_groups = 1u << CONFIG_GROUP_BASE;
@@ -208,15 +258,6 @@ size_t config_count(void)
 }
 
 /* ---------------- Values: parsing and formatting ---------------- */
-
-/* A parsed value, before it is stored: CONFIG SET checks every pair
- * before it changes any field. */
-typedef struct config_value {
-    bool yes;
-    long long number;
-    config_string string;
-    config_list list;
-} config_value;
 
 static void config_value_free(config_value *v)
 {
@@ -297,18 +338,6 @@ static const char *config_parse_list(int argc, const char **argv, const size_t *
     return out->count == 0 ? "wrong number of arguments" : NULL;
 }
 
-/* The special cases, beyond the type: */
-static const char *config_check_value(const config_param *p, const config_value *v)
-{
-    if (p->field == &config.appendonly && v->yes && !config_offered(CONFIG_GROUP_AOF))
-        return "this stage has no append-only file (stage 5 brings it)";
-    if (p->field == &config.save && v->string.len > 0)
-        return "this server takes no snapshots: only '' is accepted";
-    if (p->field == &config.appendfilename)
-        return aof_filename_refusal(v->string.text, v->string.len);
-    return NULL;
-}
-
 /* Parse argc words into *v; NULL or the reason they are refused. */
 static const char *config_parse(const config_param *p, int argc, const char **argv, const size_t *lens,
                                 config_value *v)
@@ -339,8 +368,8 @@ static const char *config_parse(const config_param *p, int argc, const char **ar
         why = config_parse_list(argc, argv, lens, &v->list);
         break;
     }
-    if (why == NULL)
-        why = config_check_value(p, v);
+    if (why == NULL && p->check != NULL)
+        why = p->check(v);
     if (why != NULL)
         config_value_free(v);
     return why;
@@ -510,7 +539,7 @@ static void config_print_help(const char *program)
            program, config_offered(CONFIG_GROUP_FILE) ? "[/path/to/redis.conf] " : "", program);
     for (const config_param *p = config_table; p->name != NULL; p++) {
         if (config_offered(p->group))
-            printf("  %s\n", p->help);
+            printf("  %s  [stage %d]\n", p->help, p->stage);
     }
     printf("  --help                  show this help\n\n"
            "Example: %s --port 7000 --bind 127.0.0.1\n", program);
