@@ -160,7 +160,7 @@ static const config_param config_table[] = {
     {.name = "appendonly", .type = CONFIG_BOOL, .field = &config.appendonly, .default_value = "no",
      .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_BASE, .stage = 2,
      .check = config_check_appendonly, .apply = config_apply_appendonly,
-     .help = "--appendonly yes|no     log every write to the append-only file (stage 6: yes)"},
+     .help = "--appendonly yes|no     log every write to the append-only file (from stage 5; stage 6: yes)"},
     {.name = "dir", .type = CONFIG_STRING, .field = &config.dir, .default_value = "",
      .flags = CONFIG_PROTECTED, .group = CONFIG_GROUP_AOF, .stage = 5,
      .help = "--dir DIR               working directory, where the append-only file is"},
