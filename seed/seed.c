@@ -273,7 +273,7 @@ int seed_parse_options(int argc, char **argv, seed_options *o, char *err)
                 return -1;
         } else if (seed_is_long_option(arg)) {
             /* A redis-server option and its values, up to the next option
-             * (how server.c reads them): kept for -i, refused otherwise. */
+             * (as config_from_args() reads them): kept for -i, refused otherwise. */
             o->redis_argv[o->redis_argc++] = argv[i];
             while (i + 1 < argc && !seed_is_long_option(argv[i + 1]) && !seed_is_short_option(argv[i + 1]))
                 o->redis_argv[o->redis_argc++] = argv[++i];

@@ -1,5 +1,6 @@
-/* Config commands: CONFIG GET (stage 2), CONFIG SET (stage 5), CONFIG
- * RESETSTAT (stage 6).
+/* Config commands: CONFIG GET, SET and RESETSTAT (stage 2; what SET can
+ * change arrives with stages 5 and 6). Their private functions are
+ * configcmd_, apart from the table's own config_ (server/config.c).
  *
  * Clients ask a server about itself before they use it: redis-benchmark
  * reads `save` and `appendonly` and warns when it cannot. CONFIG GET takes
@@ -21,7 +22,7 @@
 #include "server/config.h"
 #include "server/reply.h"
 
-static bool config_is_pattern(const char *s, size_t len)
+static bool configcmd_is_pattern(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '*' || s[i] == '?' || s[i] == '[')
@@ -31,15 +32,15 @@ static bool config_is_pattern(const char *s, size_t len)
 }
 
 /* CONFIG GET's answer, built while the table is walked. */
-typedef struct config_get_state {
+typedef struct configcmd_get_state {
     client *c;
     buf pairs, value;
     long long count;
     const char **seen;          /* the parameters already in the answer */
     size_t seen_count;
-} config_get_state;
+} configcmd_get_state;
 
-static bool config_get_seen(const config_get_state *s, const char *name)
+static bool configcmd_seen(const configcmd_get_state *s, const char *name)
 {
     for (size_t i = 0; i < s->seen_count; i++) {
         if (s->seen[i] == name)
@@ -48,7 +49,7 @@ static bool config_get_seen(const config_get_state *s, const char *name)
     return false;
 }
 
-static void config_get_pair(config_get_state *s, const config_param *p, const char *shown, size_t shown_len)
+static void configcmd_pair(configcmd_get_state *s, const config_param *p, const char *shown, size_t shown_len)
 {
     s->seen[s->seen_count++] = config_name(p);
     resp_add_bulk(&s->pairs, shown, shown_len);
@@ -59,46 +60,47 @@ static void config_get_pair(config_get_state *s, const config_param *p, const ch
 }
 
 /* One pattern, matched against every offered parameter. */
-typedef struct config_match {
-    config_get_state *state;
+typedef struct configcmd_match {
+    configcmd_get_state *state;
     const char *pattern;
     size_t len;
-} config_match;
+} configcmd_match;
 
-static void config_get_matching(const config_param *p, void *data)
+static void configcmd_matching(const config_param *p, void *data)
 {
-    config_match *m = data;
+    configcmd_match *m = data;
     const char *name = config_name(p);
-    if (!config_get_seen(m->state, name) && glob_match(m->pattern, m->len, name, strlen(name), true))
-        config_get_pair(m->state, p, name, strlen(name));
+    if (!configcmd_seen(m->state, name) && glob_match(m->pattern, m->len, name, strlen(name), true))
+        configcmd_pair(m->state, p, name, strlen(name));
 }
 
 /* CONFIG GET parameter [parameter ...]
  * Like Redis, a name given exactly is answered under the spelling the
  * client used ("SAVE"), a parameter matched by a pattern under its own
  * name, and each parameter at most once. */
-static void config_get(client *c)
+static void configcmd_get(client *c)
 {
-    const char *seen[64];
-    config_get_state s = {c, BUF_INIT, BUF_INIT, 0, seen, 0};
+    const char **seen = mem_alloc(sizeof(char *) * config_count());
+    configcmd_get_state s = {c, BUF_INIT, BUF_INIT, 0, seen, 0};
     for (int i = 2; i < c->argc; i++) {
-        if (config_is_pattern(c->argv[i], c->argvlen[i])) {
-            config_match m = {&s, c->argv[i], c->argvlen[i]};
-            config_each(config_get_matching, &m);
+        if (configcmd_is_pattern(c->argv[i], c->argvlen[i])) {
+            configcmd_match m = {&s, c->argv[i], c->argvlen[i]};
+            config_each(configcmd_matching, &m);
             continue;
         }
         const config_param *p = config_find(c->argv[i], c->argvlen[i]);
-        if (p != NULL && !config_get_seen(&s, config_name(p)))
-            config_get_pair(&s, p, c->argv[i], c->argvlen[i]);
+        if (p != NULL && !configcmd_seen(&s, config_name(p)))
+            configcmd_pair(&s, p, c->argv[i], c->argvlen[i]);
     }
     reply_map(c, s.count);
     buf_append(&c->reply, buf_data(&s.pairs), buf_length(&s.pairs));
     buf_free(&s.pairs);
     buf_free(&s.value);
+    mem_free(seen);
 }
 
 /* Why parameter i of CONFIG SET cannot be set, or NULL if it can. */
-static const char *config_set_refusal(client *c, int i, const config_param *p)
+static const char *configcmd_set_refusal(client *c, int i, const config_param *p)
 {
     if (config_is_protected(p))
         return "can't set protected config";
@@ -113,7 +115,7 @@ static const char *config_set_refusal(client *c, int i, const config_param *p)
 
 /* Put back the first `applied` pairs of a CONFIG SET that failed half
  * way, from their old values as CONFIG GET wrote them. */
-static void config_set_undo(client *c, int applied, buf *old)
+static void configcmd_set_undo(client *c, int applied, buf *old)
 {
     for (int n = applied - 1; n >= 0; n--) {
         const config_param *p = config_find(c->argv[2 + 2 * n], c->argvlen[2 + 2 * n]);
@@ -125,17 +127,17 @@ static void config_set_undo(client *c, int applied, buf *old)
  * All or nothing, as in Redis: every pair is checked before any is
  * applied, and if applying one fails (the fork of appendonly yes), those
  * applied before it are put back. */
-static void config_set(client *c)
+static void configcmd_set(client *c)
 {
     for (int i = 2; i < c->argc; i += 2) {
         const config_param *p = config_find(c->argv[i], c->argvlen[i]);
         if (p == NULL) {
-            reply_error_format(c, REPLY_ERR_CONFIG_UNKNOWN, (int)c->argvlen[i], c->argv[i]);
+            reply_error_format(c, REPLY_ERR_CONFIG_UNKNOWN_FMT, (int)c->argvlen[i], c->argv[i]);
             return;
         }
-        const char *refusal = config_set_refusal(c, i, p);
+        const char *refusal = configcmd_set_refusal(c, i, p);
         if (refusal != NULL) {
-            reply_error_format(c, REPLY_ERR_CONFIG_SET, config_name(p), refusal);
+            reply_error_format(c, REPLY_ERR_CONFIG_SET_FMT, config_name(p), refusal);
             return;
         }
     }
@@ -148,8 +150,8 @@ static void config_set(client *c)
         config_format(p, &old[n]);
         failed = config_apply(p, c->argv[3 + 2 * n], c->argvlen[3 + 2 * n]);
         if (failed != NULL) {
-            reply_error_format(c, REPLY_ERR_CONFIG_SET, config_name(p), failed);
-            config_set_undo(c, n, old);
+            reply_error_format(c, REPLY_ERR_CONFIG_SET_FMT, config_name(p), failed);
+            configcmd_set_undo(c, n, old);
         }
     }
     for (int k = 0; k < pairs; k++)
@@ -166,7 +168,7 @@ static void cmd_config(client *c)
         if (c->argc < 3)
             reply_error_arity(c, "config|get");
         else
-            config_get(c);
+            configcmd_get(c);
         return;
     }
     if (command_arg_is(c, 1, "resetstat")) {
@@ -184,7 +186,7 @@ static void cmd_config(client *c)
         if (c->argc < 4 || c->argc % 2 != 0)
             reply_error_arity(c, "config|set");
         else
-            config_set(c);
+            configcmd_set(c);
         return;
     }
     reply_error_unknown_subcommand(c, "CONFIG");

@@ -48,7 +48,8 @@ typedef struct aof_config {
  * dispatcher: replay.c) with the database the file has selected. */
 typedef bool aof_replay_fn(void *data, db *d, int argc, const char **argv, const size_t *argvlen, char *err);
 
-/* Replays the file first (with appendonly), then is ready for aof_feed(). */
+/* Replays the file first (with appendonly), then is ready for aof_feed().
+ * After a failed start too, aof_stop() frees what it started. */
 bool aof_start(db **dbs, int db_count, const aof_config *config, aof_replay_fn *replay, void *data, char *err);
 void aof_stop(void);        /* at shutdown: everything written and fsync'ed */
 

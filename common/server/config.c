@@ -155,10 +155,10 @@ static const config_param config_table[] = {
      .group = CONFIG_GROUP_BASE, .stage = 1,
      .help = "--client-query-buffer-limit N  bytes a client may send ahead (default 1gb)"},
     {.name = "save", .type = CONFIG_STRING, .field = &config.save, .default_value = "",
-     .group = CONFIG_GROUP_BASE, .stage = 2, .check = config_check_save,
+     .group = CONFIG_GROUP_BASE, .stage = 1, .check = config_check_save,
      .help = "--save ''               snapshots: this server takes none, so only '' is accepted"},
     {.name = "appendonly", .type = CONFIG_BOOL, .field = &config.appendonly, .default_value = "no",
-     .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_BASE, .stage = 2,
+     .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_BASE, .stage = 1,
      .check = config_check_appendonly, .apply = config_apply_appendonly,
      .help = "--appendonly yes|no     log every write to the append-only file (from stage 5; stage 6: yes)"},
     {.name = "dir", .type = CONFIG_STRING, .field = &config.dir, .default_value = "",
@@ -521,7 +521,7 @@ void config_init(void)
         config_store_text(p, p->default_value);
 }
 
-void config_set_default(const char *name, const char *value)
+void config_set_value(const char *name, const char *value)
 {
     for (const config_param *p = config_table; p->name != NULL; p++) {
         if (strcmp(p->name, name) == 0)

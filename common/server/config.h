@@ -86,8 +86,11 @@ void config_free(void);
 void config_offer(enum config_group group);     /* make a group's parameters known */
 void config_withdraw_all(void);         /* back to CONFIG_GROUP_BASE only (unit tests) */
 bool config_offered(enum config_group group);
-/* Integer parameters whose default a stage changes (threads: one per core). */
-void config_set_default(const char *name, const char *value);
+/* Store a value as a config file would write it, with no check of the
+ * stage's groups: a default a stage's step changes before the options are
+ * read (threads: one per core), or a value made exact after them (dir as
+ * a full path). */
+void config_set_value(const char *name, const char *value);
 
 /* The command line: a config file first if CONFIG_GROUP_FILE is offered,
  * then --name value ... options; --help prints the offered ones. */

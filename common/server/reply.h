@@ -62,8 +62,8 @@
 #define REPLY_ERR_CLIENT_ID_POSITIVE "ERR client-id should be greater than 0"
 #define REPLY_ERR_NO_SUCH_CLIENT "ERR No such client"
 
-/* printf formats, for reply_error_format() only: the _FMT ending says so
- * (the two CONFIG ones are older than that rule). An argument shown with
+/* printf formats, for reply_error_format() only: the _FMT ending says so.
+ * An argument shown with
  * %.*s is cut at its first NUL byte, as Redis prints its C strings. */
 #define REPLY_ERR_ARITY_FMT "ERR wrong number of arguments for '%s' command"
 #define REPLY_ERR_UNKNOWN_COMMAND_FMT "ERR unknown command '%.*s', with args beginning with: %s"
@@ -74,8 +74,8 @@
 #define REPLY_ERR_CLIENT_TYPE_FMT "ERR Unknown client type '%.*s'"
 #define REPLY_ERR_SETINFO_OPTION_FMT "ERR Unrecognized option '%.*s'"
 #define REPLY_ERR_SETINFO_VALUE_FMT "ERR %s cannot contain spaces, newlines or special characters."
-#define REPLY_ERR_CONFIG_UNKNOWN "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'"
-#define REPLY_ERR_CONFIG_SET "ERR CONFIG SET failed (possibly related to argument '%s') - %s"
+#define REPLY_ERR_CONFIG_UNKNOWN_FMT "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'"
+#define REPLY_ERR_CONFIG_SET_FMT "ERR CONFIG SET failed (possibly related to argument '%s') - %s"
 
 void reply_ok(client *c);
 void reply_simple(client *c, const char *text);

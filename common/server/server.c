@@ -56,7 +56,6 @@ static bool server_aof_on_by_default;
 
 void server_enable_aof(bool on_by_default)
 {
-    server.aof_offered = true;
     server_aof_on_by_default = on_by_default;
     config_offer(CONFIG_GROUP_AOF);
 }
@@ -92,12 +91,12 @@ void server_enable_threads(void)
 static void server_stage_defaults(void)
 {
     if (server_aof_on_by_default)
-        config_set_default("appendonly", "yes");
+        config_set_value("appendonly", "yes");
     if (config_offered(CONFIG_GROUP_THREADS)) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         char cores[32];
         snprintf(cores, sizeof(cores), "%ld", n < 1 ? 1 : n > REACTOR_MAX ? REACTOR_MAX : n);
-        config_set_default("threads", cores);
+        config_set_value("threads", cores);
     }
 }
 
@@ -282,6 +281,7 @@ bool server_replay_aof(int *exit_status)
     replay_free(&r);
     if (!ok) {
         log_write(LOG_WARNING, "%s", err);
+        aof_stop();                 /* the fsync thread may be running already */
         server_free();
         *exit_status = 1;
         return false;
@@ -326,7 +326,7 @@ static int server_init_dir(char *err)
     }
     char path[4096];
     if (getcwd(path, sizeof(path)) != NULL)
-        config_set_default("dir", path);
+        config_set_value("dir", path);
     return 0;
 }
 

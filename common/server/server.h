@@ -37,7 +37,6 @@ struct server {
     int db_count;                       /* --databases, 16 by default as in Redis */
     long long cron_id;                  /* the 10 Hz housekeeping timer */
     bool active_expiry;                 /* the cron deletes expired keys (stage 3) */
-    bool aof_offered;                   /* server_enable_aof() was called (stage 5) */
     bool aof_started;                   /* the append-only file is in use (stage 5) */
     long long expire_fast_id;           /* the extra expiry timer while there is a backlog */
     volatile int shutdown_signal;       /* set by SIGINT/SIGTERM */
@@ -48,7 +47,7 @@ extern struct server server;
 
 /* The steps a stage turns on, called before server_start(). */
 void server_enable_active_expiry(void);     /* stage 3: the cron deletes expired keys */
-void server_enable_aof(bool on_by_default); /* stage 5: --dir --appendonly --appendfsync --appendfilename */
+void server_enable_aof(bool on_by_default); /* stage 5: --dir --appendfsync --appendfilename, and --appendonly yes */
 void server_enable_databases(void);         /* stage 6: --databases (SELECT comes as a command) */
 void server_enable_security(void);          /* stage 6: --requirepass --protected-mode */
 void server_enable_client_limits(void);     /* stage 6: --maxclients --timeout */

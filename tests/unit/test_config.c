@@ -268,20 +268,20 @@ Test(config, config_init_puts_back_every_default_and_config_free_leaves_nothing)
 Test(config, a_default_a_stage_sets_is_still_overridden_by_an_option)
 {
     offer_all();
-    config_set_default("appendonly", "yes");
-    config_set_default("threads", "4");
+    config_set_value("appendonly", "yes");
+    config_set_value("threads", "4");
     cr_expect(config.appendonly);
     cr_expect_eq(config.threads, 4);
     PARSED("--appendonly", "no", "--threads", "2");
     cr_expect_not(config.appendonly);
     cr_expect_eq(config.threads, 2);
-    config_set_default("nosuch", "1");      /* no such row: nothing happens */
+    config_set_value("nosuch", "1");      /* no such row: nothing happens */
     cr_expect_eq(config_count(), ALL_PARAMS);
 }
 
 Test(config, a_default_that_does_not_parse_is_logged_and_changes_nothing, .init = cr_redirect_stderr)
 {
-    config_set_default("port", "0");
+    config_set_value("port", "0");
     cr_expect_eq(config.port, 6379);
     fflush(stderr);
     char logged[1024];
