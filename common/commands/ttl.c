@@ -160,7 +160,7 @@ static void cmd_set(client *c)
 #define EXPIRE_LT 8
 
 /* The NX XX GT LT options after the time. */
-static bool expire_parse_flags(client *c, int *flags)
+static bool ttl_parse_flags(client *c, int *flags)
 {
     *flags = 0;
     for (int i = 3; i < c->argc; i++) {
@@ -191,7 +191,7 @@ static bool expire_parse_flags(client *c, int *flags)
 
 /* Whether NX XX GT LT allow replacing `current` (DB_NO_EXPIRE: none) by
  * `when`. No TTL counts as an infinite one. */
-static bool expire_allowed(int flags, long long current, long long when)
+static bool ttl_allowed(int flags, long long current, long long when)
 {
     bool has = current != DB_NO_EXPIRE;
     if ((flags & EXPIRE_NX) && has)
@@ -207,7 +207,7 @@ static bool expire_allowed(int flags, long long current, long long when)
 
 /* The absolute time in ms for the argument, or an error reply. Negative
  * times are allowed (they delete the key); overflow is not. */
-static bool expire_when(client *c, long long base, bool seconds, const char *name, long long *when)
+static bool ttl_when(client *c, long long base, bool seconds, const char *name, long long *when)
 {
     long long t;
     if (!num_parse_ll(c->argv[2], c->argvlen[2], &t)) {
@@ -228,14 +228,14 @@ overflow:
     return false;
 }
 
-static void expire_generic(client *c, long long base, bool seconds, const char *name)
+static void ttl_expire_generic(client *c, long long base, bool seconds, const char *name)
 {
     int flags;
     long long when;
-    if (!expire_parse_flags(c, &flags) || !expire_when(c, base, seconds, name, &when))
+    if (!ttl_parse_flags(c, &flags) || !ttl_when(c, base, seconds, name, &when))
         return;
     dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
-    if (e == NULL || !expire_allowed(flags, db_get_expire(c->db, e), when)) {
+    if (e == NULL || !ttl_allowed(flags, db_get_expire(c->db, e), when)) {
         reply_int(c, 0);
         return;
     }
@@ -257,25 +257,25 @@ static void expire_generic(client *c, long long base, bool seconds, const char *
 /* EXPIRE key seconds [NX|XX|GT|LT] */
 static void cmd_expire(client *c)
 {
-    expire_generic(c, db_now_ms(), true, "expire");
+    ttl_expire_generic(c, db_now_ms(), true, "expire");
 }
 
 /* PEXPIRE key milliseconds [NX|XX|GT|LT] */
 static void cmd_pexpire(client *c)
 {
-    expire_generic(c, db_now_ms(), false, "pexpire");
+    ttl_expire_generic(c, db_now_ms(), false, "pexpire");
 }
 
 /* EXPIREAT key unix-time-seconds [NX|XX|GT|LT] */
 static void cmd_expireat(client *c)
 {
-    expire_generic(c, 0, true, "expireat");
+    ttl_expire_generic(c, 0, true, "expireat");
 }
 
 /* PEXPIREAT key unix-time-milliseconds [NX|XX|GT|LT] */
 static void cmd_pexpireat(client *c)
 {
-    expire_generic(c, 0, false, "pexpireat");
+    ttl_expire_generic(c, 0, false, "pexpireat");
 }
 
 /* TTL and PTTL: -2 for a missing key, -1 for one without a TTL. TTL rounds
