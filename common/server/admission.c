@@ -8,7 +8,6 @@
 
 #define ADMISSION_RESERVED_FDS 32   /* Redis's CONFIG_MIN_RESERVED_FDS */
 
-static size_t admission_max = 10000;        /* until admission_set_max_clients() */
 static long long admission_accepted, admission_rejected;
 
 /* Redis's protected mode: with no password set, a server that was made
@@ -33,9 +32,10 @@ static bool admission_is_local(const char *ip)
     return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 || strncmp(ip, "::ffff:127.", 11) == 0;
 }
 
-const char *admission_refusal(const char *ip, size_t clients, bool protected_mode, bool has_password)
+const char *admission_refusal(const char *ip, size_t clients, size_t max_clients, bool protected_mode,
+                              bool has_password)
 {
-    if (clients >= admission_max) {
+    if (clients >= max_clients) {
         admission_rejected++;
         return ADMISSION_FULL;
     }
@@ -48,7 +48,7 @@ const char *admission_refusal(const char *ip, size_t clients, bool protected_mod
 /* Like Redis, keep 32 descriptors spare for listeners and files, and
  * never serve more clients than the process may open: past that, accept()
  * would fail with EMFILE and leave the listener readable forever. */
-size_t admission_set_max_clients(size_t wanted)
+size_t admission_fit_max_clients(size_t wanted)
 {
     struct rlimit limit;
     size_t max = wanted;
@@ -67,13 +67,7 @@ size_t admission_set_max_clients(size_t wanted)
     if (max < wanted)
         log_write(LOG_WARNING, "The open files limit (%llu) allows only %zu of the %zu clients of maxclients",
                   (unsigned long long)limit.rlim_cur, max, wanted);
-    admission_max = max;
     return max;
-}
-
-size_t admission_max_clients(void)
-{
-    return admission_max;
 }
 
 long long admission_connections(void)

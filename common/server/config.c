@@ -111,7 +111,7 @@ static const char *config_apply_appendfsync(void)
 /* Never more clients than the process may open files for. */
 static const char *config_apply_maxclients(void)
 {
-    config.maxclients = (long long)admission_set_max_clients((size_t)config.maxclients);
+    config.maxclients = (long long)admission_fit_max_clients((size_t)config.maxclients);
     return NULL;
 }
 

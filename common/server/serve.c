@@ -60,7 +60,8 @@ void serve_accept(loop *l, int listen_fd, void *data, int ready)
         client *c = NULL;
         lock_acquire();         /* CONFIG SET may change what is read here */
         bool has_password = config.requirepass.len > 0;
-        const char *refusal = admission_refusal(ip, client_count(), config.protected_mode, has_password);
+        const char *refusal = admission_refusal(ip, client_count(), (size_t)config.maxclients,
+                                                config.protected_mode, has_password);
         if (refusal == NULL)
             c = client_create(fd, ip, port, reactor_loop(target), first_db, has_password);
         lock_release();

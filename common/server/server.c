@@ -345,7 +345,7 @@ static int server_init(char *err)
     if (server_init_dir(err) == -1)
         return -1;
     server_setup_signals();     /* after the loop exists: the handler stops it */
-    config.maxclients = (long long)admission_set_max_clients((size_t)config.maxclients);
+    config.maxclients = (long long)admission_fit_max_clients((size_t)config.maxclients);
     server.db_count = (int)config.databases;
     server.dbs = mem_alloc(sizeof(db *) * (size_t)server.db_count);
     for (int i = 0; i < server.db_count; i++) {
