@@ -97,24 +97,6 @@ static long long aof_now_ms(void)
 
 /* ---------------- Policies ---------------- */
 
-static const char *const aof_fsync_names[] = {"no", "everysec", "always"};
-
-const char *aof_fsync_name(enum aof_fsync fsync)
-{
-    return aof_fsync_names[fsync];
-}
-
-bool aof_fsync_parse(const char *name, size_t len, enum aof_fsync *out)
-{
-    for (int i = AOF_FSYNC_NO; i <= AOF_FSYNC_ALWAYS; i++) {
-        if (strlen(aof_fsync_names[i]) == len && strncasecmp(aof_fsync_names[i], name, len) == 0) {
-            *out = (enum aof_fsync)i;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* On, as CONFIG GET and INFO see it: also while the first rewrite after
  * CONFIG SET appendonly yes is still writing the file. */
 bool aof_is_enabled(void)

@@ -70,8 +70,6 @@ void aof_set_fsync(enum aof_fsync fsync);           /* CONFIG SET appendfsync */
 
 bool aof_is_enabled(void);
 enum aof_fsync aof_fsync_policy(void);
-const char *aof_fsync_name(enum aof_fsync fsync);
-bool aof_fsync_parse(const char *name, size_t len, enum aof_fsync *out);
 const char *aof_filename_refusal(const char *name, size_t len);    /* NULL if it may be used */
 void aof_info(buf *out);            /* INFO persistence's aof_ lines */
 

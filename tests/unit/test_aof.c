@@ -224,45 +224,6 @@ static bool start(db *d, bool enabled, enum aof_fsync fsync, char *err)
 
 /* ---------------- Fsync policies ---------------- */
 
-Test(aof, fsync_names_round_trip_through_parse)
-{
-    enum aof_fsync all[] = {AOF_FSYNC_NO, AOF_FSYNC_EVERYSEC, AOF_FSYNC_ALWAYS};
-    const char *names[] = {"no", "everysec", "always"};
-    for (int i = 0; i < 3; i++) {
-        const char *name = aof_fsync_name(all[i]);
-        cr_assert_not_null(name);
-        cr_expect_str_eq(name, names[i]);
-        enum aof_fsync parsed = (enum aof_fsync)-1;
-        cr_expect(aof_fsync_parse(name, strlen(name), &parsed), "\"%s\" does not parse", name);
-        cr_expect_eq(parsed, all[i], "\"%s\" parses as %d", name, (int)parsed);
-    }
-}
-
-Test(aof, fsync_parse_ignores_case_and_rejects_other_words)
-{
-    struct { const char *text; enum aof_fsync want; } good[] = {
-        {"NO", AOF_FSYNC_NO}, {"EverySec", AOF_FSYNC_EVERYSEC}, {"ALWAYS", AOF_FSYNC_ALWAYS},
-    };
-    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-        enum aof_fsync parsed = (enum aof_fsync)-1;
-        cr_expect(aof_fsync_parse(good[i].text, strlen(good[i].text), &parsed), "\"%s\"", good[i].text);
-        cr_expect_eq(parsed, good[i].want, "\"%s\"", good[i].text);
-    }
-    const char *bad[] = {"", "n", "yes", "every", "everysecond", "alway", "always ", " no", "sometimes"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        enum aof_fsync parsed = AOF_FSYNC_ALWAYS;
-        cr_expect_not(aof_fsync_parse(bad[i], strlen(bad[i]), &parsed), "\"%s\" was accepted", bad[i]);
-        cr_expect_eq(parsed, AOF_FSYNC_ALWAYS, "\"%s\": *out was written on failure", bad[i]);
-    }
-    /* The length counts, not a NUL: "everysec" cut to 5 bytes is "every". */
-    enum aof_fsync parsed;
-    cr_expect_not(aof_fsync_parse("everysec", 5, &parsed));
-    cr_expect(aof_fsync_parse("noXYZ", 2, &parsed));
-    cr_expect_eq(parsed, AOF_FSYNC_NO);
-}
-
-/* ---------------- Start and stop ---------------- */
-
 Test(aof, is_enabled_follows_start_and_stop)
 {
     cr_expect_not(aof_is_enabled(), "on before any start");

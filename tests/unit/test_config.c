@@ -632,10 +632,21 @@ Test(config, appendfsync_takes_one_of_its_three_words_in_any_case)
     cr_expect_eq(config.appendfsync, AOF_FSYNC_EVERYSEC);
 }
 
+/* The length counts, not a NUL: "everysec" cut to 5 bytes is "every". */
+Test(config, a_word_is_read_to_its_length_only)
+{
+    config_offer(CONFIG_GROUP_AOF);
+    const config_param *p = config_find("appendfsync", 11);
+    cr_assert_not_null(p);
+    cr_expect_not_null(config_check(p, "everysec", 5), "\"every\" was accepted");
+    cr_expect_null(config_apply(p, "noXYZ", 2), "\"no\" was refused");
+    cr_expect_eq(config.appendfsync, AOF_FSYNC_NO);
+}
+
 Test(config, a_word_not_in_the_list_is_refused_with_the_list_in_redis_s_order)
 {
     offer_all();
-    const char *fsync[] = {"sometimes", "", "every", "everysecond", "always ", "yes", "0"};
+    const char *fsync[] = {"sometimes", "", "n", "every", "everysecond", "alway", "always ", " no", "yes", "0"};
     for (size_t i = 0; i < sizeof(fsync) / sizeof(fsync[0]); i++)
         expect_refused("appendfsync", fsync[i], "argument(s) must be one of the following: everysec, always, no");
     const char *level[] = {"loud", "nothing", "3", "", "warn"};
