@@ -413,6 +413,10 @@ static void config_swap(const config_param *p, config_value *v)
     }
 }
 
+/* The words of one directive, from the command line, a file or a
+ * default, into p's field: NULL, or why they are refused and nothing
+ * changed. Each word comes with its length: a quoted word of a file may
+ * hold a NUL. */
 static const char *config_store(const config_param *p, int argc, const char **argv, const size_t *lens)
 {
     config_value v;
@@ -545,15 +549,6 @@ static void config_print_help(const char *program)
            "Example: %s --port 7000 --bind 127.0.0.1\n", program);
 }
 
-/* Apply one directive of the command line or a file: the parameter and
- * its values as words (a quoted word of a file may hold a NUL). */
-static const char *config_directive(const config_param *p, int argc, const char **values, const size_t *lens)
-{
-    if (argc > CONFIG_MAX_BIND)
-        return p->type == CONFIG_LIST ? "Too many bind addresses specified." : "wrong number of arguments";
-    return config_store(p, argc, values, lens);
-}
-
 /* A line split into words as redis-server splits it (quotes, escapes):
  * by the inline-command splitter, which does exactly that. */
 static int config_file_line(const char *line, char *why)
@@ -567,7 +562,7 @@ static int config_file_line(const char *line, char *why)
     } else if (parser.argc > 0) {
         const config_param *p = config_find(parser.argv[0], parser.argvlen[0]);
         const char *reason = p == NULL ? "Bad directive or wrong number of arguments"
-                                       : config_directive(p, parser.argc - 1, parser.argv + 1, parser.argvlen + 1);
+                                       : config_store(p, parser.argc - 1, parser.argv + 1, parser.argvlen + 1);
         if (reason != NULL) {
             snprintf(why, CONFIG_ERR_LEN, "%s", reason);
             result = -1;
@@ -645,13 +640,13 @@ enum config_args_result config_from_args(int argc, char **argv, const char *prog
             return CONFIG_ARGS_ERROR;
         }
         int values = 0;
-        size_t lens[CONFIG_MAX_BIND];
-        while (i + 1 + values < argc && !config_is_option(argv[i + 1 + values])) {
-            if (values < CONFIG_MAX_BIND)
-                lens[values] = strlen(argv[i + 1 + values]);
+        while (i + 1 + values < argc && !config_is_option(argv[i + 1 + values]))
             values++;
-        }
-        const char *why = config_directive(p, values, (const char **)argv + i + 1, lens);
+        size_t *lens = mem_alloc(sizeof(size_t) * (size_t)(values > 0 ? values : 1));
+        for (int v = 0; v < values; v++)
+            lens[v] = strlen(argv[i + 1 + v]);
+        const char *why = config_store(p, values, (const char **)argv + i + 1, lens);
+        mem_free(lens);
         if (why != NULL) {
             if (values == 1)
                 snprintf(err, CONFIG_ERR_LEN, "invalid value '%s' for %s: %s", argv[i + 1], argv[i], why);
