@@ -99,28 +99,71 @@ static void configcmd_get(client *c)
     mem_free(seen);
 }
 
-/* Why parameter i of CONFIG SET cannot be set, or NULL if it can. */
-static const char *configcmd_set_refusal(client *c, int i, const config_param *p)
+/* Why pair n of CONFIG SET cannot be set, or NULL if it can. */
+static const char *configcmd_set_refusal(client *c, int n, const config_param *p)
 {
     if (config_is_protected(p))
         return "can't set protected config";
     if (!config_is_mutable(p))
         return "can't set immutable config";
-    for (int j = 2; j < i; j += 2) {
-        if (c->argvlen[j] == c->argvlen[i] && strncasecmp(c->argv[j], c->argv[i], c->argvlen[i]) == 0)
-            return "duplicate parameter";
+    return config_check(p, c->argv[3 + 2 * n], c->argvlen[3 + 2 * n]);
+}
+
+static bool configcmd_set_seen(int n, const config_param **params)
+{
+    for (int k = 0; k < n; k++) {
+        if (params[k] == params[n])
+            return true;
     }
-    return config_check(p, c->argv[i + 1], c->argvlen[i + 1]);
+    return false;
+}
+
+/* Finds pair n's parameter into params[n] (params[] holds those of the
+ * pairs before it); false, with the error sent, if it cannot be set. */
+static bool configcmd_set_check(client *c, int n, const config_param **params)
+{
+    const char *name = c->argv[2 + 2 * n];
+    size_t len = c->argvlen[2 + 2 * n];
+    params[n] = config_find(name, len);
+    if (params[n] == NULL) {
+        reply_error_format(c, REPLY_ERR_CONFIG_UNKNOWN_FMT, (int)len, name);
+        return false;
+    }
+    const char *refusal = configcmd_set_refusal(c, n, params[n]);
+    if (refusal != NULL) {
+        reply_error_format(c, REPLY_ERR_CONFIG_SET_FMT, config_name(params[n]), refusal);
+        return false;
+    }
+    /* Redis names a repeated parameter as the client spelled it. */
+    if (configcmd_set_seen(n, params)) {
+        reply_error_format(c, REPLY_ERR_CONFIG_SET_NAMED_FMT, (int)len, name, "duplicate parameter");
+        return false;
+    }
+    return true;
 }
 
 /* Put back the first `applied` pairs of a CONFIG SET that failed half
  * way, from their old values as CONFIG GET wrote them. */
-static void configcmd_set_undo(client *c, int applied, buf *old)
+static void configcmd_set_undo(int applied, const config_param **params, buf *old)
 {
-    for (int n = applied - 1; n >= 0; n--) {
-        const config_param *p = config_find(c->argv[2 + 2 * n], c->argvlen[2 + 2 * n]);
-        config_apply(p, buf_data(&old[n]), buf_length(&old[n]));
+    for (int n = applied - 1; n >= 0; n--)
+        config_apply(params[n], buf_data(&old[n]), buf_length(&old[n]));
+}
+
+/* Every pair, or the first failure's error; old[] gets what each applied
+ * pair replaced. */
+static bool configcmd_set_apply(client *c, int pairs, const config_param **params, buf *old)
+{
+    for (int n = 0; n < pairs; n++) {
+        config_format(params[n], &old[n]);
+        const char *failed = config_apply(params[n], c->argv[3 + 2 * n], c->argvlen[3 + 2 * n]);
+        if (failed != NULL) {
+            reply_error_format(c, REPLY_ERR_CONFIG_SET_FMT, config_name(params[n]), failed);
+            configcmd_set_undo(n, params, old);
+            return false;
+        }
     }
+    return true;
 }
 
 /* CONFIG SET parameter value [parameter value ...]
@@ -129,36 +172,18 @@ static void configcmd_set_undo(client *c, int applied, buf *old)
  * applied before it are put back. */
 static void configcmd_set(client *c)
 {
-    for (int i = 2; i < c->argc; i += 2) {
-        const config_param *p = config_find(c->argv[i], c->argvlen[i]);
-        if (p == NULL) {
-            reply_error_format(c, REPLY_ERR_CONFIG_UNKNOWN_FMT, (int)c->argvlen[i], c->argv[i]);
-            return;
-        }
-        const char *refusal = configcmd_set_refusal(c, i, p);
-        if (refusal != NULL) {
-            reply_error_format(c, REPLY_ERR_CONFIG_SET_FMT, config_name(p), refusal);
-            return;
-        }
-    }
     int pairs = (c->argc - 2) / 2;
+    const config_param **params = mem_alloc(sizeof(*params) * (size_t)pairs);
     buf *old = mem_calloc((size_t)pairs, sizeof(buf));
-    const char *failed = NULL;
-    int n;
-    for (n = 0; n < pairs && failed == NULL; n++) {
-        const config_param *p = config_find(c->argv[2 + 2 * n], c->argvlen[2 + 2 * n]);
-        config_format(p, &old[n]);
-        failed = config_apply(p, c->argv[3 + 2 * n], c->argvlen[3 + 2 * n]);
-        if (failed != NULL) {
-            reply_error_format(c, REPLY_ERR_CONFIG_SET_FMT, config_name(p), failed);
-            configcmd_set_undo(c, n, old);
-        }
-    }
-    for (int k = 0; k < pairs; k++)
-        buf_free(&old[k]);
-    mem_free(old);
-    if (failed == NULL)
+    bool ok = true;
+    for (int n = 0; n < pairs && ok; n++)
+        ok = configcmd_set_check(c, n, params);
+    if (ok && configcmd_set_apply(c, pairs, params, old))
         reply_ok(c);
+    for (int n = 0; n < pairs; n++)
+        buf_free(&old[n]);
+    mem_free(old);
+    mem_free(params);
 }
 
 /* CONFIG subcommand ... */

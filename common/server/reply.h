@@ -76,6 +76,7 @@
 #define REPLY_ERR_SETINFO_VALUE_FMT "ERR %s cannot contain spaces, newlines or special characters."
 #define REPLY_ERR_CONFIG_UNKNOWN_FMT "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'"
 #define REPLY_ERR_CONFIG_SET_FMT "ERR CONFIG SET failed (possibly related to argument '%s') - %s"
+#define REPLY_ERR_CONFIG_SET_NAMED_FMT "ERR CONFIG SET failed (possibly related to argument '%.*s') - %s"
 
 void reply_ok(client *c);
 void reply_simple(client *c, const char *text);

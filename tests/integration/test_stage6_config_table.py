@@ -34,6 +34,8 @@ import subprocess
 import pytest
 import redis
 
+from helpers import RawConnection, command, error, expect_reply
+
 pytestmark = pytest.mark.stage(6)
 
 CHAPTER = 6
@@ -432,3 +434,21 @@ def test_info_names_the_config_file_by_its_full_path(server_factory,
         "INFO server's config_file is %r, expected %r" % (got, expected),
         "INFO shows the file the configuration came from, as a full path "
         "(realpath), as redis-server does")
+
+
+def test_config_set_of_one_parameter_twice_is_refused_under_the_second_spelling(
+        server_factory):
+    fresh = server_factory.start()
+    conn = RawConnection(fresh.host, fresh.port)
+    try:
+        expect_reply(conn, command("CONFIG", "SET", "timeout", "1", "TIMEOUT", "2"),
+                     error("ERR CONFIG SET failed (possibly related to argument "
+                           "'TIMEOUT') - duplicate parameter"), chapter=6,
+                     hint="all or nothing: a parameter named twice refuses the "
+                          "whole CONFIG SET, and Redis names it as it was sent "
+                          "the second time")
+        expect_reply(conn, command("CONFIG", "GET", "timeout"),
+                     b"*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n", chapter=6,
+                     hint="a refused CONFIG SET changes nothing")
+    finally:
+        conn.close()
