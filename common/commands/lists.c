@@ -90,7 +90,7 @@ static void push_generic(client *c, enum list_where where, bool only_if_exists)
     }
     for (int i = 2; i < c->argc; i++)
         list_push(l, where, c->argv[i], c->argvlen[i]);
-    db_changed(c->db);
+    db_key_changed(c->db, c->argv[1], c->argvlen[1]);
     reply_int(c, (long long)list_length(l));
 }
 
@@ -296,7 +296,7 @@ static void cmd_lset(client *c)
     if (!lists_arg_ll(c, 2, &index))
         return;
     if (list_set(l, index, c->argv[3], c->argvlen[3])) {
-        db_changed(c->db);
+        db_key_changed(c->db, c->argv[1], c->argvlen[1]);
         reply_ok(c);
     }
     else
@@ -333,7 +333,7 @@ static void pop_generic(client *c, enum list_where where)
     for (long long n = count == -1 ? 1 : count; n > 0 && list_peek(l, where, &e); n--) {
         lists_reply_entry(c, &e);
         list_pop(l, where);
-        db_changed(c->db);
+        db_key_changed(c->db, c->argv[1], c->argvlen[1]);
     }
     lists_delete_if_empty(c, 1, l);
 }
@@ -362,7 +362,7 @@ static void cmd_ltrim(client *c)
         else
             list_trim(l, (size_t)len, 0);
         if ((long long)list_length(l) != len)
-            db_changed(c->db);
+            db_key_changed(c->db, c->argv[1], c->argvlen[1]);
         lists_delete_if_empty(c, 1, l);
     }
     reply_ok(c);
@@ -389,7 +389,7 @@ static void cmd_lrem(client *c)
         while (list_iter_next(&it, &e)) {
             if (e.len == c->argvlen[3] && memcmp(e.bytes, c->argv[3], e.len) == 0) {
                 list_iter_delete(&it);
-                db_changed(c->db);
+                db_key_changed(c->db, c->argv[1], c->argvlen[1]);
                 if (++removed == (long long)limit && limit != 0)
                     break;
             }
@@ -425,7 +425,7 @@ static void cmd_linsert(client *c)
     while (list_iter_next(&it, &e)) {
         if (e.len == c->argvlen[3] && memcmp(e.bytes, c->argv[3], e.len) == 0) {
             list_iter_insert(&it, after, c->argv[4], c->argvlen[4]);
-            db_changed(c->db);
+            db_key_changed(c->db, c->argv[1], c->argvlen[1]);
             reply_int(c, (long long)list_length(l));
             return;
         }
@@ -463,7 +463,8 @@ static void cmd_lmove(client *c)
     if (dst == NULL)
         dst = lists_lookup_or_create(c, 2);
     list_push(dst, to, moved, len);
-    db_changed(c->db);
+    db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    db_key_changed(c->db, c->argv[2], c->argvlen[2]);
     lists_delete_if_empty(c, 1, src);
     reply_bulk(c, moved, len);
     mem_free(moved);
@@ -475,12 +476,7 @@ static void cmd_lmove(client *c)
 static void cmd_type(client *c)
 {
     db_value *v = db_get(c->db, c->argv[1], c->argvlen[1]);
-    if (v == NULL)
-        reply_simple(c, "none");
-    else if (v->type == DB_TYPE_LIST)
-        reply_simple(c, "list");
-    else
-        reply_simple(c, "string");
+    reply_simple(c, v == NULL ? "none" : db_type_name(v));
 }
 
 const command list_commands[] = {

@@ -74,7 +74,7 @@ static void cmd_append(client *c)
         return;
     }
     e->value = db_string_append(e->value, c->argv[2], c->argvlen[2]);    /* keeps the TTL */
-    db_changed(c->db);
+    db_key_changed(c->db, e->key, e->keylen);
     reply_int(c, db_string_of(e->value)->len);
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "base/mem.h"
+#include "base/num.h"
 
 /* Changes made to any database so far. A command that moved it changed
  * the dataset, which is what stage 5 logs; one counter for all databases
@@ -38,6 +39,25 @@ void db_changed(db *d)
 {
     (void)d;
     db_dirty++;
+}
+
+static db_touch_fn *db_touch_hook;
+
+void db_set_touch_hook(db_touch_fn *fn)
+{
+    db_touch_hook = fn;
+}
+
+static void db_touch(db *d, const char *key, size_t len)
+{
+    if (db_touch_hook != NULL)
+        db_touch_hook(d, key, len);
+}
+
+void db_key_changed(db *d, const char *key, size_t len)
+{
+    db_dirty++;
+    db_touch(d, key, len);
 }
 
 db *db_create(void)
@@ -71,7 +91,7 @@ db_value *db_get(db *d, const char *key, size_t len)
 /* The entry holding a key, or NULL when the key is missing or has just
  * expired. A command that rewrites a value (INCR) stores the new one with
  * db_overwrite, and one that grows it in place (APPEND) stores it in
- * e->value and calls db_changed: either way the key and its TTL stay
+ * e->value and calls db_key_changed: either way the key and its TTL stay
  * where they are, at no second lookup. */
 dict_entry *db_find(db *d, const char *key, size_t len)
 {
@@ -94,7 +114,7 @@ dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
         dict_delete(d->expires, key, len, &had_ttl);
     }
     e->value = value;
-    db_dirty++;
+    db_key_changed(d, e->key, e->keylen);
     return e;
 }
 
@@ -102,7 +122,7 @@ void db_overwrite(db *d, dict_entry *e, db_value *value)
 {
     db_value_free(e->value);
     e->value = value;
-    db_changed(d);
+    db_key_changed(d, e->key, e->keylen);
 }
 
 /* Take the key out of both tables, then free both entries: `key` may be
@@ -121,6 +141,7 @@ static bool db_remove(db *d, const char *key, size_t len, bool known_dead, bool 
     db_counters.expired += *expired;
     if (*expired && d->on_expired != NULL)
         d->on_expired(d->id, key, len);
+    db_touch(d, key, len);
     db_value_free(e->value);
     dict_free_unlinked(e);
     if (x != NULL)
@@ -199,7 +220,7 @@ void db_set_expire(db *d, const dict_entry *e, long long when)
     bool created;
     dict_entry *x = dict_add_or_find(d->expires, e->key, e->keylen, &created);
     x->integer = when;
-    db_dirty++;
+    db_key_changed(d, e->key, e->keylen);
 }
 
 long long db_get_expire(db *d, const dict_entry *e)
@@ -214,7 +235,8 @@ bool db_persist(db *d, const dict_entry *e)
 {
     bool had_ttl;
     dict_delete(d->expires, e->key, e->keylen, &had_ttl);
-    db_dirty += had_ttl;
+    if (had_ttl)
+        db_key_changed(d, e->key, e->keylen);
     return had_ttl;
 }
 
@@ -287,7 +309,85 @@ db_value *db_list_new(void)
 
 void db_value_free(db_value *v)
 {
-    if (v->type == DB_TYPE_LIST)
+    switch ((enum db_type)v->type) {
+    case DB_TYPE_STRING:
+        break;
+    case DB_TYPE_LIST:
         list_clear(db_list_of(v));
+        break;
+    case DB_TYPE_HASH:
+    case DB_TYPE_SET:
+        break;
+    }
     mem_free(v);
+}
+
+/* ---------------- What every type answers ---------------- */
+
+const char *db_type_name(const db_value *v)
+{
+    switch ((enum db_type)v->type) {
+    case DB_TYPE_STRING:
+        return "string";
+    case DB_TYPE_LIST:
+        return "list";
+    case DB_TYPE_HASH:
+        return "hash";
+    case DB_TYPE_SET:
+        return "set";
+    }
+    return "none";
+}
+
+/* Redis keeps a number that fits a long as "int", a string of up to 44
+ * bytes in the same allocation as its header ("embstr"), a longer one
+ * apart ("raw"). This server stores every string one way, but answers as
+ * Redis would, since clients and tests read the name. */
+static const char *db_string_encoding(const db_string *s)
+{
+    long long n;
+    if (s->len <= 20 && num_parse_ll(s->str, s->len, &n))
+        return "int";
+    return s->len <= 44 ? "embstr" : "raw";
+}
+
+const char *db_value_encoding(const db_value *v)
+{
+    switch ((enum db_type)v->type) {
+    case DB_TYPE_STRING:
+        return db_string_encoding((const db_string *)v);
+    case DB_TYPE_LIST:
+        return "quicklist";     /* Redis 7.0 has no other list encoding */
+    case DB_TYPE_HASH:
+    case DB_TYPE_SET:
+        break;
+    }
+    return "unknown";
+}
+
+static db_value *db_list_copy(const db_value *v)
+{
+    db_value *copy = db_list_new();
+    list_iter it;
+    list_entry item;
+    list_iter_start(&it, db_list_of((db_value *)v), 0, true);
+    while (list_iter_next(&it, &item))
+        list_push(db_list_of(copy), LIST_TAIL, item.bytes, item.len);
+    return copy;
+}
+
+db_value *db_value_copy(const db_value *v)
+{
+    switch ((enum db_type)v->type) {
+    case DB_TYPE_STRING: {
+        const db_string *s = (const db_string *)v;
+        return db_string_new(s->str, s->len);
+    }
+    case DB_TYPE_LIST:
+        return db_list_copy(v);
+    case DB_TYPE_HASH:
+    case DB_TYPE_SET:
+        break;
+    }
+    return NULL;
 }

@@ -31,6 +31,8 @@
 enum db_type {
     DB_TYPE_STRING,
     DB_TYPE_LIST,           /* stage 4 */
+    DB_TYPE_HASH,           /* Part II: hashes */
+    DB_TYPE_SET,            /* Part II: sets */
 };
 
 /* The header every value begins with. */
@@ -75,7 +77,7 @@ dict_entry *db_set(db *d, const char *key, size_t len, db_value *value);   /* ta
 void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
 /* Changes so far, in all databases: stage 5 logs a command that made any.
  * The db functions count their own; a command that changed a value in
- * place (APPEND, LPUSH ...) says so with db_changed(). */
+ * place (APPEND, LPUSH ...) says so with db_key_changed(). */
 long long db_changes(void);
 /* INFO's keyspace_hits, keyspace_misses and expired_keys, over all databases. */
 typedef struct db_stats {
@@ -84,6 +86,17 @@ typedef struct db_stats {
 db_stats db_get_stats(void);
 void db_reset_stats(void);
 void db_changed(db *d);
+/* A command that changed the value of a key in place (APPEND, LPUSH,
+ * HSET ...) calls this: it counts the change and tells the touch hook. */
+void db_key_changed(db *d, const char *key, size_t len);
+
+/* Part II, transactions: called with the key of every change to a key,
+ * whatever made it (a command, expiry, eviction), so that WATCH can tell
+ * that a key it watches was touched. db_set, db_overwrite, db_delete, the
+ * expiry paths, db_set_expire, db_persist and db_key_changed call it;
+ * FLUSHDB and SWAPDB, which touch whole databases, are the caller's. */
+typedef void db_touch_fn(db *d, const char *key, size_t len);
+void db_set_touch_hook(db_touch_fn *fn);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 size_t db_size(const db *d);
 void db_flush(db *d);
@@ -113,5 +126,12 @@ db_value *db_list_new(void);
 static inline list *db_list_of(db_value *v) { return &((db_list *)v)->items; }
 
 void db_value_free(db_value *v);
+
+/* What every type answers, by a switch on v->type: TYPE's name ("string",
+ * "list" ...), OBJECT ENCODING's ("embstr", "quicklist", "listpack" ...),
+ * and a deep copy for COPY. */
+const char *db_type_name(const db_value *v);
+const char *db_value_encoding(const db_value *v);
+db_value *db_value_copy(const db_value *v);
 
 #endif

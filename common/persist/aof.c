@@ -612,12 +612,19 @@ static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long
     if (when != DB_NO_EXPIRE && when < now)
         return;     /* already dead: no need to write it */
     db_value *v = e->value;
-    if (v->type == DB_TYPE_LIST) {
-        aof_rewrite_list(w, e, db_list_of(v));
-    } else {
+    switch ((enum db_type)v->type) {
+    case DB_TYPE_STRING: {
         const char *argv[] = {"SET", e->key, db_string_of(v)->str};
         size_t argvlen[] = {3, e->keylen, db_string_of(v)->len};
         aof_writer_command(w, 3, argv, argvlen);
+        break;
+    }
+    case DB_TYPE_LIST:
+        aof_rewrite_list(w, e, db_list_of(v));
+        break;
+    case DB_TYPE_HASH:
+    case DB_TYPE_SET:
+        break;
     }
     if (when != DB_NO_EXPIRE) {
         char ms[NUM_LL_MAX];

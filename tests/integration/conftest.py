@@ -16,6 +16,13 @@ Options:
                      exits with code 99 after SIGTERM fails the test
   --build-dir DIR    take the binaries from DIR instead of build/ (build/asan)
   --startup-timeout  seconds a server may take to accept connections (10)
+  --extension NAMES  Part II: run only the tests of these extensions of the
+                     final server (comma-separated, e.g. "transactions,hashes"),
+                     or "none" to run the stages without any extension
+
+Extensions of the final server (workshop.md Part II) are stage 6 modules
+that also say `pytest.mark.extension("name")`: a learner who has built
+stage 6 grades one extension at a time with --extension name.
 
 Every server gets a free port on 127.0.0.1 (never 6379), its own temporary
 directory as working directory, and a log file there with its stdout and
@@ -76,6 +83,10 @@ def pytest_addoption(parser):
                          "build), relative to the repository root")
     group.addoption("--startup-timeout", type=float, default=10.0,
                     help="seconds a server may take to accept connections")
+    group.addoption("--extension", default=None,
+                    help="Part II: only the tests of these extensions "
+                         "(comma-separated names), or 'none' for the "
+                         "stages alone")
 
 
 class SuiteConfig:
@@ -89,6 +100,12 @@ class SuiteConfig:
         build_dir = Path(config.getoption("--build-dir"))
         self.build_dir = build_dir if build_dir.is_absolute() else REPO / build_dir
         self.startup_timeout = config.getoption("--startup-timeout")
+        extension = config.getoption("--extension")
+        # None: every test; an empty set: no extension (--extension none).
+        self.extensions = None
+        if extension is not None:
+            names = [n.strip() for n in extension.split(",") if n.strip()]
+            self.extensions = set() if names == ["none"] else set(names)
         # SIGTERM -> exit: give a slow wrapper (valgrind's leak check) at least
         # as long as it was given to start.
         self.stop_timeout = max(10.0, self.startup_timeout)
@@ -104,12 +121,28 @@ class SuiteConfig:
 
     def describe(self):
         if self.server_cmd:
-            return "stages 0..%d against --server-cmd %r" % (self.stage,
-                                                              self.server_cmd)
+            return "stages 0..%d against --server-cmd %r%s" % (
+                self.stage, self.server_cmd, self.describe_extensions())
         text = "stages 0..%d against %s" % (self.stage, self.binary)
         if self.wrapper:
             text += " under %r" % " ".join(self.wrapper)
-        return text
+        return text + self.describe_extensions()
+
+    def describe_extensions(self):
+        if self.extensions is None:
+            return ""
+        if not self.extensions:
+            return ", no extensions"
+        return ", only extensions " + ",".join(sorted(self.extensions))
+
+    def selects(self, item):
+        """False for a test --extension leaves out."""
+        marker = item.get_closest_marker("extension")
+        if self.extensions is None:
+            return True
+        if marker is None:
+            return not self.extensions
+        return marker.args[0] in self.extensions
 
 
 def pytest_configure(config):
@@ -119,6 +152,9 @@ def pytest_configure(config):
         "markers", "project_only: behaviour only this project has (our "
                    "binary's command line, log format); skipped with "
                    "--server-cmd")
+    config.addinivalue_line(
+        "markers", "extension(name): a Part II extension of the final "
+                   "server (stage 6), selected with --extension name")
     config.workshop = SuiteConfig(config)
 
 
@@ -128,6 +164,11 @@ def pytest_report_header(config):
 
 def pytest_collection_modifyitems(config, items):
     suite = config.workshop
+    selected = [item for item in items if suite.selects(item)]
+    if len(selected) != len(items):
+        config.hook.pytest_deselected(
+            items=[item for item in items if not suite.selects(item)])
+        items[:] = selected
     for item in items:
         marker = item.get_closest_marker("stage")
         if marker is None or not marker.args:
