@@ -17,5 +17,6 @@ extern const command persistence_commands[];   /* BGREWRITEAOF (stage 5) */
 extern const command introspection_commands[]; /* COMMAND (stage 6) */
 extern const command session_commands[];       /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME (stage 6) */
 extern const command ttl_commands[];        /* SET EX/PX/..., EXPIRE TTL PERSIST ... (stage 3) */
+extern const command transaction_commands[];   /* MULTI EXEC DISCARD WATCH UNWATCH (Part II) */
 
 #endif

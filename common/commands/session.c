@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/num.h"
+#include "server/multi.h"
 #include "server/reply.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -245,6 +246,18 @@ static void session_append_text(buf *out, const char *s)
     buf_append(out, s, strlen(s));
 }
 
+/* CLIENT LIST's flags=: x inside MULTI, d once a watched key changed,
+ * N for none, in Redis's order. */
+static const char *client_list_flags(const client *c)
+{
+    bool multi = c->flags & CLIENT_MULTI, dirty = c->flags & CLIENT_DIRTY_CAS;
+    if (multi && dirty)
+        return "xd";
+    if (multi)
+        return "x";
+    return dirty ? "d" : "N";
+}
+
 /* Another thread may be reading into or writing from a client's buffers
  * right now, so its line shows their sizes as they were after its last
  * commands; the caller's own are as they are. */
@@ -261,10 +274,10 @@ static void client_list_line(buf *out, const client *c, const client *caller, lo
     session_append_text(out, part);
     session_append_text(out, c->name ? c->name : "");
     snprintf(part, sizeof(part),
-             " age=%lld idle=%lld flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 "
+             " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=0 argv-mem=0 "
              "multi-mem=0 rbs=%zu rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
-             (now - c->created_ms) / 1000, (now - c->last_ms) / 1000, c->db ? c->db->id : 0,
-             qbuf, rbs, c->last_cmd ? c->last_cmd : "NULL", c->resp);
+             (now - c->created_ms) / 1000, (now - c->last_ms) / 1000, client_list_flags(c), c->db ? c->db->id : 0,
+             multi_queued_count(c), qbuf, rbs, c->last_cmd ? c->last_cmd : "NULL", c->resp);
     session_append_text(out, part);
     if (c->lib_name != NULL || c->lib_ver != NULL) {
         session_append_text(out, " lib-name=");
@@ -492,7 +505,7 @@ const command session_commands[] = {
      "Handshakes with the Redis server.", NULL},
     {"auth", cmd_auth, -2, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
      "Authenticates the connection.", NULL},
-    {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
+    {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH | COMMAND_NO_QUEUE, 0, 0, 0, "connection",
      "Closes the connection.", NULL},
     {"select", cmd_select, 2, COMMAND_FAST, 0, 0, 0, "connection",
      "Changes the selected database.", NULL},

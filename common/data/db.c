@@ -42,10 +42,12 @@ void db_changed(db *d)
 }
 
 static db_touch_fn *db_touch_hook;
+static db_touch_all_fn *db_touch_all_hook;
 
-void db_set_touch_hook(db_touch_fn *fn)
+void db_set_touch_hooks(db_touch_fn *key, db_touch_all_fn *all)
 {
-    db_touch_hook = fn;
+    db_touch_hook = key;
+    db_touch_all_hook = all;
 }
 
 static void db_touch(db *d, const char *key, size_t len)
@@ -167,6 +169,8 @@ size_t db_size(const db *d)
 
 void db_flush(db *d)
 {
+    if (db_touch_all_hook != NULL)
+        db_touch_all_hook(d, NULL);
     dict_clear(d->keys, db_free_value);
     dict_clear(d->expires, NULL);
     d->expire_cursor = 0;
@@ -175,6 +179,10 @@ void db_flush(db *d)
 
 void db_swap(db *a, db *b)
 {
+    if (db_touch_all_hook != NULL) {
+        db_touch_all_hook(a, b);
+        db_touch_all_hook(b, a);
+    }
     dict *keys = a->keys, *expires = a->expires;
     size_t cursor = a->expire_cursor;
     a->keys = b->keys;

@@ -90,13 +90,15 @@ void db_changed(db *d);
  * HSET ...) calls this: it counts the change and tells the touch hook. */
 void db_key_changed(db *d, const char *key, size_t len);
 
-/* Part II, transactions: called with the key of every change to a key,
- * whatever made it (a command, expiry, eviction), so that WATCH can tell
- * that a key it watches was touched. db_set, db_overwrite, db_delete, the
- * expiry paths, db_set_expire, db_persist and db_key_changed call it;
- * FLUSHDB and SWAPDB, which touch whole databases, are the caller's. */
+/* Part II, transactions: told of every change to a key, whatever made it
+ * (a command, expiry, eviction), so that WATCH can tell that a key it
+ * watches was touched. db_set, db_overwrite, db_delete, the expiry paths,
+ * db_set_expire, db_persist and db_key_changed call `key`; db_flush and
+ * db_swap call `all` before they empty or trade a database's contents
+ * (with other NULL for a flush; twice for a swap, once from each side). */
 typedef void db_touch_fn(db *d, const char *key, size_t len);
-void db_set_touch_hook(db_touch_fn *fn);
+typedef void db_touch_all_fn(db *d, db *other);
+void db_set_touch_hooks(db_touch_fn *key, db_touch_all_fn *all);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 size_t db_size(const db *d);
 void db_flush(db *d);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,12 +53,33 @@ static bool aof_file_nul_in_line(const resp_parser *p, const char *cmd, size_t l
     return p->bulk_len < 0 && memchr(cmd + p->scan, '\0', len - p->scan) != NULL;
 }
 
+static bool aof_file_is(const resp_parser *p, const char *word, size_t len)
+{
+    return p->argc == 1 && p->argvlen[0] == len && strncasecmp(p->argv[0], word, len) == 0;
+}
+
+/* A transaction (Part II) is written as MULTI, its commands, EXEC. A file
+ * that ends between the two was cut while the transaction was being
+ * written, and none of it was acknowledged: the file is only valid up to
+ * its MULTI, so that a repair drops it whole (as Redis does), and the
+ * commands read since were queued, never run. */
+static void aof_file_end_inside_multi(aof_read_result *r, size_t multi_at)
+{
+    if (r->status == AOF_READ_OK || r->status == AOF_READ_TRUNCATED) {
+        r->status = AOF_READ_TRUNCATED;
+        snprintf(r->error, sizeof(r->error), "the file ends inside a transaction (MULTI without EXEC)");
+        r->valid_bytes = multi_at;
+    }
+}
+
 /* Parse and run every command of the mapped bytes. */
 static void aof_file_parse(const char *bytes, aof_read_result *r, aof_command_fn *fn, void *data)
 {
     resp_parser p;
     resp_parser_init(&p);
     size_t off = 0;
+    bool in_multi = false;
+    size_t multi_at = 0;
     while (off < r->size) {
         /* Only clients type inline commands; a file holds arrays. */
         if (bytes[off] != '*') {
@@ -86,6 +108,12 @@ static void aof_file_parse(const char *bytes, aof_read_result *r, aof_command_fn
             r->status = AOF_READ_BAD;
             break;
         }
+        if (aof_file_is(&p, "multi", 5)) {
+            in_multi = true;
+            multi_at = off;
+        } else if (aof_file_is(&p, "exec", 4)) {
+            in_multi = false;
+        }
         if (p.argc > 0 && fn != NULL && !fn(data, p.argc, p.argv, p.argvlen, r->error)) {
             r->status = AOF_READ_FAILED;
             break;
@@ -94,6 +122,8 @@ static void aof_file_parse(const char *bytes, aof_read_result *r, aof_command_fn
         r->commands++;
     }
     r->valid_bytes = off;
+    if (in_multi)
+        aof_file_end_inside_multi(r, multi_at);
     resp_parser_free(&p);
 }
 

@@ -26,6 +26,7 @@
 #include "base/mem.h"
 #include "io/reactor.h"
 #include "server/lock.h"
+#include "server/multi.h"
 
 #define CLIENT_READ_LEN (16 * 1024)          /* Redis's PROTO_IOBUF_LEN */
 #define CLIENT_BUF_KEEP (64 * 1024)          /* larger idle buffers are freed */
@@ -120,6 +121,7 @@ static void client_unpend(client *c)
  * when it was killed. */
 static void client_forget(client *c)
 {
+    multi_discard(c);       /* its queue and watched keys */
     if (c->killed) {
         client_unlink(&client_killed, c);
     } else {

@@ -29,6 +29,9 @@
 #define CLIENT_CLOSE_AFTER_REPLY 1     /* flush the reply, then hang up */
 #define CLIENT_PROPAGATED 2            /* the command logged its own record (stage 5) */
 #define CLIENT_PENDING_WRITE 4         /* its reply waits for the AOF write (stage 5) */
+#define CLIENT_MULTI 8                 /* between MULTI and EXEC: commands are queued (Part II) */
+#define CLIENT_DIRTY_EXEC 16           /* a command was refused while queuing: EXEC aborts */
+#define CLIENT_DIRTY_CAS 32            /* a watched key changed: EXEC answers null */
 
 typedef struct client {
     int fd;
@@ -54,6 +57,8 @@ typedef struct client {
     db *db;                     /* the keyspace commands act on */
     loop *loop;                 /* the loop, and so the thread, that serves it (stage 6) */
     bool killed;                /* CLIENT KILL from another thread: its own frees it */
+    struct multi_state *multi;  /* MULTI's queue, NULL outside MULTI (Part II, server/multi.c) */
+    struct watched *watched;    /* its WATCHed keys (Part II, server/watch.c) */
 
     /* The command being executed; points into query or the parser. */
     int argc;

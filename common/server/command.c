@@ -6,10 +6,12 @@
 #include "server/command.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "data/dict.h"
+#include "server/multi.h"
 #include "server/reply.h"
 
 #define COMMAND_NAME_MAX 64         /* longer names cannot be commands */
@@ -18,6 +20,8 @@ static dict *command_table;
 static command_propagate_fn *command_propagate;
 static command_guard_fn *command_write_guard;
 static long long command_calls_total;
+
+static void command_emit(int db_id, int argc, const char **argv, const size_t *argvlen);
 
 long long command_calls(void)
 {
@@ -94,33 +98,108 @@ static bool command_arity_ok(const command *cmd, int argc)
     return cmd->arity >= 0 ? argc == cmd->arity : argc >= -cmd->arity;
 }
 
+/* A command refused before it ran. Inside MULTI the refusal also marks
+ * the transaction, so that EXEC refuses all of it; EXEC refused itself
+ * ends the transaction there and then. */
+static void command_refuse(client *c, const command *cmd, const char *why)
+{
+    if ((c->flags & CLIENT_MULTI) && cmd != NULL && (cmd->flags & COMMAND_RUNS_QUEUE)) {
+        multi_abort(c, why);
+        return;
+    }
+    multi_flag_error(c);
+    reply_error(c, why);
+}
+
+/* EXEC writes if anything it runs does: MISCONF refuses it as a whole. */
+static int command_flags_of(const client *c, const command *cmd)
+{
+    if (cmd->flags & COMMAND_RUNS_QUEUE)
+        return cmd->flags | multi_queued_flags(c);
+    return cmd->flags;
+}
+
 void command_execute(client *c)
 {
     const command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
     if (cmd == NULL) {
+        multi_flag_error(c);
         reply_error_unknown_command(c);
         return;
     }
     c->last_cmd = cmd->name;        /* CLIENT LIST shows it even if refused, as Redis does */
     if (!command_arity_ok(cmd, c->argc)) {
-        reply_error_arity(c, cmd->name);
+        char why[COMMAND_NAME_MAX + 64];
+        snprintf(why, sizeof(why), REPLY_ERR_ARITY_FMT, cmd->name);
+        command_refuse(c, cmd, why);
         return;
     }
     if (c->auth_required && !(cmd->flags & COMMAND_NO_AUTH)) {
-        reply_error(c, REPLY_ERR_NOAUTH);
+        command_refuse(c, cmd, REPLY_ERR_NOAUTH);
         return;
     }
     const char *refusal;
-    if ((cmd->flags & COMMAND_WRITE) && command_write_guard != NULL && (refusal = command_write_guard()) != NULL) {
-        reply_error(c, refusal);
+    if ((command_flags_of(c, cmd) & COMMAND_WRITE) && command_write_guard != NULL &&
+        (refusal = command_write_guard()) != NULL) {
+        command_refuse(c, cmd, refusal);
         return;
     }
+    if ((c->flags & CLIENT_MULTI) && !(cmd->flags & COMMAND_NO_QUEUE)) {
+        multi_queue(c, cmd);
+        return;
+    }
+    command_call(c, cmd);
+}
+
+void command_call(client *c, const command *cmd)
+{
     long long changes = db_changes();
     c->flags &= ~CLIENT_PROPAGATED;
     cmd->fn(c);
     command_calls_total++;      /* after: an INFO does not count itself, as in Redis */
     if (command_propagate != NULL && db_changes() != changes && !(c->flags & CLIENT_PROPAGATED))
-        command_propagate(c->db->id, c->argc, c->argv, c->argvlen);
+        command_emit(c->db->id, c->argc, c->argv, c->argvlen);
+}
+
+/* ---------------- Framing a transaction for the log ---------------- */
+
+/* While EXEC runs its queue, the first write logged is preceded by
+ * MULTI and the last followed by EXEC, so that the file holds the
+ * transaction as one unit: a reader that finds MULTI without its EXEC
+ * (a crash while writing) drops it whole. A queue without writes logs
+ * nothing at all. */
+static struct {
+    bool active;
+    bool opened;        /* MULTI written */
+    int db_id;          /* of the last record */
+} command_frame;
+
+void command_frame_begin(void)
+{
+    command_frame.active = true;
+    command_frame.opened = false;
+}
+
+void command_frame_end(void)
+{
+    if (command_frame.opened) {
+        const char *argv[] = {"EXEC"};
+        size_t argvlen[] = {4};
+        command_propagate(command_frame.db_id, 1, argv, argvlen);
+    }
+    command_frame.active = false;
+}
+
+static void command_emit(int db_id, int argc, const char **argv, const size_t *argvlen)
+{
+    if (command_frame.active && !command_frame.opened) {
+        const char *multi[] = {"MULTI"};
+        size_t multilen[] = {5};
+        command_propagate(db_id, 1, multi, multilen);
+        command_frame.opened = true;
+    }
+    command_frame.db_id = db_id;
+    command_propagate(db_id, argc, argv, argvlen);
 }
 
 void command_set_propagate(command_propagate_fn *fn)
@@ -137,5 +216,5 @@ void command_propagate_as(client *c, int argc, const char **argv, const size_t *
 {
     c->flags |= CLIENT_PROPAGATED;
     if (command_propagate != NULL)
-        command_propagate(c->db->id, argc, argv, argvlen);
+        command_emit(c->db->id, argc, argv, argvlen);
 }

@@ -9,7 +9,8 @@
  *
  * The checks, in Redis's order: the name, the arity, then (stage 6) that
  * the client has authenticated, then (stage 5) that writes are not
- * refused because the append-only file cannot be written.
+ * refused because the append-only file cannot be written. Inside MULTI
+ * (Part II) a command that passes them is queued instead of run.
  *
  *     command_register(connection_commands);
  *     command_execute(c);         // looks up c->argv[0], checks arity, runs it
@@ -25,6 +26,8 @@
 #define COMMAND_READONLY 2
 #define COMMAND_FAST 4          /* O(1) or O(log N) */
 #define COMMAND_NO_AUTH 8       /* allowed before AUTH (stage 6) */
+#define COMMAND_NO_QUEUE 16     /* runs at once inside MULTI: MULTI EXEC DISCARD WATCH QUIT (Part II) */
+#define COMMAND_RUNS_QUEUE 32   /* EXEC: refusing it ends the transaction (Part II) */
 
 typedef void command_fn(client *c);
 
@@ -51,6 +54,14 @@ typedef void command_propagate_fn(int db_id, int argc, const char **argv, const 
 void command_register(const command *table);    /* ends with a {NULL} entry */
 const command *command_lookup(const char *name, size_t len);
 void command_execute(client *c);
+/* Run cmd on c->argv, checks done, and log it if it changed the dataset:
+ * what command_execute does last, and what EXEC does for each command it
+ * runs (Part II). */
+void command_call(client *c, const command *cmd);
+/* Around EXEC's queue: the writes logged in between are framed by MULTI
+ * and EXEC in the log (Part II, transactions). */
+void command_frame_begin(void);
+void command_frame_end(void);
 void command_unregister_all(void);
 /* Call fn for every registered command (COMMAND, stage 6). */
 void command_each(void (*fn)(const command *cmd, void *data), void *data);

@@ -6,6 +6,7 @@
 
 #include "persist/aof.h"
 #include "server/command.h"
+#include "server/multi.h"
 
 void replay_init(replay *r)
 {
@@ -16,6 +17,7 @@ void replay_init(replay *r)
 
 void replay_free(replay *r)
 {
+    multi_discard(&r->fake);    /* a transaction the file never ended (Part II) */
     buf_free(&r->fake.reply);
 }
 

@@ -51,6 +51,14 @@
     "<user> <pass> option can be used to authenticate the client and select the RESP protocol "   \
     "version at the same time"
 
+/* Transactions: MULTI EXEC DISCARD WATCH (Part II) */
+#define REPLY_ERR_EXECABORT "EXECABORT Transaction discarded because of previous errors."
+#define REPLY_ERR_EXECABORT_BECAUSE_FMT "EXECABORT Transaction discarded because of: %s"
+#define REPLY_ERR_MULTI_NESTED "ERR MULTI calls can not be nested"
+#define REPLY_ERR_WATCH_IN_MULTI "ERR WATCH inside MULTI is not allowed"
+#define REPLY_ERR_EXEC_WITHOUT_MULTI "ERR EXEC without MULTI"
+#define REPLY_ERR_DISCARD_WITHOUT_MULTI "ERR DISCARD without MULTI"
+
 /* Databases: SELECT SWAPDB */
 #define REPLY_ERR_DB_INDEX "ERR DB index is out of range"
 #define REPLY_ERR_DB_FIRST_INDEX "ERR invalid first DB index"

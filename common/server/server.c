@@ -35,6 +35,7 @@
 #include "server/lock.h"
 #include "server/replay.h"
 #include "server/serve.h"
+#include "server/watch.h"
 
 #define SERVER_BACKLOG 511          /* Redis's tcp-backlog */
 #define SERVER_CRON_MS 100          /* hz 10 */
@@ -352,6 +353,9 @@ static int server_init(char *err)
         server.dbs[i] = db_create();
         server.dbs[i]->id = i;
     }
+    /* Every change to a key is a change for WATCH (Part II); while nobody
+     * watches anything, the hook costs one comparison. */
+    db_set_touch_hooks(watch_touch, watch_touch_all);
     resp_set_max_bulk(config.proto_max_bulk_len);
     char reactor_err[REACTOR_ERR_LEN];
     if (reactor_init(server.loop, (int)config.threads, reactor_err) == -1) {
@@ -431,6 +435,7 @@ void server_free(void)
     command_unregister_all();
     command_set_propagate(NULL);
     command_set_write_guard(NULL);
+    db_set_touch_hooks(NULL, NULL);
     config_free();
 }
 

@@ -61,11 +61,15 @@ int main(int argc, char **argv)
     command_register(session_commands);        /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME */
     command_register(introspection_commands);  /* COMMAND */
 
-    /* 6. Replay the append-only file (on by default here), then log every
+    /* 6. Part II: the extensions of the final server, one family each
+     *    (workshop.md Part II). */
+    command_register(transaction_commands);    /* MULTI EXEC DISCARD WATCH UNWATCH */
+
+    /* 7. Replay the append-only file (on by default here), then log every
      *    write to it. */
     if (!server_replay_aof(&status))
         return status;
 
-    /* 7. Serve until SIGINT or SIGTERM. */
+    /* 8. Serve until SIGINT or SIGTERM. */
     return server_run();
 }
