@@ -18,5 +18,11 @@ extern const command introspection_commands[]; /* COMMAND (stage 6) */
 extern const command session_commands[];       /* HELLO AUTH QUIT SELECT SWAPDB CLIENT TIME (stage 6) */
 extern const command ttl_commands[];        /* SET EX/PX/..., EXPIRE TTL PERSIST ... (stage 3) */
 extern const command transaction_commands[];   /* MULTI EXEC DISCARD WATCH UNWATCH (Part II) */
+extern const command hash_commands[];          /* HSET HGET HDEL HGETALL HSCAN ... (Part II: hashes) */
+extern const command set_commands[];           /* SADD SREM SMEMBERS SINTER SUNION SDIFF SSCAN ... (Part II: sets) */
+extern const command key_more_commands[];      /* UNLINK RENAME COPY MOVE RANDOMKEY OBJECT SCAN ... (Part II: keys) */
+extern const command list_more_commands[];     /* RPOPLPUSH LMPOP (Part II: keys) */
+extern const command string_more_commands[];   /* SETNX SETEX GETEX GETDEL SETRANGE INCRBYFLOAT LCS ... (Part II: strings) */
+extern const command bit_commands[];           /* SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD (Part II: strings) */
 
 #endif

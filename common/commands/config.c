@@ -20,6 +20,7 @@
 #include "io/resp.h"
 #include "server/admission.h"
 #include "server/config.h"
+#include "server/evict.h"
 #include "server/reply.h"
 
 static bool configcmd_is_pattern(const char *s, size_t len)
@@ -203,6 +204,7 @@ static void cmd_config(client *c)
         }
         command_reset_stats();
         db_reset_stats();
+        evict_reset_stats();
         admission_reset_stats();
         reply_ok(c);
         return;
@@ -218,14 +220,14 @@ static void cmd_config(client *c)
 }
 
 static const command config_subcommands[] = {
-    {"config|get", NULL, -3, COMMAND_READONLY, 0, 0, 0, "server", "Returns the effective values of configuration parameters.", NULL},
+    {"config|get", NULL, -3, 0, 0, 0, 0, "server", "Returns the effective values of configuration parameters.", NULL},
     {"config|set", NULL, -4, 0, 0, 0, 0, "server", "Sets configuration parameters in-flight.", NULL},
     {"config|resetstat", NULL, 2, 0, 0, 0, 0, "server", "Resets the server's statistics.", NULL},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };
 
 const command config_commands[] = {
-    {"config", cmd_config, -2, COMMAND_READONLY, 0, 0, 0, "server",
+    {"config", cmd_config, -2, 0, 0, 0, 0, "server",
      "A container for server configuration commands.", config_subcommands},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

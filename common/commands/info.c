@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "server/reply.h"
 #include "server/admission.h"
 #include "server/config.h"
+#include "server/evict.h"
 #include "server/server.h"
 
 #define INFO_VERSION "7.0.15"       /* the Redis whose behaviour we match */
@@ -91,7 +93,10 @@ static void info_memory(buf *out)
     info_line(out, "# Memory");
     info_line(out, "used_memory:%zu", mem_used());
     info_line(out, "used_memory_human:%s", human);
-    info_line(out, "maxmemory:0");
+    info_human(human, sizeof(human), (size_t)config.maxmemory);
+    info_line(out, "maxmemory:%lld", config.maxmemory);      /* Part II: memory limit */
+    info_line(out, "maxmemory_human:%s", human);
+    info_line(out, "maxmemory_policy:%s", evict_policy_name());
     info_line(out, "mem_allocator:libc");
 }
 
@@ -103,8 +108,28 @@ static void info_stats(buf *out)
     info_line(out, "total_commands_processed:%lld", command_calls());
     info_line(out, "rejected_connections:%lld", admission_rejections());
     info_line(out, "expired_keys:%lld", keys.expired);
+    info_line(out, "evicted_keys:%lld", evict_count());     /* Part II: memory limit */
     info_line(out, "keyspace_hits:%lld", keys.hits);
     info_line(out, "keyspace_misses:%lld", keys.misses);
+}
+
+/* CPU time of the whole process (all its threads) and of its children
+ * (the AOF rewrite), in seconds, as Redis prints it. */
+static double info_seconds(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void info_cpu(buf *out)
+{
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    info_line(out, "# CPU");
+    info_line(out, "used_cpu_sys:%.6f", info_seconds(self.ru_stime));
+    info_line(out, "used_cpu_user:%.6f", info_seconds(self.ru_utime));
+    info_line(out, "used_cpu_sys_children:%.6f", info_seconds(children.ru_stime));
+    info_line(out, "used_cpu_user_children:%.6f", info_seconds(children.ru_utime));
 }
 
 static void info_persistence(buf *out)
@@ -135,6 +160,7 @@ static const info_section info_sections[] = {
     {"memory", info_memory},
     {"persistence", info_persistence},
     {"stats", info_stats},
+    {"cpu", info_cpu},
     {"keyspace", info_keyspace},
     {NULL, NULL},
 };
@@ -169,7 +195,7 @@ static void cmd_info(client *c)
 }
 
 const command info_commands[] = {
-    {"info", cmd_info, -1, COMMAND_READONLY, 0, 0, 0, "server",
+    {"info", cmd_info, -1, 0, 0, 0, 0, "server",
      "Returns information and statistics about the server.", NULL},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -21,12 +21,14 @@ static void intro_text(client *c, const char *text)
 /* Redis 7 flags, as COMMAND INFO spells them. */
 static void intro_flags(client *c, const command *cmd)
 {
-    const char *flags[4];
+    const char *flags[5];
     int n = 0;
     if (cmd->flags & COMMAND_WRITE)
         flags[n++] = "write";
     if (cmd->flags & COMMAND_READONLY)
         flags[n++] = "readonly";
+    if (cmd->flags & COMMAND_DENYOOM)
+        flags[n++] = "denyoom";
     if (cmd->flags & COMMAND_FAST)
         flags[n++] = "fast";
     if (cmd->flags & COMMAND_NO_AUTH)
@@ -36,16 +38,17 @@ static void intro_flags(client *c, const command *cmd)
         reply_simple(c, flags[i]);      /* a status reply, as Redis sends */
 }
 
-/* @read or @write, the command's group (@string, @list ...), then @fast
- * or @slow, in Redis's order. */
+/* @write for a write command, @read for a read-only one (as Redis derives
+ * them from the flags), the command's group (@string, @list ...), then
+ * @fast or @slow, in Redis's order. */
 static void intro_categories(client *c, const command *cmd)
 {
     char group[32];
     snprintf(group, sizeof(group), "@%s", cmd->group ? cmd->group : "generic");
-    bool keyless = cmd->first_key == 0;
-    reply_array(c, keyless ? 2 : 3);
-    if (!keyless)
-        reply_simple(c, cmd->flags & COMMAND_WRITE ? "@write" : "@read");
+    const char *access = cmd->flags & COMMAND_WRITE ? "@write" : cmd->flags & COMMAND_READONLY ? "@read" : NULL;
+    reply_array(c, access != NULL ? 3 : 2);
+    if (access != NULL)
+        reply_simple(c, access);
     reply_simple(c, group);
     reply_simple(c, cmd->flags & COMMAND_FAST ? "@fast" : "@slow");
 }

@@ -475,18 +475,18 @@ static void cmd_lmove(client *c)
 /* TYPE key */
 static void cmd_type(client *c)
 {
-    db_value *v = db_get(c->db, c->argv[1], c->argvlen[1]);
-    reply_simple(c, v == NULL ? "none" : db_type_name(v));
+    dict_entry *e = db_find_notouch(c->db, c->argv[1], c->argvlen[1]);    /* not a use, as in Redis */
+    reply_simple(c, e == NULL ? "none" : db_type_name(e->value));
 }
 
 const command list_commands[] = {
-    {"lpush", cmd_lpush, -3, COMMAND_WRITE | COMMAND_FAST, 1, 1, 1, "list",
+    {"lpush", cmd_lpush, -3, COMMAND_WRITE | COMMAND_FAST | COMMAND_DENYOOM, 1, 1, 1, "list",
      "Prepends one or more elements to a list. Creates the key if it doesn't exist.", NULL},
-    {"rpush", cmd_rpush, -3, COMMAND_WRITE | COMMAND_FAST, 1, 1, 1, "list",
+    {"rpush", cmd_rpush, -3, COMMAND_WRITE | COMMAND_FAST | COMMAND_DENYOOM, 1, 1, 1, "list",
      "Appends one or more elements to a list. Creates the key if it doesn't exist.", NULL},
-    {"lpushx", cmd_lpushx, -3, COMMAND_WRITE | COMMAND_FAST, 1, 1, 1, "list",
+    {"lpushx", cmd_lpushx, -3, COMMAND_WRITE | COMMAND_FAST | COMMAND_DENYOOM, 1, 1, 1, "list",
      "Prepends one or more elements to a list only when the list exists.", NULL},
-    {"rpushx", cmd_rpushx, -3, COMMAND_WRITE | COMMAND_FAST, 1, 1, 1, "list",
+    {"rpushx", cmd_rpushx, -3, COMMAND_WRITE | COMMAND_FAST | COMMAND_DENYOOM, 1, 1, 1, "list",
      "Appends an element to a list only when the list exists.", NULL},
     {"llen", cmd_llen, 2, COMMAND_READONLY | COMMAND_FAST, 1, 1, 1, "list",
      "Returns the length of a list.", NULL},
@@ -496,7 +496,7 @@ const command list_commands[] = {
      "Returns an element from a list by its index.", NULL},
     {"lpos", cmd_lpos, -3, COMMAND_READONLY, 1, 1, 1, "list",
      "Returns the index of matching elements in a list.", NULL},
-    {"lset", cmd_lset, 4, COMMAND_WRITE, 1, 1, 1, "list",
+    {"lset", cmd_lset, 4, COMMAND_WRITE | COMMAND_DENYOOM, 1, 1, 1, "list",
      "Sets the value of an element in a list by its index.", NULL},
     {"lpop", cmd_lpop, -2, COMMAND_WRITE | COMMAND_FAST, 1, 1, 1, "list",
      "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", NULL},
@@ -506,9 +506,9 @@ const command list_commands[] = {
      "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", NULL},
     {"lrem", cmd_lrem, 4, COMMAND_WRITE, 1, 1, 1, "list",
      "Removes elements from a list. Deletes the list if the last element was removed.", NULL},
-    {"linsert", cmd_linsert, 5, COMMAND_WRITE, 1, 1, 1, "list",
+    {"linsert", cmd_linsert, 5, COMMAND_WRITE | COMMAND_DENYOOM, 1, 1, 1, "list",
      "Inserts an element before or after another element in a list.", NULL},
-    {"lmove", cmd_lmove, 5, COMMAND_WRITE, 1, 2, 1, "list",
+    {"lmove", cmd_lmove, 5, COMMAND_WRITE | COMMAND_DENYOOM, 1, 2, 1, "list",
      "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", NULL},
     {"type", cmd_type, 2, COMMAND_READONLY | COMMAND_FAST, 1, 1, 1, "generic",
      "Determines the type of value stored at a key.", NULL},

@@ -21,7 +21,7 @@ static void cmd_bgrewriteaof(client *c)
 }
 
 const command persistence_commands[] = {
-    {"bgrewriteaof", cmd_bgrewriteaof, 1, COMMAND_READONLY, 0, 0, 0, "server",
+    {"bgrewriteaof", cmd_bgrewriteaof, 1, 0, 0, 0, 0, "server",
      "Asynchronously rewrites the append-only file to disk.", NULL},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };

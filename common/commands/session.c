@@ -250,7 +250,7 @@ static void session_append_text(buf *out, const char *s)
  * N for none, in Redis's order. */
 static const char *client_list_flags(const client *c)
 {
-    bool multi = c->flags & CLIENT_MULTI, dirty = c->flags & CLIENT_DIRTY_CAS;
+    bool multi = c->flags & CLIENT_MULTI, dirty = c->dirty_cas;
     if (multi && dirty)
         return "xd";
     if (multi)
@@ -490,9 +490,9 @@ static void cmd_time(client *c)
 }
 
 static const command client_subcommands[] = {
-    {"client|id", NULL, 2, COMMAND_FAST, 0, 0, 0, "connection", "Returns the unique client ID of the connection.", NULL},
-    {"client|getname", NULL, 2, COMMAND_FAST, 0, 0, 0, "connection", "Returns the name of the connection.", NULL},
-    {"client|setname", NULL, 3, COMMAND_FAST, 0, 0, 0, "connection", "Sets the connection name.", NULL},
+    {"client|id", NULL, 2, 0, 0, 0, 0, "connection", "Returns the unique client ID of the connection.", NULL},
+    {"client|getname", NULL, 2, 0, 0, 0, 0, "connection", "Returns the name of the connection.", NULL},
+    {"client|setname", NULL, 3, 0, 0, 0, 0, "connection", "Sets the connection name.", NULL},
     {"client|list", NULL, -2, 0, 0, 0, 0, "connection", "Lists open connections.", NULL},
     {"client|info", NULL, 2, 0, 0, 0, 0, "connection", "Returns information about the connection.", NULL},
     {"client|kill", NULL, -3, 0, 0, 0, 0, "connection", "Terminates open connections.", NULL},

@@ -318,7 +318,7 @@ static void cmd_persist(client *c)
 }
 
 const command ttl_commands[] = {
-    {"set", cmd_set, -3, COMMAND_WRITE, 1, 1, 1, "string",
+    {"set", cmd_set, -3, COMMAND_WRITE | COMMAND_DENYOOM, 1, 1, 1, "string",
      "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", NULL},
     {"expire", cmd_expire, -3, COMMAND_WRITE | COMMAND_FAST, 1, 1, 1, "generic",
      "Sets the expiration time of a key in seconds.", NULL},

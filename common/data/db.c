@@ -12,6 +12,7 @@
 
 #include "base/mem.h"
 #include "base/num.h"
+#include "data/access.h"
 
 /* Changes made to any database so far. A command that moved it changed
  * the dataset, which is what stage 5 logs; one counter for all databases
@@ -90,12 +91,9 @@ db_value *db_get(db *d, const char *key, size_t len)
     return e ? e->value : NULL;
 }
 
-/* The entry holding a key, or NULL when the key is missing or has just
- * expired. A command that rewrites a value (INCR) stores the new one with
- * db_overwrite, and one that grows it in place (APPEND) stores it in
- * e->value and calls db_key_changed: either way the key and its TTL stay
- * where they are, at no second lookup. */
-dict_entry *db_find(db *d, const char *key, size_t len)
+/* OBJECT and TYPE look without it counting as a use (Part II): the
+ * access time is left as it was; hits, misses and expiry as db_find. */
+dict_entry *db_find_notouch(db *d, const char *key, size_t len)
 {
     dict_entry *e = dict_find(d->keys, key, len);
     if (e != NULL && dict_size(d->expires) > 0 && !d->loading && db_expire_if_due(d, e, db_now_ms()))
@@ -104,6 +102,26 @@ dict_entry *db_find(db *d, const char *key, size_t len)
         db_counters.hits++;
     else
         db_counters.misses++;
+    return e;
+}
+
+/* What eviction reads (Part II): the time of this use, or one more to
+ * the LFU counter. */
+static void db_value_used(db_value *v)
+{
+    v->access = access_used(v->access);
+}
+
+/* The entry holding a key, or NULL when the key is missing or has just
+ * expired. A command that rewrites a value (INCR) stores the new one with
+ * db_overwrite, and one that grows it in place (APPEND) stores it in
+ * e->value and calls db_key_changed: either way the key and its TTL stay
+ * where they are, at no second lookup. */
+dict_entry *db_find(db *d, const char *key, size_t len)
+{
+    dict_entry *e = db_find_notouch(d, key, len);
+    if (e != NULL)
+        db_value_used(e->value);
     return e;
 }
 
@@ -116,6 +134,7 @@ dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
         dict_delete(d->expires, key, len, &had_ttl);
     }
     e->value = value;
+    value->access = access_new();
     db_key_changed(d, e->key, e->keylen);
     return e;
 }
@@ -124,6 +143,7 @@ void db_overwrite(db *d, dict_entry *e, db_value *value)
 {
     db_value_free(e->value);
     e->value = value;
+    value->access = access_new();
     db_key_changed(d, e->key, e->keylen);
 }
 
@@ -134,11 +154,11 @@ void db_overwrite(db *d, dict_entry *e, db_value *value)
  * valid. */
 static bool db_remove(db *d, const char *key, size_t len, bool known_dead, bool *expired)
 {
-    uint64_t hash = dict_hash(key, len);
-    dict_entry *e = dict_unlink_hashed(d->keys, key, len, hash);
+    uint64_t hashed = dict_hash(key, len);
+    dict_entry *e = dict_unlink_hashed(d->keys, key, len, hashed);
     if (e == NULL)
         return false;
-    dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink_hashed(d->expires, key, len, hash) : NULL;
+    dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink_hashed(d->expires, key, len, hashed) : NULL;
     *expired = known_dead || (x != NULL && db_now_ms() > x->integer);
     db_counters.expired += *expired;
     if (*expired && d->on_expired != NULL)
@@ -160,6 +180,26 @@ bool db_delete(db *d, const char *key, size_t len)
         return false;
     db_dirty++;
     return true;
+}
+
+/* Part II, keys: the value moves, never copied, so RENAME of a list of a
+ * million elements costs what RENAME of a string does. The change is
+ * announced while `key` is valid: it may be the bytes of the entry freed
+ * here. */
+db_value *db_take(db *d, const char *key, size_t len, long long *expire)
+{
+    uint64_t hashed = dict_hash(key, len);
+    dict_entry *e = dict_unlink_hashed(d->keys, key, len, hashed);
+    if (e == NULL)
+        return NULL;
+    dict_entry *x = dict_size(d->expires) > 0 ? dict_unlink_hashed(d->expires, key, len, hashed) : NULL;
+    *expire = x != NULL ? x->integer : DB_NO_EXPIRE;
+    db_value *v = e->value;
+    db_key_changed(d, key, len);
+    dict_free_unlinked(e);
+    if (x != NULL)
+        dict_free_unlinked(x);
+    return v;
 }
 
 size_t db_size(const db *d)
@@ -305,6 +345,27 @@ db_value *db_string_append(db_value *v, const char *bytes, size_t len)
     return &s->head;
 }
 
+/* Part II, strings: SETRANGE and SETBIT address bytes past the end, and
+ * the gap reads as zero bytes, as in Redis's sdsgrowzero. A string that
+ * already holds bytes grows the way db_string_append grows it; an empty
+ * one (a key SETBIT is creating) gets exactly len bytes, as Redis's
+ * sdsnewlen gives it: a 1 MB bitmap costs 1 MB, not 2. A string already
+ * `len` long is left alone. */
+db_value *db_string_grow_zero(db_value *v, size_t len)
+{
+    db_string *s = db_string_of(v);
+    if (len <= s->len)
+        return v;
+    if (len > s->cap) {
+        size_t cap = s->len == 0 ? len : len < 1024 * 1024 ? len * 2 : len + 1024 * 1024;
+        s = mem_realloc(s, sizeof(*s) + cap);
+        s->cap = (uint32_t)cap;
+    }
+    memset(s->str + s->len, 0, len - s->len);
+    s->len = (uint32_t)len;
+    return &s->head;
+}
+
 /* ---------------- List values ---------------- */
 
 db_value *db_list_new(void)
@@ -315,6 +376,24 @@ db_value *db_list_new(void)
     return &l->head;
 }
 
+/* Part II, hashes */
+db_value *db_hash_new(void)
+{
+    db_hash *h = mem_alloc(sizeof(*h));
+    h->head.type = DB_TYPE_HASH;
+    hash_init(&h->fields);
+    return &h->head;
+}
+
+/* Part II, sets */
+db_value *db_setval_new(void)
+{
+    db_setval *s = mem_alloc(sizeof(*s));
+    s->head.type = DB_TYPE_SET;
+    set_init(&s->members);
+    return &s->head;
+}
+
 void db_value_free(db_value *v)
 {
     switch ((enum db_type)v->type) {
@@ -323,8 +402,11 @@ void db_value_free(db_value *v)
     case DB_TYPE_LIST:
         list_clear(db_list_of(v));
         break;
-    case DB_TYPE_HASH:
     case DB_TYPE_SET:
+        set_clear(db_setval_of(v));
+        break;
+    case DB_TYPE_HASH:
+        hash_clear(db_hash_of(v));
         break;
     }
     mem_free(v);
@@ -366,9 +448,10 @@ const char *db_value_encoding(const db_value *v)
         return db_string_encoding((const db_string *)v);
     case DB_TYPE_LIST:
         return "quicklist";     /* Redis 7.0 has no other list encoding */
-    case DB_TYPE_HASH:
     case DB_TYPE_SET:
-        break;
+        return set_encoding_name(db_setval_of((db_value *)v));
+    case DB_TYPE_HASH:
+        return hash_is_packed(db_hash_of((db_value *)v)) ? "listpack" : "hashtable";
     }
     return "unknown";
 }
@@ -393,9 +476,16 @@ db_value *db_value_copy(const db_value *v)
     }
     case DB_TYPE_LIST:
         return db_list_copy(v);
-    case DB_TYPE_HASH:
-    case DB_TYPE_SET:
-        break;
+    case DB_TYPE_SET: {
+        db_value *copy = db_setval_new();
+        set_copy(db_setval_of(copy), db_setval_of((db_value *)v));
+        return copy;
+    }
+    case DB_TYPE_HASH: {
+        db_value *copy = db_hash_new();
+        hash_copy(db_hash_of(copy), db_hash_of((db_value *)v));
+        return copy;
+    }
     }
     return NULL;
 }

@@ -26,7 +26,9 @@
 #include <stdint.h>
 
 #include "data/dict.h"
+#include "data/hash.h"      /* Part II: hashes */
 #include "data/list.h"
+#include "data/set.h"      /* Part II: sets */
 
 enum db_type {
     DB_TYPE_STRING,
@@ -35,9 +37,10 @@ enum db_type {
     DB_TYPE_SET,            /* Part II: sets */
 };
 
-/* The header every value begins with. */
+/* The header every value begins with: 4 bytes, as Redis's. */
 typedef struct db_value {
-    uint8_t type;           /* enum db_type */
+    uint32_t type : 8;      /* enum db_type */
+    uint32_t access : 24;   /* LRU time or LFU counter (Part II, data/access.h) */
 } db_value;
 
 typedef struct db_string {
@@ -73,6 +76,7 @@ void db_destroy(db *d);
 
 db_value *db_get(db *d, const char *key, size_t len);
 dict_entry *db_find(db *d, const char *key, size_t len);   /* to replace e->value in place */
+dict_entry *db_find_notouch(db *d, const char *key, size_t len);   /* not a use: OBJECT, TYPE (Part II) */
 dict_entry *db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
 void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
 /* Changes so far, in all databases: stage 5 logs a command that made any.
@@ -100,6 +104,12 @@ typedef void db_touch_fn(db *d, const char *key, size_t len);
 typedef void db_touch_all_fn(db *d, db *other);
 void db_set_touch_hooks(db_touch_fn *key, db_touch_all_fn *all);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
+/* Part II, keys: take a live key out of d without freeing its value, for
+ * RENAME and MOVE to put it back under another name or in another
+ * database: the value and, in *expire, its time (DB_NO_EXPIRE if none).
+ * Counts as a change to the key. Look it up first (db_find): this does
+ * not check whether it has expired. NULL when missing. */
+db_value *db_take(db *d, const char *key, size_t len, long long *expire);
 size_t db_size(const db *d);
 void db_flush(db *d);
 void db_swap(db *a, db *b);                     /* SWAPDB: the contents trade places */
@@ -120,12 +130,30 @@ size_t db_expires_size(const db *d);
 /* Strings: values up to 512 MB, like Redis's proto-max-bulk-len. */
 db_value *db_string_new(const char *bytes, size_t len);
 db_value *db_string_append(db_value *v, const char *bytes, size_t len);   /* may move v */
+db_value *db_string_grow_zero(db_value *v, size_t len);    /* zero bytes up to len; may move v (Part II, strings) */
 static inline db_string *db_string_of(db_value *v) { return (db_string *)v; }   /* check the type first */
 
 /* Lists (stage 4): a new value holds an empty list; commands push into it
  * and delete the key when it is empty again. */
 db_value *db_list_new(void);
 static inline list *db_list_of(db_value *v) { return &((db_list *)v)->items; }
+
+/* Part II, hashes: a new value holds an empty hash (data/hash.h). */
+typedef struct db_hash {
+    db_value head;
+    hash_map fields;
+} db_hash;
+db_value *db_hash_new(void);
+static inline hash_map *db_hash_of(db_value *v) { return &((db_hash *)v)->fields; }
+
+/* Part II, sets: a new value holds an empty set (an intset); SADD adds to
+ * it, and a command that empties it deletes the key. */
+typedef struct db_setval {
+    db_value head;
+    set_value members;
+} db_setval;
+db_value *db_setval_new(void);
+static inline set_value *db_setval_of(db_value *v) { return &((db_setval *)v)->members; }
 
 void db_value_free(db_value *v);
 

@@ -24,11 +24,13 @@
  * Redis uses, a good deal faster than SipHash-2-4 and still keyed. */
 
 static uint64_t dict_key0, dict_key1;
+static uint64_t dict_rng_state = 0x853c49e6748fea9bULL;     /* for random entries (Part II, keys) */
 
 void dict_seed(const uint8_t key[16])
 {
     memcpy(&dict_key0, key, 8);
     memcpy(&dict_key1, key + 8, 8);
+    dict_rng_state ^= dict_key0 ^ (dict_key1 * 0x9e3779b97f4a7c15ULL);   /* Part II, keys */
 }
 
 static inline uint64_t dict_rotl(uint64_t x, int b)
@@ -431,4 +433,132 @@ size_t dict_scan(dict *d, size_t cursor, dict_scan_fn *fn, void *data)
     }
     d->safe_iterators--;
     return cursor;
+}
+
+/* ---------------- Random entries (Part II, keys) ----------------
+ *
+ * RANDOMKEY wants every key with the same chance; eviction wants a few
+ * candidates cheaply. A table can give neither by index, since entries
+ * sit in chains of varying length in buckets of which many are empty.
+ *
+ * The numbers come from splitmix64, seeded with the hash's secret: small,
+ * fast, good enough to pick buckets, and not worth a dependency. Nothing
+ * here needs to be unpredictable to a client. */
+
+static uint64_t dict_random(void)
+{
+    uint64_t z = (dict_rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in 0..n-1 for n > 0. The modulo's bias is below n / 2^64:
+ * nothing a table of buckets could show. */
+static size_t dict_random_below(size_t n)
+{
+    return (size_t)(dict_random() % n);
+}
+
+/* The buckets that can hold entries, numbered as one range ("slots"):
+ * during a rehash the old table's buckets below rehash_index have been
+ * moved and are empty, so the range is the old table's rest, then the
+ * new table. */
+static size_t dict_slot_count(const dict *d)
+{
+    if (!dict_is_rehashing(d))
+        return d->tables[0].size;
+    return d->tables[0].size - (size_t)d->rehash_index + d->tables[1].size;
+}
+
+static dict_entry *dict_slot(const dict *d, size_t slot)
+{
+    if (!dict_is_rehashing(d))
+        return d->tables[0].buckets[slot];
+    size_t old = d->tables[0].size - (size_t)d->rehash_index;
+    if (slot < old)
+        return d->tables[0].buckets[(size_t)d->rehash_index + slot];
+    return d->tables[1].buckets[slot - old];
+}
+
+/* Chains up to this long are sampled exactly fairly; see below. */
+#define DICT_FAIR_CHAIN 8
+
+/* Picking a random non-empty bucket, then a random entry of its chain
+ * (Redis's dictGetRandomKey) favours entries alone in their bucket: at a
+ * load of 1 an entry alone is picked three times as often as one of a
+ * chain of three. Redis's dictGetFairRandomKey softens that by sampling
+ * some entries and picking among them, which is fairer but not fair.
+ *
+ * Here the bias is removed by rejection: pick a non-empty bucket, then a
+ * number k in 0..DICT_FAIR_CHAIN-1, and take the chain's k-th entry if
+ * there is one, else start again. Each entry of a chain of length
+ * L <= DICT_FAIR_CHAIN then has the chance (1 / non-empty buckets) *
+ * (1 / DICT_FAIR_CHAIN) per attempt, the same for all. The cost: about
+ * DICT_FAIR_CHAIN / (average chain length) attempts, some 5 at a load of
+ * 1, each one bucket probe (more in a sparse table, as for Redis) and a
+ * walk of a short chain. A chain longer than DICT_FAIR_CHAIN (about one
+ * bucket in a million at a load of 1, with a keyed hash no client can aim)
+ * is always accepted, so its entries are slightly under-picked. */
+dict_entry *dict_random_entry(dict *d)
+{
+    if (dict_size(d) == 0)
+        return NULL;
+    size_t slots = dict_slot_count(d);
+    for (;;) {
+        dict_entry *head;
+        do
+            head = dict_slot(d, dict_random_below(slots));
+        while (head == NULL);
+        size_t len = 0;
+        for (dict_entry *e = head; e != NULL; e = e->next)
+            len++;
+        size_t k = dict_random_below(len > DICT_FAIR_CHAIN ? len : DICT_FAIR_CHAIN);
+        if (k >= len)
+            continue;
+        while (k-- > 0)
+            head = head->next;
+        return head;
+    }
+}
+
+/* Walk consecutive buckets from a random one, taking whole chains, for at
+ * most 10 buckets per entry wanted (as Redis's dictGetSomeKeys), and on
+ * past that only until one entry is found, so a non-empty table always
+ * gives at least one. The walk never comes back to a bucket, so the
+ * entries are distinct. Entries that share a neighbourhood are picked
+ * together, which eviction does not mind: it only needs candidates. */
+/* Up to `room` entries of one chain. A chain longer than the room left is
+ * entered at a random place and walked round, or its last entries could
+ * never be sampled at all. */
+static size_t dict_take_chain(dict_entry *head, dict_entry **out, size_t room)
+{
+    size_t len = 0;
+    for (dict_entry *e = head; e != NULL; e = e->next)
+        len++;
+    size_t skip = len > room ? dict_random_below(len) : 0, got = 0;
+    dict_entry *e = head;
+    while (skip-- > 0)
+        e = e->next;
+    while (got < room && got < len) {
+        out[got++] = e;
+        e = e->next != NULL ? e->next : head;
+    }
+    return got;
+}
+
+size_t dict_sample(dict *d, dict_entry **out, size_t n)
+{
+    if (n == 0 || dict_size(d) == 0)
+        return 0;
+    size_t slots = dict_slot_count(d);
+    size_t budget = n <= slots / 10 ? n * 10 : slots;
+    size_t slot = dict_random_below(slots), got = 0;
+    for (size_t step = 0; step < slots && got < n && (step < budget || got == 0); step++) {
+        dict_entry *head = dict_slot(d, slot);
+        if (head != NULL)
+            got += dict_take_chain(head, out + got, n - got);
+        slot = slot + 1 == slots ? 0 : slot + 1;
+    }
+    return got;
 }

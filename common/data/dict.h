@@ -85,4 +85,20 @@ void dict_iter_end(dict_iter *it);
  * visited twice). fn may delete the entry it is given. */
 size_t dict_scan(dict *d, size_t cursor, dict_scan_fn *fn, void *data);
 
+/* Part II, keys: random entries.
+ *
+ * dict_random_entry gives one entry, every entry with (almost exactly)
+ * the same chance, in O(1) expected time: RANDOMKEY. NULL when empty.
+ * dict_sample gives up to n distinct entries from one random place in the
+ * table, cheaply but not uniformly: enough for eviction, which only needs
+ * a few candidates (Redis's dictGetSomeKeys). Neither moves entries, so
+ * the pointers stay valid until the next change to the table.
+ *
+ *     dict_entry *e = dict_random_entry(d);
+ *     dict_entry *some[5];
+ *     size_t got = dict_sample(d, some, 5);
+ */
+dict_entry *dict_random_entry(dict *d);
+size_t dict_sample(dict *d, dict_entry **out, size_t n);
+
 #endif

@@ -99,6 +99,11 @@ static long long aof_now_ms(void)
 
 /* On, as CONFIG GET and INFO see it: also while the first rewrite after
  * CONFIG SET appendonly yes is still writing the file. */
+size_t aof_buffered_bytes(void)
+{
+    return aof.pending.cap + aof.rewrite_buf.cap;
+}
+
 bool aof_is_enabled(void)
 {
     return aof.enabled || aof.enable_after_rewrite;
@@ -605,6 +610,54 @@ static void aof_rewrite_list(aof_writer *w, const dict_entry *e, list *l)
         aof_writer_command(w, argc, argv, argvlen);
 }
 
+/* Part II, hashes: HSET with up to AOF_REWRITE_ITEMS pairs each. */
+static void aof_rewrite_hash(aof_writer *w, const dict_entry *e, hash_map *h)
+{
+    const char *argv[2 + 2 * AOF_REWRITE_ITEMS] = {"HSET", e->key};
+    size_t argvlen[2 + 2 * AOF_REWRITE_ITEMS] = {4, e->keylen};
+    int argc = 2;
+    hash_iter it;
+    hash_pair p;
+    hash_iter_start(&it, h);
+    while (hash_iter_next(&it, &p)) {
+        argv[argc] = p.field.bytes;
+        argvlen[argc++] = p.field.len;
+        argv[argc] = p.value.bytes;
+        argvlen[argc++] = p.value.len;
+        if (argc == 2 + 2 * AOF_REWRITE_ITEMS) {
+            aof_writer_command(w, argc, argv, argvlen);
+            argc = 2;
+        }
+    }
+    hash_iter_end(&it);
+    if (argc > 2)
+        aof_writer_command(w, argc, argv, argvlen);
+}
+
+/* Part II, sets: SADD with up to AOF_REWRITE_ITEMS members each. An
+ * intset's member is its number written out in the set_member itself, so
+ * each of a command's members keeps a set_member of its own. */
+static void aof_rewrite_set(aof_writer *w, const dict_entry *e, set_value *s)
+{
+    const char *argv[2 + AOF_REWRITE_ITEMS] = {"SADD", e->key};
+    size_t argvlen[2 + AOF_REWRITE_ITEMS] = {4, e->keylen};
+    set_member members[AOF_REWRITE_ITEMS];
+    int argc = 2;
+    set_iter it;
+    set_iter_start(&it, s);
+    while (set_iter_next(&it, &members[argc - 2])) {
+        argv[argc] = members[argc - 2].bytes;
+        argvlen[argc] = members[argc - 2].len;
+        if (++argc == 2 + AOF_REWRITE_ITEMS) {
+            aof_writer_command(w, argc, argv, argvlen);
+            argc = 2;
+        }
+    }
+    set_iter_end(&it);
+    if (argc > 2)
+        aof_writer_command(w, argc, argv, argvlen);
+}
+
 /* One key: SET or RPUSH, then PEXPIREAT with its absolute time. */
 static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long now)
 {
@@ -623,7 +676,10 @@ static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long
         aof_rewrite_list(w, e, db_list_of(v));
         break;
     case DB_TYPE_HASH:
+        aof_rewrite_hash(w, e, db_hash_of(v));
+        break;
     case DB_TYPE_SET:
+        aof_rewrite_set(w, e, db_setval_of(v));
         break;
     }
     if (when != DB_NO_EXPIRE) {

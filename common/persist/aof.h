@@ -69,6 +69,7 @@ bool aof_set_enabled(bool enabled, char *err);      /* CONFIG SET appendonly */
 void aof_set_fsync(enum aof_fsync fsync);           /* CONFIG SET appendfsync */
 
 bool aof_is_enabled(void);
+size_t aof_buffered_bytes(void);    /* its buffers: not counted against maxmemory (Part II) */
 enum aof_fsync aof_fsync_policy(void);
 const char *aof_filename_refusal(const char *name, size_t len);    /* NULL if it may be used */
 void aof_info(buf *out);            /* INFO persistence's aof_ lines */

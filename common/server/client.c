@@ -26,7 +26,6 @@
 #include "base/mem.h"
 #include "io/reactor.h"
 #include "server/lock.h"
-#include "server/multi.h"
 
 #define CLIENT_READ_LEN (16 * 1024)          /* Redis's PROTO_IOBUF_LEN */
 #define CLIENT_BUF_KEEP (64 * 1024)          /* larger idle buffers are freed */
@@ -119,9 +118,17 @@ static void client_unpend(client *c)
 
 /* Off the lists, under the server lock. A killed client was counted out
  * when it was killed. */
+static client_forget_fn *client_on_forget;
+
+void client_set_forget_hook(client_forget_fn *fn)
+{
+    client_on_forget = fn;
+}
+
 static void client_forget(client *c)
 {
-    multi_discard(c);       /* its queue and watched keys */
+    if (client_on_forget != NULL)
+        client_on_forget(c);        /* its transaction state (Part II) */
     if (c->killed) {
         client_unlink(&client_killed, c);
     } else {

@@ -31,7 +31,6 @@
 #define CLIENT_PENDING_WRITE 4         /* its reply waits for the AOF write (stage 5) */
 #define CLIENT_MULTI 8                 /* between MULTI and EXEC: commands are queued (Part II) */
 #define CLIENT_DIRTY_EXEC 16           /* a command was refused while queuing: EXEC aborts */
-#define CLIENT_DIRTY_CAS 32            /* a watched key changed: EXEC answers null */
 
 typedef struct client {
     int fd;
@@ -59,6 +58,10 @@ typedef struct client {
     bool killed;                /* CLIENT KILL from another thread: its own frees it */
     struct multi_state *multi;  /* MULTI's queue, NULL outside MULTI (Part II, server/multi.c) */
     struct watched *watched;    /* its WATCHed keys (Part II, server/watch.c) */
+    /* A watched key changed: EXEC answers null. Not in `flags`: other
+     * clients' commands set it, from their threads, under the server
+     * lock, while this client's thread reads `flags` without it. */
+    bool dirty_cas;
 
     /* The command being executed; points into query or the parser. */
     int argc;
@@ -80,6 +83,11 @@ void client_hold_reply(client *c);  /* written by client_write_pending() instead
 void client_shrink_query(client *c);
 void client_free(client *c);
 void client_free_all(void);         /* at shutdown, once the other threads are gone */
+/* What else must go with a client, under the server lock: its
+ * transaction's queue and watched keys (Part II: server.c sets
+ * multi_discard). This module knows nothing of transactions. */
+typedef void client_forget_fn(client *c);
+void client_set_forget_hook(client_forget_fn *fn);
 void client_write_pending(void);    /* this thread's replies held while the AOF was written */
 
 /* With the server lock held: */

@@ -19,6 +19,7 @@
 static dict *command_table;
 static command_propagate_fn *command_propagate;
 static command_guard_fn *command_write_guard;
+static command_guard_fn *command_memory_guard;
 static long long command_calls_total;
 
 static void command_emit(int db_id, int argc, const char **argv, const size_t *argvlen);
@@ -119,6 +120,15 @@ static int command_flags_of(const client *c, const command *cmd)
     return cmd->flags;
 }
 
+/* Over maxmemory (Part II), Redis refuses what could use more: commands
+ * flagged so, and anything queued inside MULTI, whose queue grows. */
+static bool command_needs_memory(const client *c, const command *cmd)
+{
+    if ((c->flags & CLIENT_MULTI) && !(cmd->flags & COMMAND_NO_QUEUE))
+        return true;
+    return command_flags_of(c, cmd) & COMMAND_DENYOOM;
+}
+
 void command_execute(client *c)
 {
     const command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
@@ -139,13 +149,17 @@ void command_execute(client *c)
         return;
     }
     const char *refusal;
+    if (command_memory_guard != NULL && (refusal = command_memory_guard()) != NULL && command_needs_memory(c, cmd)) {
+        command_refuse(c, cmd, refusal);
+        return;
+    }
     if ((command_flags_of(c, cmd) & COMMAND_WRITE) && command_write_guard != NULL &&
         (refusal = command_write_guard()) != NULL) {
         command_refuse(c, cmd, refusal);
         return;
     }
     if ((c->flags & CLIENT_MULTI) && !(cmd->flags & COMMAND_NO_QUEUE)) {
-        multi_queue(c, cmd);
+        multi_queue(c, cmd, cmd->flags);
         return;
     }
     command_call(c, cmd);
@@ -210,6 +224,17 @@ void command_set_propagate(command_propagate_fn *fn)
 void command_set_write_guard(command_guard_fn *fn)
 {
     command_write_guard = fn;
+}
+
+void command_set_memory_guard(command_guard_fn *fn)
+{
+    command_memory_guard = fn;
+}
+
+void command_log(int db_id, int argc, const char **argv, const size_t *argvlen)
+{
+    if (command_propagate != NULL)
+        command_emit(db_id, argc, argv, argvlen);
 }
 
 void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen)

@@ -28,6 +28,7 @@
 #define COMMAND_NO_AUTH 8       /* allowed before AUTH (stage 6) */
 #define COMMAND_NO_QUEUE 16     /* runs at once inside MULTI: MULTI EXEC DISCARD WATCH QUIT (Part II) */
 #define COMMAND_RUNS_QUEUE 32   /* EXEC: refusing it ends the transaction (Part II) */
+#define COMMAND_DENYOOM 64      /* may use more memory: refused over maxmemory (Part II) */
 
 typedef void command_fn(client *c);
 
@@ -78,6 +79,12 @@ void command_set_propagate(command_propagate_fn *fn);
  * MISCONF while the AOF cannot be written), NULL lets it run. */
 typedef const char *command_guard_fn(void);
 void command_set_write_guard(command_guard_fn *fn);
+/* Asked before every command when set (Part II, memory limit): it evicts
+ * what it must, and an error text refuses a COMMAND_DENYOOM command. */
+void command_set_memory_guard(command_guard_fn *fn);
+/* A record the server writes itself, not a client's command: eviction's
+ * DEL (Part II). */
+void command_log(int db_id, int argc, const char **argv, const size_t *argvlen);
 void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen);
 bool command_arg_is(const client *c, int i, const char *word);   /* case-insensitive */
 /* True if v holds `type` (enum db_type); else replies WRONGTYPE (stage 4). */

@@ -25,6 +25,7 @@
 #include "persist/aof.h"
 #include "server/admission.h"
 #include "server/client.h"
+#include "server/evict.h"
 
 struct config config;
 
@@ -136,6 +137,23 @@ static const config_word config_loglevel_words[] = {
 
 #define CONFIG_LONG_MAX 9223372036854775807LL
 
+/* In Redis's order, which its error message lists (Part II, memory limit). */
+static const config_word config_policy_words[] = {
+    {"volatile-lru", EVICT_VOLATILE_LRU}, {"volatile-lfu", EVICT_VOLATILE_LFU},
+    {"volatile-random", EVICT_VOLATILE_RANDOM}, {"volatile-ttl", EVICT_VOLATILE_TTL},
+    {"allkeys-lru", EVICT_ALLKEYS_LRU}, {"allkeys-lfu", EVICT_ALLKEYS_LFU},
+    {"allkeys-random", EVICT_ALLKEYS_RANDOM}, {"noeviction", EVICT_NOEVICTION}, {NULL, 0},
+};
+
+/* Any of the memory parameters: eviction reads its own copy. */
+static const char *config_apply_memory(void)
+{
+    evict_settings settings = {config.maxmemory, config.maxmemory_policy, config.maxmemory_samples,
+                               config.lfu_log_factor, config.lfu_decay_time};
+    evict_configure(&settings);
+    return NULL;
+}
+
 /* One row per parameter. Adding a parameter is adding a row here and its
  * field to struct config (config.h); everything else reads the row. */
 static const config_param config_table[] = {
@@ -197,6 +215,39 @@ static const config_param config_table[] = {
     {.name = "threads", .type = CONFIG_INT, .field = &config.threads, .default_value = "1",
      .min = 1, .max = REACTOR_MAX, .group = CONFIG_GROUP_THREADS, .stage = 6,
      .help = "--threads N             threads serving clients (default: one per core)"},
+    {.name = "set-max-intset-entries", .type = CONFIG_INT, .field = &config.set_max_intset_entries,
+     .default_value = "512", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,     /* Part II: sets */
+     .help = "--set-max-intset-entries N  a set of at most N integers stays a sorted array (default 512)"},
+    {.name = "hash-max-listpack-entries", .type = CONFIG_INT, .field = &config.hash_max_listpack_entries,
+     .default_value = "512", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,     /* Part II: hashes */
+     .help = "--hash-max-listpack-entries N  a hash of at most N fields stays packed (default 512)"},
+    {.name = "hash-max-listpack-value", .type = CONFIG_INT, .field = &config.hash_max_listpack_value,
+     .default_value = "64", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,     /* Part II: hashes */
+     .help = "--hash-max-listpack-value N  ... and no field or value longer than N bytes (default 64)"},
+    {.name = "maxmemory", .type = CONFIG_INT, .field = &config.maxmemory, .default_value = "0",
+     .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
+     .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,     /* Part II: memory limit */
+     .help = "--maxmemory BYTES       evict or refuse past this much memory (0: no limit)"},
+    {.name = "maxmemory-policy", .type = CONFIG_ENUM, .field = &config.maxmemory_policy,
+     .default_value = "noeviction", .words = config_policy_words, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,
+     .help = "--maxmemory-policy P    which keys go past maxmemory: allkeys-lru, volatile-lfu, ...\n"
+             "                          or noeviction (refuse writes; the default)"},
+    {.name = "maxmemory-samples", .type = CONFIG_INT, .field = &config.maxmemory_samples,
+     .default_value = "5", .min = 1, .max = 2147483647LL, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,
+     .help = "--maxmemory-samples N   keys sampled per eviction: more is closer to exact (default 5)"},
+    {.name = "lfu-log-factor", .type = CONFIG_INT, .field = &config.lfu_log_factor,
+     .default_value = "10", .min = 0, .max = 2147483647LL, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,
+     .help = "--lfu-log-factor N      how slowly LFU counters grow (default 10)"},
+    {.name = "lfu-decay-time", .type = CONFIG_INT, .field = &config.lfu_decay_time,
+     .default_value = "1", .min = 0, .max = 2147483647LL, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,
+     .help = "--lfu-decay-time MIN    minutes for an idle key's LFU counter to lose a point (default 1)"},
     {.name = NULL},
 };
 
@@ -303,7 +354,7 @@ static const char *config_parse_int(const config_param *p, const char *s, size_t
 
 static const char *config_parse_enum(const config_param *p, const char *s, size_t len, long long *out)
 {
-    static _Thread_local char why[128];
+    static _Thread_local char why[256];     /* maxmemory-policy's eight words fit */
     for (const config_word *w = p->words; w->word != NULL; w++) {
         if (strlen(w->word) == len && strncasecmp(w->word, s, len) == 0) {
             *out = w->value;
@@ -311,7 +362,7 @@ static const char *config_parse_enum(const config_param *p, const char *s, size_
         }
     }
     int n = snprintf(why, sizeof(why), "argument(s) must be one of the following: ");
-    for (const config_word *w = p->words; w->word != NULL; w++)
+    for (const config_word *w = p->words; w->word != NULL && n < (int)sizeof(why); w++)
         n += snprintf(why + n, sizeof(why) - (size_t)n, "%s%s", w == p->words ? "" : ", ", w->word);
     return why;
 }

@@ -39,7 +39,8 @@ enum config_group {
     CONFIG_GROUP_LIMITS,        /* server_enable_client_limits() (stage 6) */
     CONFIG_GROUP_LOGGING,       /* server_enable_logging() (stage 6) */
     CONFIG_GROUP_THREADS,       /* server_enable_threads() (stage 6) */
-    CONFIG_GROUP_FILE,          /* server_enable_config_file(): no rows, a config file (stage 6) */
+    CONFIG_GROUP_MEMORY,        /* server_enable_memory_limit(): maxmemory and its policy (Part II) */
+    CONFIG_GROUP_FILE,          /* server_enable_config_file(): no rows, a config file (stage 6); last */
 };
 
 typedef struct config_string {
@@ -72,6 +73,14 @@ struct config {
     long long threads;          /* reactors serving clients (stage 6) */
     int loglevel;               /* enum log_level (stage 6) */
     config_string logfile;      /* "" for stderr (stage 6) */
+    long long maxmemory;        /* bytes; 0: no limit (Part II: memory limit) */
+    int maxmemory_policy;       /* enum evict_policy (Part II) */
+    long long maxmemory_samples;    /* keys sampled per eviction (Part II) */
+    long long lfu_log_factor;   /* (Part II) */
+    long long lfu_decay_time;   /* minutes (Part II) */
+    long long set_max_intset_entries;   /* integers a set keeps as an intset (Part II: sets) */
+    long long hash_max_listpack_entries;    /* fields a hash keeps packed (Part II: hashes) */
+    long long hash_max_listpack_value;      /* ... and the longest field or value (Part II: hashes) */
     char *config_file;          /* the file read at start, NULL if none: INFO shows it */
 };
 

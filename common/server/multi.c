@@ -11,7 +11,7 @@
  * the next read reuses, so they are copied: one allocation holds the
  * pointers, the lengths and the bytes. */
 typedef struct multi_command {
-    const command *cmd;
+    const struct command *cmd;
     int argc;
     const char **argv;
     size_t *argvlen;
@@ -29,7 +29,7 @@ void multi_start(client *c)
     c->flags |= CLIENT_MULTI;
 }
 
-static multi_command multi_copy(const client *c, const command *cmd)
+static multi_command multi_copy(const client *c, const struct command *cmd)
 {
     size_t bytes = 0;
     for (int i = 0; i < c->argc; i++)
@@ -48,7 +48,7 @@ static multi_command multi_copy(const client *c, const command *cmd)
     return m;
 }
 
-void multi_queue(client *c, const command *cmd)
+void multi_queue(client *c, const struct command *cmd, int flags)
 {
     multi_state *m = c->multi;
     if (m->count == m->cap) {
@@ -56,7 +56,7 @@ void multi_queue(client *c, const command *cmd)
         m->items = mem_realloc(m->items, sizeof(*m->items) * (size_t)m->cap);
     }
     m->items[m->count++] = multi_copy(c, cmd);
-    m->flags |= cmd->flags;
+    m->flags |= flags;
     reply_simple(c, "QUEUED");
 }
 
@@ -70,7 +70,8 @@ void multi_discard(client *c)
         mem_free(m);
         c->multi = NULL;
     }
-    c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_EXEC | CLIENT_DIRTY_CAS);
+    c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_EXEC);
+    c->dirty_cas = false;
     watch_unwatch_all(c);
 }
 
@@ -100,47 +101,31 @@ int multi_queued_count(const client *c)
     return c->multi != NULL ? c->multi->count : -1;
 }
 
-/* Run every queued command as if it had just arrived, each reply one
- * element of EXEC's array. The client's own argv (EXEC's) is put back
- * after, for the dispatcher and CLIENT LIST. */
-static void multi_run(client *c)
-{
-    multi_state *m = c->multi;
-    int argc = c->argc;
-    const char **argv = c->argv;
-    const size_t *argvlen = c->argvlen;
-    reply_array(c, m->count);
-    command_frame_begin();
-    for (int i = 0; i < m->count; i++) {
-        c->argc = m->items[i].argc;
-        c->argv = m->items[i].argv;
-        c->argvlen = m->items[i].argvlen;
-        command_call(c, m->items[i].cmd);
-    }
-    command_frame_end();
-    c->argc = argc;
-    c->argv = argv;
-    c->argvlen = argvlen;
-}
-
-void multi_exec(client *c)
+bool multi_ready(client *c)
 {
     if (c->flags & CLIENT_DIRTY_EXEC) {
         reply_error(c, REPLY_ERR_EXECABORT);
         multi_discard(c);
-        return;
+        return false;
     }
     if (watch_any_expired(c))
-        c->flags |= CLIENT_DIRTY_CAS;
-    if (c->flags & CLIENT_DIRTY_CAS) {
+        c->dirty_cas = true;
+    if (c->dirty_cas) {
         reply_null_array(c);
         multi_discard(c);
-        return;
+        return false;
     }
     /* Nothing the queue does can abort it now: stop watching first, so
      * that its own writes do not flag it. */
     watch_unwatch_all(c);
-    multi_run(c);
-    multi_discard(c);
-    c->flags |= CLIENT_PROPAGATED;      /* its commands were logged, not EXEC */
+    return true;
+}
+
+const struct command *multi_item(const client *c, int i, int *argc, const char ***argv, const size_t **argvlen)
+{
+    const multi_command *m = &c->multi->items[i];
+    *argc = m->argc;
+    *argv = m->argv;
+    *argvlen = m->argvlen;
+    return m->cmd;
 }

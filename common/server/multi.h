@@ -16,8 +16,9 @@
  * that a crash in the middle of writing them is not replayed half.
  *
  *     multi_start(c);                  // MULTI
- *     multi_queue(c, cmd);             // each command: copies c->argv
- *     multi_exec(c);                   // EXEC: runs them, or refuses
+ *     multi_queue(c, cmd, flags);      // each command: copies c->argv
+ *     if (multi_ready(c))              // EXEC (commands/transactions.c)
+ *         ... command_call() on each multi_item() ...
  */
 #ifndef MULTI_H
 #define MULTI_H
@@ -25,12 +26,21 @@
 #include <stdbool.h>
 
 #include "server/client.h"
-#include "server/command.h"
+
+struct command;     /* server/command.h, which calls this module */
 
 void multi_start(client *c);
-void multi_queue(client *c, const command *cmd);    /* replies +QUEUED */
-void multi_exec(client *c);
+void multi_queue(client *c, const struct command *cmd, int flags);    /* replies +QUEUED */
 void multi_discard(client *c);          /* forget the queue and the watched keys */
+
+/* EXEC, before it runs the queue: false (and the reply sent) if it must
+ * not, because a command was refused while queuing (-EXECABORT) or a
+ * watched key changed (null). True: the watched keys are forgotten, and
+ * the queue is ready to run. */
+bool multi_ready(client *c);
+
+/* The i-th queued command, with its saved arguments. */
+const struct command *multi_item(const client *c, int i, int *argc, const char ***argv, const size_t **argvlen);
 
 /* A command refused while queuing: EXEC will answer -EXECABORT. */
 void multi_flag_error(client *c);

@@ -79,6 +79,18 @@ void reply_array(client *c, long long count)
     resp_add_array(&c->reply, count);
 }
 
+/* Part II, sets: RESP3 says "no order, no repeats" with its own type. */
+void reply_set(client *c, long long count)
+{
+    if (c->resp != 3) {
+        resp_add_array(&c->reply, count);
+        return;
+    }
+    char header[32];
+    int n = snprintf(header, sizeof(header), "~%lld\r\n", count);
+    buf_append(&c->reply, header, (size_t)n);
+}
+
 void reply_error(client *c, const char *text)
 {
     resp_add_error(&c->reply, text, strlen(text));

@@ -26,6 +26,24 @@
 #define REPLY_ERR_DECR_OVERFLOW "ERR decrement would overflow"
 #define REPLY_ERR_TOO_BIG "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
 
+/* Strings: INCRBYFLOAT SETRANGE LCS (Part II, strings) */
+#define REPLY_ERR_NOT_FLOAT "ERR value is not a valid float"
+#define REPLY_ERR_INCR_NAN "ERR increment would produce NaN or Infinity"
+#define REPLY_ERR_OFFSET_RANGE "ERR offset is out of range"
+#define REPLY_ERR_LCS_NOT_STRINGS "ERR The specified keys must contain string values"
+#define REPLY_ERR_LCS_LEN_AND_IDX "ERR If you want both the length and indexes, please just use IDX."
+#define REPLY_ERR_LCS_TOO_BIG "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+
+/* Bits: SETBIT GETBIT BITPOS BITOP BITFIELD (Part II, strings) */
+#define REPLY_ERR_BIT_OFFSET "ERR bit offset is not an integer or out of range"
+#define REPLY_ERR_BIT_VALUE "ERR bit is not an integer or out of range"
+#define REPLY_ERR_BITPOS_BIT "ERR The bit argument must be 1 or 0."
+#define REPLY_ERR_BITOP_NOT "ERR BITOP NOT must be called with a single source key."
+#define REPLY_ERR_BITFIELD_TYPE \
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is."
+#define REPLY_ERR_BITFIELD_OVERFLOW "ERR Invalid OVERFLOW type specified"
+#define REPLY_ERR_BITFIELD_RO "ERR BITFIELD_RO only supports the GET subcommand"
+
 /* Expiry: EXPIRE PEXPIRE EXPIREAT PEXPIREAT (the time itself: reply_error_expire_time) */
 #define REPLY_ERR_EXPIRE_NX_AND_OTHERS "ERR NX and XX, GT or LT options at the same time are not compatible"
 #define REPLY_ERR_EXPIRE_GT_AND_LT "ERR GT and LT options at the same time are not compatible"
@@ -38,6 +56,15 @@
     "negative to start from the end of the list"
 #define REPLY_ERR_LPOS_COUNT_NEGATIVE "ERR COUNT can't be negative"
 #define REPLY_ERR_LPOS_MAXLEN_NEGATIVE "ERR MAXLEN can't be negative"
+
+/* Hashes: HINCRBY HINCRBYFLOAT HRANDFIELD (Part II) */
+#define REPLY_ERR_HASH_NOT_INTEGER "ERR hash value is not an integer"
+#define REPLY_ERR_HASH_NOT_FLOAT "ERR hash value is not a float"
+#define REPLY_ERR_HASH_INCR_NOT_FLOAT "ERR value is not a valid float"
+#define REPLY_ERR_HASH_INCR_NAN "ERR value is NaN or Infinity"
+#define REPLY_ERR_HASH_RESULT_NAN "ERR increment would produce NaN or Infinity"
+#define REPLY_ERR_HASH_COUNT_RANGE "ERR value is out of range"
+#define REPLY_ERR_HASH_COUNT_RANGE_FMT "ERR value is out of range, value must between %lld and %lld"
 
 /* Connection: AUTH HELLO */
 #define REPLY_ERR_WRONGPASS "WRONGPASS invalid username-password pair or user is disabled."
@@ -59,10 +86,33 @@
 #define REPLY_ERR_EXEC_WITHOUT_MULTI "ERR EXEC without MULTI"
 #define REPLY_ERR_DISCARD_WITHOUT_MULTI "ERR DISCARD without MULTI"
 
+/* Sets: SRANDMEMBER SINTERCARD (Part II) */
+#define REPLY_ERR_SRANDMEMBER_RANGE \
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+#define REPLY_ERR_SINTERCARD_NUMKEYS "ERR numkeys should be greater than 0"
+#define REPLY_ERR_SINTERCARD_TOO_MANY_KEYS "ERR Number of keys can't be greater than number of args"
+#define REPLY_ERR_SINTERCARD_LIMIT "ERR LIMIT can't be negative"
+
+/* Memory limit (Part II) */
+#define REPLY_ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
+
 /* Databases: SELECT SWAPDB */
 #define REPLY_ERR_DB_INDEX "ERR DB index is out of range"
 #define REPLY_ERR_DB_FIRST_INDEX "ERR invalid first DB index"
 #define REPLY_ERR_DB_SECOND_INDEX "ERR invalid second DB index"
+
+/* Keys (Part II, keys): RENAME COPY MOVE OBJECT SCAN LMPOP */
+#define REPLY_ERR_SAME_OBJECT "ERR source and destination objects are the same"
+#define REPLY_ERR_INVALID_CURSOR "ERR invalid cursor"
+#define REPLY_ERR_LFU_NOT_SELECTED                                                            \
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note " \
+    "that when switching between policies at runtime LRU and LFU data will take some time "  \
+    "to adjust."
+#define REPLY_ERR_LFU_SELECTED                                                                 \
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when " \
+    "switching between policies at runtime LRU and LFU data will take some time to adjust."
+#define REPLY_ERR_NUMKEYS_POSITIVE "ERR numkeys should be greater than 0"
+#define REPLY_ERR_COUNT_POSITIVE "ERR count should be greater than 0"
 
 /* CLIENT and HELLO SETNAME */
 #define REPLY_ERR_CLIENT_NAME "ERR Client names cannot contain spaces, newlines or special characters."
@@ -95,6 +145,7 @@ void reply_null_array(client *c);     /* LPOP key count on a missing key */
 void reply_map(client *c, long long pairs);     /* then 2 * pairs replies */
 void reply_verbatim(client *c, const char *text, size_t len);   /* INFO, CLIENT LIST */
 void reply_array(client *c, long long count);
+void reply_set(client *c, long long count);     /* RESP3 '~', else an array: SMEMBERS SINTER ... (Part II: sets) */
 void reply_error(client *c, const char *text);
 void reply_error_format(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The errors of one shape that several commands send: */

@@ -23,6 +23,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "data/access.h"
 #include "data/dict.h"
 #include "data/expire.h"
 #include "io/net.h"
@@ -32,7 +33,9 @@
 #include "server/admission.h"
 #include "server/client.h"
 #include "server/command.h"
+#include "server/evict.h"
 #include "server/lock.h"
+#include "server/multi.h"
 #include "server/replay.h"
 #include "server/serve.h"
 #include "server/watch.h"
@@ -104,6 +107,12 @@ static void server_stage_defaults(void)
 void server_enable_config_file(void)
 {
     config_offer(CONFIG_GROUP_FILE);
+}
+
+void server_enable_memory_limit(void)
+{
+    config_offer(CONFIG_GROUP_MEMORY);
+    server.memory_limit = true;
 }
 
 /* ---------------- Start-up ---------------- */
@@ -220,6 +229,7 @@ static long long server_cron(loop *l, long long id, void *data)
 {
     (void)l, (void)id, (void)data;
     lock_acquire();
+    access_set_clock(db_now_ms());      /* what LRU and LFU read (Part II) */
     if (server.active_expiry)
         server_expire_slow();
     if (server.aof_started)
@@ -356,6 +366,8 @@ static int server_init(char *err)
     /* Every change to a key is a change for WATCH (Part II); while nobody
      * watches anything, the hook costs one comparison. */
     db_set_touch_hooks(watch_touch, watch_touch_all);
+    client_set_forget_hook(multi_discard);
+    access_set_clock(db_now_ms());      /* keys loaded from the AOF were used now */
     resp_set_max_bulk(config.proto_max_bulk_len);
     char reactor_err[REACTOR_ERR_LEN];
     if (reactor_init(server.loop, (int)config.threads, reactor_err) == -1) {
@@ -435,7 +447,10 @@ void server_free(void)
     command_unregister_all();
     command_set_propagate(NULL);
     command_set_write_guard(NULL);
+    command_set_memory_guard(NULL);
+    evict_free_pool();
     db_set_touch_hooks(NULL, NULL);
+    client_set_forget_hook(NULL);
     config_free();
 }
 
@@ -449,6 +464,14 @@ int server_run(void)
     }
     if (reactor_count() > 1)
         log_write(LOG_NOTICE, "Serving clients from %d threads", reactor_count());
+    if (server.memory_limit) {
+        /* After the replay: loading a file never evicts, as in Redis. */
+        evict_settings settings = {config.maxmemory, config.maxmemory_policy, config.maxmemory_samples,
+                                   config.lfu_log_factor, config.lfu_decay_time};
+        evict_init(server.dbs, server.db_count);
+        evict_configure(&settings);
+        command_set_memory_guard(evict_refusal);
+    }
     log_write(LOG_NOTICE, "Ready to accept connections tcp on port %lld", config.port);
     loop_run(server.loop);
     server_shutdown();

@@ -38,6 +38,7 @@ struct server {
     long long cron_id;                  /* the 10 Hz housekeeping timer */
     bool active_expiry;                 /* the cron deletes expired keys (stage 3) */
     bool aof_started;                   /* the append-only file is in use (stage 5) */
+    bool memory_limit;                  /* maxmemory and eviction (Part II) */
     long long expire_fast_id;           /* the extra expiry timer while there is a backlog */
     volatile int shutdown_signal;       /* set by SIGINT/SIGTERM */
     long long started_ms;               /* for INFO's uptime */
@@ -54,6 +55,7 @@ void server_enable_client_limits(void);     /* stage 6: --maxclients --timeout *
 void server_enable_logging(void);           /* stage 6: --loglevel --logfile */
 void server_enable_threads(void);           /* stage 6: --threads, one per core by default */
 void server_enable_config_file(void);       /* stage 6: a config file as the first argument */
+void server_enable_memory_limit(void);      /* Part II: --maxmemory and --maxmemory-policy, eviction */
 
 /* Options, then start-up. On false the process should exit with
  * *exit_status: 0 after --help, 1 after a bad option or a failed start

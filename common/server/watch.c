@@ -137,7 +137,7 @@ void watch_touch(db *d, const char *key, size_t len)
             w->expired = false;     /* the dead key was deleted: no change */
             continue;
         }
-        w->c->flags |= CLIENT_DIRTY_CAS;
+        w->c->dirty_cas = true;
     }
 }
 
@@ -159,7 +159,7 @@ static void watch_touch_swapped(watched *w, bool in_d, db *other)
         w->expired = true;          /* nothing becomes a dead key: no change yet */
         return;
     }
-    w->c->flags |= CLIENT_DIRTY_CAS;
+    w->c->dirty_cas = true;
 }
 
 void watch_touch_all(db *d, db *other)

@@ -17,7 +17,7 @@
  *
  *     watch_key(c, "k", 1);          // WATCH k
  *     ... another client: SET k 1 -> watch_touch() flags c ...
- *     if (c->flags & CLIENT_DIRTY_CAS) ...   // EXEC answers null
+ *     if (c->dirty_cas) ...                  // EXEC answers null
  *     watch_unwatch_all(c);
  */
 #ifndef WATCH_H

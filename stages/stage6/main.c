@@ -43,6 +43,9 @@ int main(int argc, char **argv)
     server_enable_logging();
     server_enable_config_file();
 
+    /* Part II: --maxmemory, and what goes when memory is full. */
+    server_enable_memory_limit();
+
     /* 4. Options (a config file, then --name value over it), the event
      *    loop and its reactor threads, the sockets. */
     if (!server_start("stage6", argc, argv, &status))
@@ -64,6 +67,14 @@ int main(int argc, char **argv)
     /* 6. Part II: the extensions of the final server, one family each
      *    (workshop.md Part II). */
     command_register(transaction_commands);    /* MULTI EXEC DISCARD WATCH UNWATCH */
+    command_register(hash_commands);  /* Part II: hashes: HSET HGET HDEL HGETALL HINCRBY HRANDFIELD HSCAN ... */
+    command_register(set_commands);   /* Part II: sets: SADD SREM SMEMBERS SPOP SINTER SUNION SDIFF SSCAN ... */
+    command_register(key_more_commands);   /* Part II: keys: UNLINK RENAME RENAMENX COPY MOVE RANDOMKEY TOUCH
+                                              EXPIRETIME PEXPIRETIME OBJECT SCAN */
+    command_register(list_more_commands);  /* Part II: keys: RPOPLPUSH LMPOP */
+    command_register(string_more_commands);    /* Part II: strings: SETNX SETEX PSETEX GETSET GETDEL GETEX MSETNX
+                                                  SETRANGE GETRANGE SUBSTR INCRBYFLOAT LCS */
+    command_register(bit_commands);    /* Part II: strings: SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO */
 
     /* 7. Replay the append-only file (on by default here), then log every
      *    write to it. */

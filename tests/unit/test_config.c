@@ -173,6 +173,14 @@ static const struct {
     {"loglevel", "notice", CONFIG_GROUP_LOGGING},
     {"logfile", "", CONFIG_GROUP_LOGGING},
     {"threads", "1", CONFIG_GROUP_THREADS},
+    {"set-max-intset-entries", "512", CONFIG_GROUP_DATABASES},   /* Part II: sets */
+    {"hash-max-listpack-entries", "512", CONFIG_GROUP_DATABASES},    /* Part II: hashes */
+    {"hash-max-listpack-value", "64", CONFIG_GROUP_DATABASES},       /* Part II: hashes */
+    {"maxmemory", "0", CONFIG_GROUP_MEMORY},                /* Part II: memory limit */
+    {"maxmemory-policy", "noeviction", CONFIG_GROUP_MEMORY},
+    {"maxmemory-samples", "5", CONFIG_GROUP_MEMORY},
+    {"lfu-log-factor", "10", CONFIG_GROUP_MEMORY},
+    {"lfu-decay-time", "1", CONFIG_GROUP_MEMORY},
 };
 
 #define ALL_PARAMS (sizeof(all_params) / sizeof(all_params[0]))
@@ -928,6 +936,16 @@ static const struct {
     {"loglevel", "debug", "loud", "argument(s) must be one of the following: debug, verbose, notice, warning"},
     {"logfile", "/tmp/x.log", NULL, NULL},
     {"threads", "2", "0", NULL},                /* the reason depends on REACTOR_MAX */
+    {"set-max-intset-entries", "16", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
+    {"hash-max-listpack-entries", "128", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
+    {"hash-max-listpack-value", "1kb", "64 bytes", "argument must be a memory value"},
+    {"maxmemory", "64mb", "lots", "argument must be a memory value"},
+    {"maxmemory-policy", "allkeys-lru", "lru",
+     "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, "
+     "allkeys-lru, allkeys-lfu, allkeys-random, noeviction"},
+    {"maxmemory-samples", "10", "0", "argument must be between 1 and 2147483647 inclusive"},
+    {"lfu-log-factor", "20", "-1", "argument must be between 0 and 2147483647 inclusive"},
+    {"lfu-decay-time", "5", "-1", "argument must be between 0 and 2147483647 inclusive"},
 };
 
 static size_t values_index(const char *name)

@@ -1037,3 +1037,306 @@ Test(dict, an_entry_holds_a_long_long_through_rehashes_and_unlinks)
     }
     dict_destroy(d, NULL);                  /* no free function: numbers are not pointers */
 }
+
+/* ---------------- Scanning through a growth and a shrink (Part II, keys) ----------------
+ *
+ * SCAN's promise, in one walk: the table first grows from 1024 buckets
+ * to 32768 as keys pour in between calls, then shrinks back as they are
+ * deleted again. The 1000 keys there from start to end must each be
+ * visited at least once. */
+
+Test(dict, scan_visits_every_key_present_throughout_a_growth_then_a_shrink)
+{
+    int start = 1000, peak = 20000;
+    dict *d = dict_create();
+    add_numbered(d, 0, start);
+    finish_rehash(d);
+    scan_tally t;
+    tally_start(&t, d, peak);
+    size_t cursor = 0, calls = 0, calls_growing = 0, calls_shrinking = 0, largest = 0;
+    int next = start, next_victim = start;
+    char key[32];
+    do {
+        cursor = dict_scan(d, cursor, tally_visit, &t);
+        calls++;
+        if (next < peak) {
+            int upto = next + 400 < peak ? next + 400 : peak;
+            add_numbered(d, next, upto);
+            next = upto;
+        } else {
+            for (int n = 0; n < 400 && next_victim < peak; n++, next_victim++) {
+                bool found = false;
+                dict_delete(d, key, key_of(key, sizeof(key), next_victim), &found);
+                cr_assert(found, "key %d", next_victim);
+            }
+            dict_maybe_shrink(d);
+        }
+        if (dict_is_rehashing(d) && d->tables[1].size > d->tables[0].size)
+            calls_growing++;
+        if (dict_is_rehashing(d) && d->tables[1].size < d->tables[0].size)
+            calls_shrinking++;
+        if (d->tables[0].size > largest)
+            largest = d->tables[0].size;
+        dict_rehash_steps(d, 2);
+    } while (cursor != 0 && calls < SCAN_CALL_LIMIT);
+    cr_assert_eq(cursor, 0, "the walk did not end after %zu calls", calls);
+    cr_expect_geq(largest, 16384, "the table only grew to %zu buckets", largest);
+    cr_expect_gt(calls_growing, 0, "no call was made during a growth");
+    cr_expect_gt(calls_shrinking, 0, "no call was made during a shrink (the walk took %zu calls)", calls);
+    tally_expect(&t, 0, start, 1, 255);
+    cr_expect_eq(count_missing(d, 0, start), 0);
+    tally_end(&t);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- Random entries (Part II, keys) ----------------
+ *
+ * RANDOMKEY's fairness: every entry should come up about equally often,
+ * whether it is alone in its bucket or in a chain. The bounds are loose
+ * (five standard deviations and more), so the tests do not flake, yet a
+ * pick that favours short chains, as Redis's dictGetRandomKey does, falls
+ * far outside them. */
+
+/* The number of the key an entry holds (values are VALUE(i)). */
+static int number_of(const dict_entry *e)
+{
+    return (int)((uintptr_t)e->value - 1);
+}
+
+/* Draw per_key * keys random entries; counts[i] is how often key i came. */
+static void draw_many(dict *d, int keys, int per_key, int *counts)
+{
+    memset(counts, 0, (size_t)keys * sizeof(int));
+    for (long n = 0; n < (long)keys * per_key; n++) {
+        dict_entry *e = dict_random_entry(d);
+        cr_assert_not_null(e, "a random entry of a non-empty dict was NULL");
+        int i = number_of(e);
+        cr_assert(i >= 0 && i < keys, "a random entry held an unknown value");
+        counts[i]++;
+    }
+}
+
+static void expect_counts_within(const int *counts, int keys, int low, int high)
+{
+    int out = 0, first = -1;
+    for (int i = 0; i < keys; i++) {
+        if ((counts[i] < low || counts[i] > high) && out++ == 0)
+            first = i;
+    }
+    cr_expect_eq(out, 0, "%d keys came up outside %d..%d times, the first key:%d (%d times)",
+                 out, low, high, first, first < 0 ? 0 : counts[first]);
+}
+
+/* The length of the chain holding key i, in whichever table holds it. */
+static size_t chain_length_of(dict *d, int i)
+{
+    char key[32];
+    size_t len = key_of(key, sizeof(key), i);
+    for (int t = 0; t <= 1; t++) {
+        dict_table *table = &d->tables[t];
+        for (size_t b = 0; b < table->size; b++) {
+            size_t n = 0;
+            bool here = false;
+            for (dict_entry *e = table->buckets[b]; e != NULL; e = e->next) {
+                n++;
+                here |= e->keylen == len && memcmp(e->key, key, len) == 0;
+            }
+            if (here)
+                return n;
+        }
+    }
+    return 0;
+}
+
+Test(dict, random_entry_of_an_empty_dict_is_null)
+{
+    dict *d = dict_create();
+    cr_expect_null(dict_random_entry(d));
+    add_numbered(d, 0, 50);
+    char key[32];
+    for (int i = 0; i < 50; i++) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+    }
+    cr_expect_null(dict_random_entry(d), "emptied by deletes");
+    dict_destroy(d, NULL);
+}
+
+Test(dict, random_entry_of_a_single_key_is_that_key)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1);
+    for (int n = 0; n < 100; n++)
+        cr_assert_eq(number_of(dict_random_entry(d)), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, random_entry_gives_every_key_the_same_chance_whatever_its_chain)
+{
+    int keys = 1000, per_key = 400;
+    dict *d = dict_create();
+    add_numbered(d, 0, keys);
+    finish_rehash(d);
+    int *counts = calloc((size_t)keys, sizeof(int));
+    draw_many(d, keys, per_key, counts);
+    expect_counts_within(counts, keys, per_key - 100, per_key + 100);
+
+    /* Alone in a bucket, or one of three or more: the same chance. */
+    double alone = 0, crowded = 0;
+    int n_alone = 0, n_crowded = 0;
+    for (int i = 0; i < keys; i++) {
+        size_t chain = chain_length_of(d, i);
+        if (chain == 1) {
+            alone += counts[i];
+            n_alone++;
+        } else if (chain >= 3) {
+            crowded += counts[i];
+            n_crowded++;
+        }
+    }
+    cr_assert_gt(n_alone, 50);
+    cr_assert_gt(n_crowded, 50);
+    alone /= n_alone;
+    crowded /= n_crowded;
+    cr_expect_lt(alone / crowded, 1.1, "keys alone in a bucket came %.0f times on average, "
+                 "keys in chains of 3+ %.0f: short chains are favoured", alone, crowded);
+    cr_expect_gt(alone / crowded, 0.9, "alone %.0f, crowded %.0f", alone, crowded);
+    free(counts);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, random_entry_is_fair_across_both_tables_in_a_paused_growth)
+{
+    int keys = 1025, per_key = 400;
+    dict *d = dict_create();
+    add_numbered(d, 0, keys);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    cr_assert_gt(d->tables[0].used, 100);
+    cr_assert_gt(d->tables[1].used, 100);
+    int *counts = calloc((size_t)keys, sizeof(int));
+    draw_many(d, keys, per_key, counts);
+    cr_expect(dict_is_rehashing(d), "drawing moved the rehash along");
+    expect_counts_within(counts, keys, per_key - 100, per_key + 100);
+    free(counts);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, random_entry_finds_the_few_keys_left_in_a_shrinking_sparse_table)
+{
+    int total = 20000, kept = 5;
+    dict *d = dict_create();
+    add_numbered(d, 0, total);
+    finish_rehash(d);
+    char key[32];
+    for (int i = kept; i < total; i++) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+    }
+    cr_assert_eq(dict_size(d), (size_t)kept);
+    int counts[5];
+    draw_many(d, kept, 600, counts);
+    expect_counts_within(counts, kept, 450, 750);
+    dict_destroy(d, NULL);
+}
+
+/* ---------------- Sampling (Part II, keys) ---------------- */
+
+/* Expects out[0..got-1] to be distinct live entries of d. */
+static void expect_distinct_members(dict *d, dict_entry **out, size_t got)
+{
+    for (size_t i = 0; i < got; i++) {
+        cr_assert_not_null(out[i]);
+        cr_expect_eq(dict_find(d, out[i]->key, out[i]->keylen), out[i], "a sampled entry is not in the dict");
+        for (size_t j = 0; j < i; j++)
+            cr_expect_neq(out[i], out[j], "entry %zu was sampled twice", i);
+    }
+}
+
+Test(dict, sample_of_an_empty_dict_or_of_nothing_gives_nothing)
+{
+    dict *d = dict_create();
+    dict_entry *out[4];
+    cr_expect_eq(dict_sample(d, out, 4), 0);
+    add_numbered(d, 0, 10);
+    cr_expect_eq(dict_sample(d, out, 0), 0);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, sample_of_a_small_dict_gives_all_of_it)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 3);
+    dict_entry *out[10];
+    for (int n = 0; n < 50; n++) {
+        size_t got = dict_sample(d, out, 10);
+        cr_assert_eq(got, 3, "%zu of 3 entries", got);
+        expect_distinct_members(d, out, got);
+    }
+    dict_destroy(d, NULL);
+}
+
+Test(dict, sample_gives_up_to_n_distinct_entries_and_reaches_every_key)
+{
+    int keys = 1000;
+    dict *d = dict_create();
+    add_numbered(d, 0, keys);
+    finish_rehash(d);
+    int *seen = calloc((size_t)keys, sizeof(int));
+    dict_entry *out[5];
+    size_t total = 0;
+    for (int n = 0; n < 5000; n++) {
+        size_t got = dict_sample(d, out, 5);
+        cr_assert(got >= 1 && got <= 5, "%zu entries", got);
+        expect_distinct_members(d, out, got);
+        for (size_t i = 0; i < got; i++)
+            seen[number_of(out[i])]++;
+        total += got;
+    }
+    cr_expect_gt(total, 5000 * 4, "only %zu entries in 5000 samples of 5 at a load of 1", total);
+    int never = 0;
+    for (int i = 0; i < keys; i++)
+        never += seen[i] == 0;
+    cr_expect_eq(never, 0, "%d keys were never sampled", never);
+    free(seen);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, sample_works_in_a_paused_growth_and_in_a_sparse_table)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    dict_entry *out[16];
+    bool old_table = false, new_table = false;
+    for (int n = 0; n < 500; n++) {
+        size_t got = dict_sample(d, out, 16);
+        cr_assert(got >= 1 && got <= 16);
+        expect_distinct_members(d, out, got);
+        for (size_t i = 0; i < got; i++) {
+            char key[32];
+            size_t len = key_of(key, sizeof(key), number_of(out[i]));
+            uint64_t h = dict_hash(key, len);
+            dict_entry *e = d->tables[0].buckets[h & (d->tables[0].size - 1)];
+            bool in_old = false;
+            for (; e != NULL; e = e->next)
+                in_old |= e == out[i];
+            old_table |= in_old;
+            new_table |= !in_old;
+        }
+    }
+    cr_expect(old_table && new_table, "samples came from one table only");
+
+    char key[32];
+    for (int i = 1; i < 1025; i++) {
+        bool found = false;
+        dict_delete(d, key, key_of(key, sizeof(key), i), &found);
+    }
+    for (int n = 0; n < 50; n++) {
+        size_t got = dict_sample(d, out, 3);
+        cr_assert_eq(got, 1, "one key left in %zu buckets, %zu sampled", d->tables[0].size, got);
+        cr_expect_eq(number_of(out[0]), 0);
+    }
+    dict_destroy(d, NULL);
+}
