@@ -8,7 +8,9 @@
 # reply), --latency for 2 seconds (-i 2: with its output not a terminal it
 # prints one line "min max avg samples" and exits), and interactive mode fed
 # through stdin (it asks COMMAND DOCS first for its help and hints, falling
-# back to COMMAND, then to built-in help). Exit status 1 on any failure.
+# back to COMMAND, then to built-in help). Part II: hashes and sets, a
+# MULTI/EXEC/DISCARD/WATCH session, --scan --pattern (each key once) and
+# --bigkeys. Exit status 1 on any failure.
 # Assumes nothing else writes to the server meanwhile (DBSIZE is checked).
 set -u
 port=$1
@@ -142,6 +144,109 @@ ERR unknown command 'nosuchcommand', with args beginning with:
 EOF
 )
 expect "interactive session" "$got" "$want"
+
+# ---- Part II: hashes and sets, one command per call
+expect "HSET" "$(cli hset "${K}h" a 1 b 2 c 3 2>&1)" "3"
+expect "HGETALL (field, value, one a line)" "$(cli hgetall "${K}h" 2>&1)" "$(printf 'a\n1\nb\n2\nc\n3')"
+expect "HGETALL --no-raw (numbered, quoted)" "$(cli --no-raw hgetall "${K}h" 2>&1)" \
+    "$(printf '1) "a"\n2) "1"\n3) "b"\n4) "2"\n5) "c"\n6) "3"')"
+expect "HGETALL --no-raw of a missing key" "$(cli --no-raw hgetall "${K}nohash" 2>&1)" "(empty array)"
+expect "HINCRBY" "$(cli hincrby "${K}h" b 40 2>&1)" "42"
+expect "HMGET (a missing field is an empty line)" "$(cli hmget "${K}h" a zz b 2>&1)" "$(printf '1\n\n42')"
+expect "HINCRBY by a non-integer" "$(cli hincrby "${K}h" zz x 2>&1)" "ERR value is not an integer or out of range"
+expect "SADD" "$(cli sadd "${K}set" a b c a 2>&1)" "3"
+expect "SMEMBERS (sorted here)" "$(cli smembers "${K}set" 2>&1 | sort)" "$(printf 'a\nb\nc')"
+cli sadd "${K}set2" b c d > /dev/null
+expect "SINTER (sorted here)" "$(cli sinter "${K}set" "${K}set2" 2>&1 | sort)" "$(printf 'b\nc')"
+expect "SPOP 5 of 3 (sorted here)" "$(cli spop "${K}set" 5 2>&1 | sort)" "$(printf 'a\nb\nc')"
+expect "the emptied set is deleted" "$(cli exists "${K}set" 2>&1)" "0"
+# 600 fields and members, past the listpack and intset limits: hash tables.
+# shellcheck disable=SC2046
+expect "HSET of 600 fields" "$(cli hset "${K}bighash" $(seq 600 | sed 's/.*/f& v&/') 2>&1)" "600"
+# shellcheck disable=SC2046
+expect "SADD of 600 members" "$(cli sadd "${K}bigset" $(seq 600) 2>&1)" "600"
+expect "OBJECT ENCODING of the big hash" "$(cli object encoding "${K}bighash" 2>&1)" "hashtable"
+expect "HLEN" "$(cli hlen "${K}bighash" 2>&1)" "600"
+expect "SCARD" "$(cli scard "${K}bigset" 2>&1)" "600"
+
+# ---- Part II: MULTI/EXEC, DISCARD, WATCH in interactive mode
+cat > "$tmp/multi.txt" <<EOF
+multi
+set ${K}m 1
+incr ${K}m
+hset ${K}mh f v
+exec
+exec
+multi
+set ${K}md 1
+discard
+exists ${K}md
+watch ${K}m
+set ${K}m 5
+multi
+get ${K}m
+exec
+multi
+incr ${K}mh
+incr ${K}m
+exec
+multi
+set ${K}ma
+exec
+exists ${K}ma
+EOF
+# (an error reply is followed by an empty line; a nil EXEC is an empty line)
+got=$(cli < "$tmp/multi.txt" 2>&1 | sed 's/ *$//')
+want=$(cat <<'EOF'
+OK
+QUEUED
+QUEUED
+QUEUED
+OK
+2
+1
+ERR EXEC without MULTI
+
+OK
+QUEUED
+OK
+0
+OK
+OK
+OK
+QUEUED
+
+OK
+QUEUED
+QUEUED
+WRONGTYPE Operation against a key holding the wrong kind of value
+
+6
+OK
+ERR wrong number of arguments for 'set' command
+
+EXECABORT Transaction discarded because of previous errors.
+
+0
+EOF
+)
+expect "MULTI/EXEC session" "$got" "$want"
+
+# ---- Part II: --scan --pattern (SCAN MATCH, cursor to cursor)
+cli --scan --pattern "${K}pipe:1*" > "$tmp/scan.out" 2>&1
+expect "--scan exit status" "$?" "0"
+expect "--scan: no key twice" "$(sort "$tmp/scan.out" | uniq -d | head -n 3)" ""
+{ echo 1; seq 10 19; seq 100 199; seq 1000 1999; } | sed "s/^/${K}pipe:/" | sort > "$tmp/scan.want"
+expect "--scan: pipe:1* is 1111 keys" "$(wc -l < "$tmp/scan.out")" "1111"
+expect "--scan: every key of pipe:1*, none else" \
+    "$(sort "$tmp/scan.out" | comm -3 - "$tmp/scan.want" | head -n 3)" ""
+expect "--scan of a pattern no key matches" "$(cli --scan --pattern "${K}none:*" 2>&1)" ""
+
+# ---- Part II: --bigkeys (SCAN, TYPE, then STRLEN LLEN HLEN SCARD ... each)
+bigkeys=$(cli --bigkeys 2>&1)
+expect "--bigkeys exit status" "$?" "0"
+expect_match "--bigkeys: the biggest hash" "$bigkeys" "Biggest +hash found '\"${K}bighash\"' has 600 fields"
+expect_match "--bigkeys: the biggest set" "$bigkeys" "Biggest +set found '\"${K}bigset\"' has 600 members"
 
 # `help CMD` shows the syntax redis-cli builds from COMMAND DOCS' arguments
 # (the same arguments give the grey hints as one types). The server's

@@ -7,7 +7,12 @@
 // RESP 2 or 3: HELLO 2 or 3 (with SETNAME for `name`) first, which must
 // succeed; with 3 also CLIENT MAINT_NOTIFICATIONS ON ... (its error
 // ignored). Then a few commands of every kind the server supports, each
-// reply checked.
+// reply checked. Part II: multi().exec() (MULTI/EXEC; a MultiErrorReply
+// for a failing command inside; an aborted EXEC), WATCH (exec() rejects
+// with node-redis's WatchError after a watched key changed), hashes and
+// sets, and scanIterator, hScanIterator, sScanIterator returning each key
+// once; a few key and string commands (RENAME COPY SETEX GETDEL
+// INCRBYFLOAT SETBIT ...); under RESP 3 too (node-redis-resp3).
 // Assumes nothing else writes to the server meanwhile (DBSIZE is checked).
 
 const { Checker, deadline } = require('./checker');
@@ -15,7 +20,7 @@ const { Checker, deadline } = require('./checker');
 const port = Number(process.argv[2]);
 const resp = process.argv[3] ? Number(process.argv[3]) : undefined;
 
-const { createClient, RESP_TYPES } = require('redis');
+const { createClient, RESP_TYPES, MultiErrorReply, WatchError } = require('redis');
 const version = require('redis/package.json').version;
 const label = `node-redis ${version}` + (resp ? ` RESP${resp}` : '');
 const check = new Checker(label);
@@ -157,6 +162,169 @@ async function pipeline(c) {
     () => c.multi().incr(K + 'pl').get(K + 'p').execAsPipeline(), 'WRONGTYPE');
 }
 
+async function transactions(c) {
+  stage = 'transactions';
+  // multi()...exec(): MULTI, the commands, EXEC in one write; exec()
+  // resolves to EXEC's replies.
+  const replies = await c.multi()
+    .set(K + 't', '10')
+    .incr(K + 't')
+    .get(K + 't')
+    .hSet(K + 'th', 'f', 'v')
+    .exec();
+  check.expect('MULTI/EXEC replies', replies, ['OK', 11, '11', 1]);
+  // A command failing inside EXEC leaves the others done (no rollback);
+  // node-redis rejects with a MultiErrorReply that holds every reply.
+  try {
+    const got = await c.multi().set(K + 't2', 'a').incr(K + 't2').set(K + 't3', 'b').exec();
+    check.fail('EXEC with a failing INCR', `got ${JSON.stringify(got)}, want a MultiErrorReply`);
+  } catch (err) {
+    check.expect('EXEC with a failing INCR: a MultiErrorReply', err instanceof MultiErrorReply, true);
+    check.expect('EXEC with a failing INCR: the failed one', err.errorIndexes, [1]);
+    check.expect('EXEC with a failing INCR: the others', [err.replies[0], err.replies[2]], ['OK', 'OK']);
+  }
+  check.expect('the SET after the failing INCR ran', await c.get(K + 't3'), 'b');
+  // HSET without a field is refused while queued, so EXEC aborts them all
+  // (EXECABORT); node-redis rejects with the first error, HSET's.
+  await check.expectError('EXEC after a refused command',
+    () => c.multi().set(K + 't4', 'a').hSet(K + 't4h', {}).exec(),
+    "ERR wrong number of arguments for 'hset' command");
+  check.expect('nothing of an aborted transaction ran', await c.exists(K + 't4'), 0);
+
+  // WATCH on its own connection (a WATCH holds for the connection), a
+  // change by another connection, then exec(): node-redis's WatchError.
+  const w = await connect('client that watches', {});
+  check.expect('WATCH', await w.watch(K + 'w'), 'OK');
+  await c.set(K + 'w', 'theirs');
+  try {
+    const got = await w.multi().set(K + 'w', 'mine').exec();
+    check.fail('EXEC after a watched key changed', `got ${JSON.stringify(got)}, want a WatchError`);
+  } catch (err) {
+    check.expectThat('EXEC after a watched key changed', err, (e) => e instanceof WatchError,
+      `a WatchError (got ${err.constructor.name}: ${err.message})`);
+  }
+  check.expect('the watched key keeps the other\'s value', await c.get(K + 'w'), 'theirs');
+  // UNWATCH: a later change no longer aborts EXEC.
+  await w.watch(K + 'w');
+  check.expect('UNWATCH', await w.unwatch(), 'OK');
+  await c.set(K + 'w', 'theirs again');
+  check.expect('EXEC after UNWATCH', await w.multi().set(K + 'w', 'mine').exec(), ['OK']);
+  check.expect('GET after that EXEC', await c.get(K + 'w'), 'mine');
+  await w.quit();
+}
+
+// Past 512 entries (hash-max-listpack-entries 128, set-max-intset-entries
+// 512) a hash or a set is a hash table, which HSCAN and SSCAN walk by cursor.
+const BIG = 600;
+
+// Every item of every batch a node-redis scan iterator yields.
+async function collect(iterator) {
+  const all = [];
+  for await (const batch of iterator) all.push(...batch);
+  return all;
+}
+
+async function hashes(c) {
+  stage = 'hashes';
+  const h = K + 'h';
+  check.expect('HSET of an object', await c.hSet(h, { a: '1', b: '2', c: 'x' }), 3);
+  check.expect('HSET field value (an update)', await c.hSet(h, 'a', '10'), 0);
+  check.expect('HGET', await c.hGet(h, 'a'), '10');
+  check.expect('HGET missing field', await c.hGet(h, 'zz'), null);
+  check.expect('HGETALL', { ...(await c.hGetAll(h)) }, { a: '10', b: '2', c: 'x' });
+  check.expect('HGETALL of a missing key', { ...(await c.hGetAll(K + 'nohash')) }, {});
+  check.expect('HINCRBY', await c.hIncrBy(h, 'b', 40), 42);
+  check.expect('HINCRBYFLOAT', await c.hIncrByFloat(h, 'f', 1.5), '1.5');
+  await check.expectError('HINCRBY of a non-integer', () => c.hIncrBy(h, 'c', 1), 'ERR hash value is not an integer');
+  check.expect('HMGET', await c.hmGet(h, ['a', 'zz', 'b']), ['10', null, '42']);
+  check.expect('HLEN', await c.hLen(h), 4);
+  check.expect('HKEYS', (await c.hKeys(h)).sort(), ['a', 'b', 'c', 'f']);
+  check.expect('HDEL', await c.hDel(h, ['a', 'zz']), 1);
+  check.expect('TYPE hash', await c.type(h), 'hash');
+  await check.expectError('HGET of a string', () => c.hGet(K + 's', 'f'), 'WRONGTYPE');
+
+  const big = K + 'bighash';
+  const want = {};
+  for (let i = 0; i < BIG; i++) want[`field:${i}`] = `value:${i}`;
+  check.expect(`HSET of ${BIG} fields`, await c.hSet(big, want), BIG);
+  check.expect('OBJECT ENCODING of a big hash', await c.objectEncoding(big), 'hashtable');
+  const entries = await collect(c.hScanIterator(big, { COUNT: 50 }));
+  const got = Object.fromEntries(entries.map(({ field, value }) => [field, value]));
+  check.expect('hScanIterator: every field once', entries.length, Object.keys(got).length);
+  check.expect('hScanIterator: fields and values', got, want);
+}
+
+async function sets(c) {
+  stage = 'sets';
+  const s = K + 'set';
+  check.expect('SADD', await c.sAdd(s, ['a', 'b', 'c', 'a']), 3);
+  check.expect('SMEMBERS', (await c.sMembers(s)).sort(), ['a', 'b', 'c']);
+  check.expect('SISMEMBER', await c.sIsMember(s, 'a'), 1);
+  check.expect('SCARD', await c.sCard(s), 3);
+  await c.sAdd(K + 'set2', ['b', 'c', 'd']);
+  check.expect('SINTER', (await c.sInter([s, K + 'set2'])).sort(), ['b', 'c']);
+  check.expect('SUNION', (await c.sUnion([s, K + 'set2'])).sort(), ['a', 'b', 'c', 'd']);
+  check.expect('SDIFF', await c.sDiff([s, K + 'set2']), ['a']);
+  check.expect('SREM', await c.sRem(s, ['a', 'z']), 1);
+  const popped = await c.sPop(s);
+  check.expectThat('SPOP', popped, (m) => m === 'b' || m === 'c', "'b' or 'c'");
+  check.expect('SPOP with a count of more than there is', await c.sPopCount(s, 5), [popped === 'b' ? 'c' : 'b']);
+  check.expect('the emptied set is deleted', await c.exists(s), 0);
+  await check.expectError('SADD to a string', () => c.sAdd(K + 's', 'x'), 'WRONGTYPE');
+
+  const big = K + 'bigset';
+  const members = Array.from({ length: BIG }, (_, i) => `m:${i}`);
+  check.expect(`SADD of ${BIG} members`, await c.sAdd(big, members), BIG);
+  const got = await collect(c.sScanIterator(big, { COUNT: 50 }));
+  check.expect('sScanIterator: every member once', got.length, new Set(got).size);
+  check.expect('sScanIterator: the members', got.sort(), members.sort());
+}
+
+const SCAN_KEYS = 5000;
+
+async function scan(c) {
+  stage = 'scan';
+  const written = new Set();
+  const p = c.multi();
+  for (let i = 0; i < SCAN_KEYS; i++) {
+    written.add(`${K}scan:${i}`);
+    p.set(`${K}scan:${i}`, 'v');
+  }
+  await p.execAsPipeline();
+  const got = await collect(c.scanIterator({ MATCH: `${K}scan:*`, COUNT: 100 }));
+  const seen = new Set(got);
+  check.expect('scanIterator: no key twice', got.length - seen.size, 0);
+  check.expect('scanIterator: no key missed', [...written].filter((k) => !seen.has(k)).length, 0);
+  check.expect('scanIterator: no other key', [...seen].filter((k) => !written.has(k)), []);
+  check.expect(`scanIterator: ${SCAN_KEYS} keys`, got.length, SCAN_KEYS);
+  await c.sAdd(K + 'scan-set', 'm');
+  check.expect('scanIterator TYPE set',
+    await collect(c.scanIterator({ MATCH: `${K}scan-*`, TYPE: 'set' })), [K + 'scan-set']);
+}
+
+// Part II key and string commands.
+async function moreKeysAndStrings(c) {
+  stage = 'keys and strings (Part II)';
+  await c.set(K + 'src', 'v');
+  check.expect('RENAME', await c.rename(K + 'src', K + 'dst'), 'OK');
+  check.expect('GET of the renamed key', await c.get(K + 'dst'), 'v');
+  await check.expectError('RENAME of a missing key', () => c.rename(K + 'src', K + 'x'), 'ERR no such key');
+  check.expect('COPY', await c.copy(K + 'dst', K + 'copy'), 1);
+  check.expect('COPY onto an existing key', await c.copy(K + 'dst', K + 'copy'), 0);
+  check.expect('UNLINK', await c.unlink([K + 'copy', K + 'none']), 1);
+  await c.set(K + 'num', '12345');
+  check.expect('OBJECT ENCODING int', await c.objectEncoding(K + 'num'), 'int');
+  check.expect('SETEX', await c.setEx(K + 'sx', 100, 'v'), 'OK');
+  check.expectThat('TTL after SETEX', await c.ttl(K + 'sx'), (t) => t > 90 && t <= 100, 'between 91 and 100');
+  check.expect('GETDEL', await c.getDel(K + 'sx'), 'v');
+  check.expect('GETDEL of the deleted key', await c.getDel(K + 'sx'), null);
+  check.expect('INCRBYFLOAT', await c.incrByFloat(K + 'fl', 10.5), '10.5');
+  check.expect('INCRBYFLOAT by 0.1', await c.incrByFloat(K + 'fl', 0.1), '10.6');
+  check.expect('SETBIT', await c.setBit(K + 'bits', 7, 1), 0);
+  check.expect('GETBIT', await c.getBit(K + 'bits', 7), 1);
+  check.expect('BITCOUNT', await c.bitCount(K + 'bits'), 1);
+}
+
 async function databases(c0) {
   stage = 'databases';
   const c9 = await connect('client with database 9', { database: 9, name: 'workshop-node-redis-db9' });
@@ -180,7 +348,8 @@ async function main() {
   // database. A section that throws is reported and the next one runs.
   try {
     const c = await connect('client', {});
-    for (const section of [connection, strings, expiry, lists, keys, pipeline, databases]) {
+    for (const section of [connection, strings, expiry, lists, keys, pipeline, databases,
+      transactions, hashes, sets, scan, moreKeysAndStrings]) {
       try {
         await section(c);
       } catch (err) {

@@ -6,6 +6,11 @@
 redis-py sends nothing on connect but SELECT for db and CLIENT SETNAME for
 client_name. A connection pool shared by threads, a pipeline, two databases,
 and a few commands of every kind the server supports, each reply checked.
+Part II: pipeline() as MULTI/EXEC, WATCH (WatchError, transaction()'s
+retries, threads contending for one counter), hashes, sets, key and string
+commands (through redis-py's methods), and scan_iter, hscan_iter, sscan_iter returning each
+key, field or member exactly once. RESP3 is not tried: Debian's redis-py
+4.3 has no protocol= option (RESP3 came in redis-py 5.0).
 Assumes nothing else writes to the server meanwhile (DBSIZE is checked).
 Exit status 1 on any failed check, with one line per failure.
 """
@@ -141,6 +146,272 @@ def keys(r):
     expect("DEL", r.delete(K + "k1", K + "k2", K + "k3", K + "none"), 3)
 
 
+def transactions(r):
+    # pipeline() is transaction=True by default: MULTI, the commands, EXEC
+    # in one write; the replies are EXEC's array.
+    p = r.pipeline()
+    p.set(K + "t", "10").incr(K + "t").get(K + "t").hset(K + "th", "f", "v").hgetall(K + "th")
+    expect("MULTI/EXEC pipeline replies", p.execute(), [True, 11, b"11", 1, {b"f": b"v"}])
+    # A command that fails inside EXEC leaves the others done (no rollback).
+    p = r.pipeline()
+    p.set(K + "t2", "a").incr(K + "t2").set(K + "t3", "b")
+    replies = p.execute(raise_on_error=False)
+    shown = [type(v).__name__ + ":" + str(v).split(" ")[0] if isinstance(v, Exception) else v
+             for v in replies]
+    expect("EXEC with a failing INCR", shown, [True, "ResponseError:value", True])
+    expect("the SET after the failing INCR ran", r.get(K + "t3"), b"b")
+    # A command refused while queued (wrong arity) aborts the whole EXEC.
+    p = r.pipeline()
+    p.set(K + "t4", "a").lpush(K + "t4l")  # LPUSH without an element
+    try:
+        got = p.execute()
+    except redis.ResponseError as e:
+        expect_that("EXEC after a refused command", str(e),
+                    lambda m: "wrong number of arguments for 'lpush' command" in m,
+                    "an error about LPUSH's arguments")
+    else:
+        fail("EXEC after a refused command", "got %r, want a ResponseError" % (got,))
+    expect("nothing of an aborted transaction ran", r.exists(K + "t4"), 0)
+
+    # WATCH, a change by another connection, then EXEC: WatchError, and the
+    # other connection's value stays.
+    other = redis.Redis(host="127.0.0.1", port=PORT, socket_timeout=10)
+    with r.pipeline() as p:
+        p.watch(K + "w")
+        expect("GET while watching (immediate)", p.get(K + "w"), None)
+        other.set(K + "w", "theirs")
+        p.multi()
+        p.set(K + "w", "mine")
+        try:
+            got = p.execute()
+        except redis.WatchError:
+            expect("EXEC after a watched key changed: WatchError", True, True)
+        else:
+            fail("EXEC after a watched key changed", "got %r, want WatchError" % (got,))
+    expect("the watched key keeps the other's value", r.get(K + "w"), b"theirs")
+    # UNWATCH: a later change no longer aborts EXEC.
+    with r.pipeline() as p:
+        p.watch(K + "w")
+        p.unwatch()
+        other.set(K + "w", "theirs again")
+        p.multi()
+        p.set(K + "w", "mine")
+        expect("EXEC after UNWATCH", p.execute(), [True])
+    expect("GET after that EXEC", r.get(K + "w"), b"mine")
+
+    # transaction(): WATCH, func, EXEC; retried on WatchError. The first
+    # call of func is disturbed by another connection, so it runs twice.
+    calls = []
+
+    def add_one(pipe):
+        calls.append(1)
+        value = int(pipe.get(K + "tx") or 0)
+        if len(calls) == 1:
+            other.incrby(K + "tx", 100)
+        pipe.multi()
+        pipe.set(K + "tx", value + 1)
+
+    expect("transaction() result", r.transaction(add_one, K + "tx"), [True])
+    expect("transaction() retried once after a WatchError", len(calls), 2)
+    expect("transaction() read the other's write", r.get(K + "tx"), b"101")
+    other.close()
+
+    # Four threads, each 50 read-modify-write transactions on one counter:
+    # WATCH must make every lost update a retry.
+    pool = redis.ConnectionPool(host="127.0.0.1", port=PORT, max_connections=4,
+                                socket_timeout=10)
+    shared = redis.Redis(connection_pool=pool)
+    errors = []
+
+    def bump(pipe):
+        value = int(pipe.get(K + "contended") or 0)
+        pipe.multi()
+        pipe.set(K + "contended", value + 1)
+
+    def work():
+        try:
+            for _ in range(50):
+                shared.transaction(bump, K + "contended")
+        except Exception as e:  # reported below, after the join
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expect("errors from the transaction threads", errors, [])
+    expect("200 WATCHed increments from 4 threads", r.get(K + "contended"), b"200")
+    pool.disconnect()
+
+
+# Past 512 entries (hash-max-listpack-entries 128, set-max-intset-entries
+# 512) a hash or a set is a hash table, which HSCAN and SSCAN walk by cursor.
+BIG = 600
+
+
+def hashes(r):
+    h = K + "h"
+    expect("HSET mapping=", r.hset(h, mapping={"a": "1", "b": "2", "c": "x"}), 3)
+    expect("HSET key value (an update)", r.hset(h, "a", "10"), 0)
+    expect("HGET", r.hget(h, "a"), b"10")
+    expect("HGET missing field", r.hget(h, "zz"), None)
+    expect("HGETALL", r.hgetall(h), {b"a": b"10", b"b": b"2", b"c": b"x"})
+    expect("HGETALL of a missing key", r.hgetall(K + "nohash"), {})
+    expect("HINCRBY", r.hincrby(h, "b", 40), 42)
+    expect("HINCRBYFLOAT", r.hincrbyfloat(h, "f", 1.5), 1.5)
+    expect_error("HINCRBY of a non-integer", lambda: r.hincrby(h, "c", 1),
+                 "hash value is not an integer")
+    expect("HMGET", r.hmget(h, ["a", "zz", "b"]), [b"10", None, b"42"])
+    expect("HEXISTS", r.hexists(h, "c"), True)
+    expect("HSETNX on an existing field", r.hsetnx(h, "c", "y"), False)
+    expect("HSTRLEN", r.hstrlen(h, "b"), 2)
+    expect("HLEN", r.hlen(h), 4)
+    expect("HKEYS", sorted(r.hkeys(h)), [b"a", b"b", b"c", b"f"])
+    expect("HVALS", sorted(r.hvals(h)), [b"1.5", b"10", b"42", b"x"])
+    expect_that("HRANDFIELD", r.hrandfield(h), lambda f: f in (b"a", b"b", b"c", b"f"),
+                "one of the fields")
+    expect("HDEL", r.hdel(h, "a", "zz"), 1)
+    expect("TYPE hash", r.type(h), b"hash")
+    expect("OBJECT ENCODING of a small hash", r.object("encoding", h), b"listpack")
+    expect("HDEL of every field", r.hdel(h, "b", "c", "f"), 3)
+    expect("the emptied hash is deleted", r.exists(h), 0)
+    expect_error("HGET of a string", lambda: r.hget(K + "s", "f"), "WRONGTYPE")
+
+    big = K + "bighash"
+    want = {("field:%d" % i).encode(): ("value:%d" % i).encode() for i in range(BIG)}
+    expect("HSET of %d fields" % BIG, r.hset(big, mapping=want), BIG)
+    expect("OBJECT ENCODING of a big hash", r.object("encoding", big), b"hashtable")
+    got = list(r.hscan_iter(big, count=50))
+    expect("hscan_iter: every field once", len(got), len(dict(got)))
+    expect("hscan_iter: fields and values", dict(got), want)
+    matched = {f for f, _ in r.hscan_iter(big, match="field:1*", count=50)}
+    expect("hscan_iter match=", matched, {f for f in want if f.startswith(b"field:1")})
+
+
+def sets(r):
+    s = K + "set"
+    expect("SADD", r.sadd(s, "a", "b", "c", "a"), 3)
+    expect("SADD of a member already in", r.sadd(s, "b"), 0)
+    expect("SMEMBERS", r.smembers(s), {b"a", b"b", b"c"})
+    expect("SISMEMBER", r.sismember(s, "a"), True)
+    expect("SMISMEMBER", r.smismember(s, ["a", "z"]), [True, False])
+    expect("SCARD", r.scard(s), 3)
+    r.sadd(K + "set2", "b", "c", "d")
+    expect("SINTER", r.sinter(s, K + "set2"), {b"b", b"c"})
+    expect("SUNION", r.sunion(s, K + "set2"), {b"a", b"b", b"c", b"d"})
+    expect("SDIFF", r.sdiff(s, K + "set2"), {b"a"})
+    expect("SINTERSTORE", r.sinterstore(K + "set3", [s, K + "set2"]), 2)
+    expect("SMEMBERS of the stored set", r.smembers(K + "set3"), {b"b", b"c"})
+    expect("SINTER with a missing key", r.sinter(s, K + "noset"), set())
+    expect("SMOVE", r.smove(s, K + "set2", "a"), True)
+    expect_that("SRANDMEMBER", r.srandmember(s), lambda m: m in (b"b", b"c"), "b or c")
+    popped = r.spop(s)
+    expect_that("SPOP", popped, lambda m: m in (b"b", b"c"), "b or c")
+    expect("SPOP with a count of more than there is", r.spop(s, 5), list({b"b", b"c"} - {popped}))
+    expect("the emptied set is deleted", r.exists(s), 0)
+    expect("SPOP of a missing key", r.spop(s), None)
+    expect("SREM", r.srem(K + "set2", "a", "z"), 1)
+    expect("TYPE set", r.type(K + "set2"), b"set")
+    r.sadd(K + "ints", 1, 2, 3)
+    expect("OBJECT ENCODING of a small set of integers", r.object("encoding", K + "ints"), b"intset")
+    expect_error("SADD to a string", lambda: r.sadd(K + "s", "x"), "WRONGTYPE")
+
+    for name, members in (("integers", [str(i).encode() for i in range(BIG)]),
+                          ("strings", [("m:%d" % i).encode() for i in range(BIG)])):
+        big = K + "bigset:" + name
+        expect("SADD of %d %s" % (BIG, name), r.sadd(big, *members), BIG)
+        expect("OBJECT ENCODING of a big set of " + name, r.object("encoding", big), b"hashtable")
+        got = list(r.sscan_iter(big, count=50))
+        expect("sscan_iter over %s: every member once" % name, len(got), len(set(got)))
+        expect("sscan_iter over %s: the members" % name, set(got), set(members))
+        expect("SPOP 10 of " + name, len(set(r.spop(big, 10))), 10)
+        expect("SCARD after SPOP 10 of " + name, r.scard(big), BIG - 10)
+
+
+SCAN_KEYS = 5000
+
+
+def scan(r):
+    written = {("%sscan:%d" % (K, i)).encode() for i in range(SCAN_KEYS)}
+    p = r.pipeline(transaction=False)
+    for key in written:
+        p.set(key, "v")
+    p.execute()
+    got = list(r.scan_iter(match=K + "scan:*", count=100))
+    expect("scan_iter: no key twice", len(got) - len(set(got)), 0)
+    expect("scan_iter: no key missed", len(written - set(got)), 0)
+    expect("scan_iter: no other key", sorted(set(got) - written), [])
+    expect("scan_iter: %d keys" % SCAN_KEYS, len(got), SCAN_KEYS)
+    r.sadd(K + "scan-set", "m")
+    r.hset(K + "scan-hash", "f", "v")
+    expect("scan_iter _type=set", list(r.scan_iter(match=K + "scan-*", _type="set")),
+           [(K + "scan-set").encode()])
+    expect("scan_iter of a pattern no key matches", list(r.scan_iter(match=K + "none:*")), [])
+
+
+def strings_more(r):
+    expect("SETEX", r.setex(K + "sx", 100, "v"), True)
+    expect_that("TTL after SETEX", r.ttl(K + "sx"), lambda t: 90 < t <= 100, "between 91 and 100")
+    expect("PSETEX", r.psetex(K + "psx", 100000, "v"), True)
+    expect_error("SETEX with a negative time", lambda: r.setex(K + "sx", -1, "v"),
+                 "invalid expire time in 'setex' command")
+    expect("GETDEL", r.getdel(K + "sx"), b"v")
+    expect("GETDEL of the deleted key", r.getdel(K + "sx"), None)
+    expect("GETEX ex=", r.getex(K + "psx", ex=50), b"v")
+    expect_that("TTL after GETEX", r.ttl(K + "psx"), lambda t: 40 < t <= 50, "between 41 and 50")
+    expect("GETEX persist=True", r.getex(K + "psx", persist=True), b"v")
+    expect("TTL after GETEX PERSIST", r.ttl(K + "psx"), -1)
+    expect("SETNX on an existing key", r.setnx(K + "psx", "x"), False)
+    expect("GETSET", r.getset(K + "psx", "w"), b"v")
+    expect("INCRBYFLOAT", r.incrbyfloat(K + "fl", 10.5), 10.5)
+    expect("INCRBYFLOAT by 0.1", r.incrbyfloat(K + "fl", 0.1), 10.6)
+    expect("GET of the float", r.get(K + "fl"), b"10.6")
+    expect_error("INCRBYFLOAT of a non-float", lambda: r.incrbyfloat(K + "s", 1),
+                 "value is not a valid float")
+    expect("MSETNX with a key that exists", r.msetnx({K + "new": "1", K + "psx": "2"}), False)
+    expect("SETRANGE", r.setrange(K + "rng", 6, "world"), 11)
+    expect("GETRANGE", r.getrange(K + "rng", 6, -1), b"world")
+    expect("GET of a SETRANGE past the end (zero bytes)", r.get(K + "rng"), b"\0" * 6 + b"world")
+    expect("SETBIT", r.setbit(K + "bits", 7, 1), 0)
+    expect("SETBIT again", r.setbit(K + "bits", 7, 1), 1)
+    expect("GETBIT", r.getbit(K + "bits", 7), 1)
+    expect("GETBIT past the end", r.getbit(K + "bits", 1000), 0)
+    expect("GET of the bits", r.get(K + "bits"), b"\x01")
+    r.set(K + "bc", "foobar")
+    expect("BITCOUNT", r.bitcount(K + "bc"), 26)
+    expect("BITCOUNT 1 1", r.bitcount(K + "bc", 1, 1), 6)
+    expect("BITPOS", r.bitpos(K + "bits", 1), 7)
+    expect("BITOP AND", r.bitop("AND", K + "band", K + "bc", K + "bits"), 6)
+    expect("BITFIELD", r.bitfield(K + "bf").set("u8", 0, 255).get("u4", 0).incrby("u8", 0, 1).execute(),
+           [0, 15, 0])
+
+
+def keys_more(r):
+    r.set(K + "src", "v")
+    expect("RENAME", r.rename(K + "src", K + "dst"), True)
+    expect("GET of the renamed key", r.get(K + "dst"), b"v")
+    expect("EXISTS of the old name", r.exists(K + "src"), 0)
+    expect_error("RENAME of a missing key", lambda: r.rename(K + "src", K + "x"), "no such key")
+    r.set(K + "other", "o")
+    expect("RENAMENX onto an existing key", r.renamenx(K + "dst", K + "other"), False)
+    expect("COPY", r.copy(K + "dst", K + "copy"), True)
+    expect("COPY onto an existing key", r.copy(K + "dst", K + "other"), False)
+    expect("COPY replace=True", r.copy(K + "dst", K + "other", replace=True), True)
+    expect("GET of the replaced key", r.get(K + "other"), b"v")
+    r.sadd(K + "cset", "a", "b")
+    r.copy(K + "cset", K + "cset2")
+    r.sadd(K + "cset2", "c")
+    expect("a COPY is a copy", r.smembers(K + "cset"), {b"a", b"b"})
+    expect("UNLINK", r.unlink(K + "copy", K + "cset2", K + "none"), 2)
+    r.set(K + "num", "12345")
+    expect("OBJECT ENCODING int", r.object("encoding", K + "num"), b"int")
+    expect("OBJECT ENCODING embstr", r.object("encoding", K + "dst"), b"embstr")
+    expect("OBJECT ENCODING of a missing key", r.object("encoding", K + "none"), None)
+    expect("TOUCH", r.touch(K + "dst", K + "none"), 1)
+    expect_that("RANDOMKEY", r.randomkey(), lambda k: k is not None, "a key")
+
+
 def pipeline(r):
     # transaction=False: the commands go out in one write, without MULTI/EXEC.
     p = r.pipeline(transaction=False)
@@ -220,7 +491,10 @@ def main():
         for name, run, arg in (("connection", connection, r), ("strings", strings, r),
                                ("expiry", expiry, r), ("lists", lists, r), ("keys", keys, r),
                                ("pipeline", pipeline, r), ("databases", databases, r),
-                               ("pool", pool_threads, pool)):
+                               ("pool", pool_threads, pool), ("transactions", transactions, r),
+                               ("hashes", hashes, r), ("sets", sets, r), ("scan", scan, r),
+                               ("keys (Part II)", keys_more, r),
+                               ("strings (Part II)", strings_more, r)):
             try:
                 run(arg)
             except (redis.RedisError, OSError) as e:

@@ -13,8 +13,9 @@
 # CLIENTs (default: all): ioredis (6, RESP3 by HELLO 3), ioredis-resp2,
 # ioredis5, node-redis (5, no HELLO), node-redis-resp2 (HELLO 2),
 # node-redis-resp3 (HELLO 3), redis-py, redis-cli, redis-benchmark.
-# The node packages come from build/clients/node_modules (`make clients`
-# installs them; CLIENTS_NODE_MODULES=DIR takes them from elsewhere).
+# The node packages come from $BUILD/clients/node_modules, BUILD being
+# make's (`make clients BUILD=build/x` installs them there and passes BUILD
+# on; default build), or from CLIENTS_NODE_MODULES=DIR.
 # SERVER_ARGS="..." adds options to the server's command line.
 set -u
 
@@ -29,7 +30,9 @@ fi
 server=$1
 shift
 clients=${*:-$ALL}
-node_modules=${CLIENTS_NODE_MODULES:-$repo/build/clients/node_modules}
+build_dir=${BUILD:-build}
+case $build_dir in /*) ;; *) build_dir=$repo/$build_dir ;; esac
+node_modules=${CLIENTS_NODE_MODULES:-$build_dir/clients/node_modules}
 
 case $server in
     */*) [ -x "$server" ] || { echo "run.sh: $server: no such executable" >&2; exit 2; } ;;
