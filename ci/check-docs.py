@@ -35,7 +35,8 @@ ALLOWED_FUNCTIONS = {
     # Redis's own, which the documents cite as Redis's
     "keyIsExpired", "dbSwapDatabases", "sdssplitargs", "processCommand",
     # the clients' (redis-py, ioredis, node-redis)
-    "pipeline", "multi", "execAsPipeline",
+    "pipeline", "multi", "execAsPipeline", "transaction", "watch", "scanStream", "scan_iter",
+    "hscan_iter", "sscan_iter", "hscanStream", "sscanStream", "scanIterator",
     # the workshop's pseudocode, for learners to write in their own words
     "now_ms", "before_sleep",
 }
