@@ -115,6 +115,10 @@ class SuiteConfig:
         return self.build_dir / ("stage%d" % self.stage)
 
     @property
+    def under_valgrind(self):
+        return any("valgrind" in word for word in self.wrapper)
+
+    @property
     def own_binary(self):
         """True when the server under test is this project's binary."""
         return not self.server_cmd
@@ -155,6 +159,10 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "extension(name): a Part II extension of the final "
                    "server (stage 6), selected with --extension name")
+    config.addinivalue_line(
+        "markers", "long_double: checks digits only 80-bit long double "
+                   "arithmetic gives (INCRBYFLOAT); skipped under valgrind, "
+                   "whose x87 emulation has 64-bit precision")
     config.workshop = SuiteConfig(config)
 
 
@@ -183,6 +191,9 @@ def pytest_collection_modifyitems(config, items):
         elif suite.server_cmd and item.get_closest_marker("project_only"):
             item.add_marker(pytest.mark.skip(
                 reason="project-only behaviour, not tested with --server-cmd"))
+        elif suite.under_valgrind and item.get_closest_marker("long_double"):
+            item.add_marker(pytest.mark.skip(
+                reason="valgrind computes long doubles with 64-bit precision"))
 
 
 # ---------------------------------------------------------------------------

@@ -306,6 +306,7 @@ FLOATS = [
 ]
 
 
+@pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, result", FLOATS,
                          ids=["%s+%s" % (s, i) for s, i, _ in FLOATS])
 def test_hincrbyfloat_prints_its_result_as_redis_does(r, connect, start, incr,
@@ -319,6 +320,7 @@ def test_hincrbyfloat_prints_its_result_as_redis_does(r, connect, start, incr,
     expect(conn, ["HGET", "h", "f"], bulk(result))
 
 
+@pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, reply", [
     (None, "abc", NOT_A_FLOAT),
     (None, "nan", NOT_A_FLOAT),
@@ -565,6 +567,7 @@ def hash_snapshot(client):
     return {key: client.hgetall(key) for key in client.keys(b"*")}
 
 
+@pytest.mark.long_double
 def test_hashes_survive_a_restart_and_a_rewrite(server_factory, suite):
     server = RestartableServer(server_factory, *aof_on(suite.own_binary))
     c = server.client()

@@ -346,6 +346,7 @@ FLOATS = [
 ]
 
 
+@pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, result", FLOATS,
                          ids=["%s+%s" % (s, i) for s, i, _ in FLOATS])
 def test_incrbyfloat_prints_its_result_as_redis_does(r, connect, start, incr,
@@ -359,6 +360,7 @@ def test_incrbyfloat_prints_its_result_as_redis_does(r, connect, start, incr,
     expect(conn, ("GET", "f"), bulk(result))
 
 
+@pytest.mark.long_double
 def test_incrbyfloat_accumulates_and_keeps_the_ttl(r, connect):
     r.set("f", "1", ex=100)
     run_table(connect(), [
@@ -369,6 +371,7 @@ def test_incrbyfloat_accumulates_and_keeps_the_ttl(r, connect):
     ])
 
 
+@pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, expected", [
     (None, "abc", NOT_A_FLOAT),
     (None, " 1", NOT_A_FLOAT),
@@ -924,6 +927,7 @@ def snapshot(c):
     return out
 
 
+@pytest.mark.long_double
 def test_strings_survive_a_restart_with_their_ttls(server_factory, suite):
     server = RestartableServer(server_factory, *aof_on(suite.own_binary))
     c = server.client()
@@ -940,6 +944,7 @@ def test_strings_survive_a_restart_with_their_ttls(server_factory, suite):
         "relative times made absolute")
 
 
+@pytest.mark.long_double
 @pytest.mark.project_only
 def test_the_aof_holds_absolute_times_and_results(server_factory, suite):
     server = RestartableServer(server_factory, *aof_on(suite.own_binary))
