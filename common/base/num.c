@@ -1,7 +1,12 @@
 /* num: parse and format 64-bit integers the way Redis does (stage 2). */
 #include "base/num.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 bool num_parse_ll(const char *s, size_t len, long long *value)
@@ -55,5 +60,49 @@ size_t num_format_ll(char *out, long long value)
         out[len++] = '-';
     while (n > 0)
         out[len++] = digits[--n];
+    return len;
+}
+
+/* ---------------- Long doubles (Part II) ---------------- */
+
+bool num_parse_ld(const char *s, size_t len, long double *value)
+{
+    char text[NUM_LD_MAX];
+    if (len == 0 || len >= sizeof(text))
+        return false;
+    memcpy(text, s, len);
+    text[len] = '\0';
+    char *end;
+    errno = 0;
+    long double v = strtold(text, &end);
+    /* A NUL inside the bytes stops strtold short of the end: refused. */
+    if (isspace((unsigned char)text[0]) || end != text + len || isnan(v))
+        return false;
+    if (errno == ERANGE && (isinf(v) || v == 0))
+        return false;
+    *value = v;
+    return true;
+}
+
+size_t num_format_ld(char *out, long double value)
+{
+    if (isinf(value)) {     /* spelled here: C libraries disagree */
+        strcpy(out, value > 0 ? "inf" : "-inf");
+        return strlen(out);
+    }
+    /* Fixed point, never an exponent: 17 digits after the point are
+     * enough for a long double to print 0.1 + 0.2 as 0.3. */
+    size_t len = (size_t)snprintf(out, NUM_LD_MAX, "%.17Lf", value);
+    if (memchr(out, '.', len) != NULL) {
+        while (out[len - 1] == '0')
+            len--;
+        if (out[len - 1] == '.')
+            len--;
+    }
+    if (len == 2 && out[0] == '-' && out[1] == '0') {   /* -0.00...01 rounds to "-0" */
+        out[0] = '0';
+        len = 1;
+    }
+    out[len] = '\0';
     return len;
 }

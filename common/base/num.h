@@ -23,4 +23,23 @@
 bool num_parse_ll(const char *s, size_t len, long long *value);
 size_t num_format_ll(char *out, long long value);      /* no NUL written */
 
+/* Long doubles, as INCRBYFLOAT and HINCRBYFLOAT read and write them (Part
+ * II). Redis reads with strtold and writes with 17 digits after the point,
+ * trailing zeros cut, never in exponent form: 10.5 + 0.1 is "10.6", and
+ * 3e300 is written out in all its 301 digits. NUM_LD_MAX is Redis's
+ * MAX_LONG_DOUBLE_CHARS: a longer text is not a float, and the largest
+ * long double, written out, fits.
+ *
+ *     long double v;
+ *     char text[NUM_LD_MAX];
+ *     if (num_parse_ld("5.0e3", 5, &v))
+ *         num_format_ld(text, v + 200);     // "5200"
+ */
+#define NUM_LD_MAX (5 * 1024)
+
+/* All of the bytes as one number; no spaces, no NaN; an overflow to
+ * infinity or an underflow to zero is refused, "inf" itself is not. */
+bool num_parse_ld(const char *s, size_t len, long double *value);
+size_t num_format_ld(char *out, long double value);    /* NUL-terminated; NUM_LD_MAX bytes */
+
 #endif

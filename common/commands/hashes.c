@@ -26,10 +26,6 @@
 #include "server/config.h"
 #include "server/reply.h"
 
-/* Redis's room for a long double written out (MAX_LONG_DOUBLE_CHARS):
- * longer input is refused, and "%.17Lf" of the largest one fits. */
-#define HASHES_LD_MAX 5120
-
 /* HRANDFIELD with a negative count draws this many pairs at a time, so a
  * huge count never needs a huge array (Redis's limit too). */
 #define HASHES_RANDOM_CHUNK 1000
@@ -284,55 +280,13 @@ static void cmd_hincrby(client *c)
     reply_int(c, value);
 }
 
-/* A long double as Redis's string2ld reads it: all of the bytes, no
- * leading space, no NaN, no overflow to infinity (but "inf" itself is a
- * number here, which the caller refuses). */
-static bool hashes_parse_ld(const char *s, size_t len, long double *out)
-{
-    char text[HASHES_LD_MAX];
-    if (len == 0 || len >= sizeof(text))
-        return false;
-    memcpy(text, s, len);
-    text[len] = '\0';
-    char *end;
-    errno = 0;
-    long double v = strtold(text, &end);
-    if (isspace((unsigned char)text[0]) || *end != '\0' || (size_t)(end - text) != len || errno == EINVAL ||
-        (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || fpclassify(v) == FP_ZERO)) || isnan(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-/* Redis's "human" form of a long double (ld2string, LD_STR_HUMAN): 17
- * decimals, trailing zeros and a bare point dropped, "-0" as "0". Returns
- * the length; out holds HASHES_LD_MAX bytes. */
-static size_t hashes_format_ld(char *out, long double v)
-{
-    int n = snprintf(out, HASHES_LD_MAX, "%.17Lf", v);
-    size_t len = n < 0 ? 0 : (size_t)n;
-    if (len >= HASHES_LD_MAX)
-        len = HASHES_LD_MAX - 1;
-    if (memchr(out, '.', len) != NULL) {
-        while (out[len - 1] == '0')
-            len--;
-        if (out[len - 1] == '.')
-            len--;
-    }
-    if (len == 2 && out[0] == '-' && out[1] == '0') {
-        out[0] = '0';
-        len = 1;
-    }
-    return len;
-}
-
 /* HINCRBYFLOAT key field increment. Logged as HSET key field <result>,
  * as Redis does, so a replay does not depend on how floats round. */
 static void cmd_hincrbyfloat(client *c)
 {
     long double incr, value = 0;
-    if (!hashes_parse_ld(c->argv[3], c->argvlen[3], &incr)) {
-        reply_error(c, REPLY_ERR_HASH_INCR_NOT_FLOAT);
+    if (!num_parse_ld(c->argv[3], c->argvlen[3], &incr)) {
+        reply_error(c, REPLY_ERR_NOT_FLOAT);
         return;
     }
     if (isnan(incr) || isinf(incr)) {
@@ -343,17 +297,17 @@ static void cmd_hincrbyfloat(client *c)
     hash_str old;
     if (!hashes_lookup(c, 1, &h))
         return;
-    if (h != NULL && hash_get(h, c->argv[2], c->argvlen[2], &old) && !hashes_parse_ld(old.bytes, old.len, &value)) {
+    if (h != NULL && hash_get(h, c->argv[2], c->argvlen[2], &old) && !num_parse_ld(old.bytes, old.len, &value)) {
         reply_error(c, REPLY_ERR_HASH_NOT_FLOAT);
         return;
     }
     value += incr;
     if (isnan(value) || isinf(value)) {
-        reply_error(c, REPLY_ERR_HASH_RESULT_NAN);
+        reply_error(c, REPLY_ERR_INCR_NAN);
         return;
     }
-    char *text = mem_alloc(HASHES_LD_MAX);
-    size_t len = hashes_format_ld(text, value);
+    char *text = mem_alloc(NUM_LD_MAX);
+    size_t len = num_format_ld(text, value);
     h = hashes_or_create(c, h);
     hash_limits lim = hashes_limits();
     hash_set(h, c->argv[2], c->argvlen[2], text, len, &lim);

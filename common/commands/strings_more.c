@@ -25,9 +25,9 @@
 #include <string.h>
 
 #include "commands/commands.h"
-#include "commands/strings_more.h"
 #include "base/mem.h"
 #include "base/num.h"
+#include "commands/ttl.h"
 #include "io/resp.h"
 #include "server/reply.h"
 
@@ -139,31 +139,10 @@ static void cmd_msetnx(client *c)
 #define STRMORE_PERSIST 16
 #define STRMORE_ANY_EXPIRE (STRMORE_EX | STRMORE_PX | STRMORE_EXAT | STRMORE_PXAT)
 
-/* argv[i] as the time of option `flag`, turned into the absolute Unix
- * time in ms at which the key dies, as ttl.c does for SET. Zero and
- * negative times are refused, and so is a time past the end of a long
- * long once in milliseconds. */
+/* argv[i] as the time of option `flag`: ttl.c's rules, as SET's. */
 static bool strmore_expire_when(client *c, int i, int flag, const char *name, long long *when)
 {
-    long long t;
-    if (!strmore_arg_ll(c, i, &t))
-        return false;
-    bool seconds = flag & (STRMORE_EX | STRMORE_EXAT);
-    if (t <= 0 || (seconds && t > LLONG_MAX / 1000))
-        goto invalid;
-    if (seconds)
-        t *= 1000;
-    if (flag & (STRMORE_EX | STRMORE_PX)) {
-        long long now = db_now_ms();
-        if (t > LLONG_MAX - now)
-            goto invalid;
-        t += now;
-    }
-    *when = t;
-    return true;
-invalid:
-    reply_error_expire_time(c, name);
-    return false;
+    return ttl_absolute_time(c, i, flag & (STRMORE_EX | STRMORE_EXAT), flag & (STRMORE_EX | STRMORE_PX), name, when);
 }
 
 /* SETEX key seconds value and PSETEX key milliseconds value: SET with EX
@@ -336,48 +315,6 @@ static void cmd_getrange(client *c)
 
 /* ---------------- INCRBYFLOAT ---------------- */
 
-bool strmore_parse_long_double(const char *s, size_t len, long double *value)
-{
-    char text[STRMORE_LD_MAX];
-    if (len == 0 || len >= sizeof(text))
-        return false;
-    memcpy(text, s, len);
-    text[len] = '\0';
-    char *end;
-    errno = 0;
-    long double v = strtold(text, &end);
-    /* A NUL inside the bytes stops strtold short of the end: refused. */
-    if (isspace((unsigned char)text[0]) || end != text + len || isnan(v))
-        return false;
-    if (errno == ERANGE && (isinf(v) || v == 0))
-        return false;
-    *value = v;
-    return true;
-}
-
-size_t strmore_format_long_double(char *out, long double value)
-{
-    if (isinf(value)) {     /* spelled here: C libraries disagree */
-        strcpy(out, value > 0 ? "inf" : "-inf");
-        return strlen(out);
-    }
-    /* Fixed point, never an exponent: 17 digits after the point are
-     * enough for a long double to print 0.1 + 0.2 as 0.3. */
-    size_t len = (size_t)snprintf(out, STRMORE_LD_MAX, "%.17Lf", value);
-    if (memchr(out, '.', len) != NULL) {
-        while (out[len - 1] == '0')
-            len--;
-        if (out[len - 1] == '.')
-            len--;
-    }
-    if (len == 2 && out[0] == '-' && out[1] == '0') {   /* -0.00...01 rounds to "-0" */
-        out[0] = '0';
-        len = 1;
-    }
-    out[len] = '\0';
-    return len;
-}
-
 /* INCRBYFLOAT key increment: logged as SET key <result> KEEPTTL. */
 static void cmd_incrbyfloat(client *c)
 {
@@ -385,8 +322,8 @@ static void cmd_incrbyfloat(client *c)
     dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
     if (e != NULL && !command_check_type(c, e->value, DB_TYPE_STRING))
         return;
-    if ((e != NULL && !strmore_parse_long_double(db_string_of(e->value)->str, db_string_of(e->value)->len, &value)) ||
-        !strmore_parse_long_double(c->argv[2], c->argvlen[2], &incr)) {
+    if ((e != NULL && !num_parse_ld(db_string_of(e->value)->str, db_string_of(e->value)->len, &value)) ||
+        !num_parse_ld(c->argv[2], c->argvlen[2], &incr)) {
         reply_error(c, REPLY_ERR_NOT_FLOAT);
         return;
     }
@@ -395,8 +332,8 @@ static void cmd_incrbyfloat(client *c)
         reply_error(c, REPLY_ERR_INCR_NAN);
         return;
     }
-    char text[STRMORE_LD_MAX];
-    size_t len = strmore_format_long_double(text, value);
+    char text[NUM_LD_MAX];
+    size_t len = num_format_ld(text, value);
     if (e != NULL)
         db_overwrite(c->db, e, db_string_new(text, len));      /* keeps the TTL */
     else

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/ttl.h"
 #include "base/num.h"
 #include "server/reply.h"
 
@@ -72,19 +73,15 @@ static bool set_parse(client *c, set_args *args)
     return true;
 }
 
-/* The absolute expiry time SET's option asks for. Non-positive times and
- * times past the end of a long long are errors, as in Redis. */
-static bool set_expire_time(client *c, const set_args *args, long long *when)
+bool ttl_absolute_time(client *c, int i, bool seconds, bool relative, const char *name, long long *when)
 {
     long long t;
-    if (!num_parse_ll(c->argv[args->expire_arg], c->argvlen[args->expire_arg], &t)) {
+    if (!num_parse_ll(c->argv[i], c->argvlen[i], &t)) {
         reply_error(c, REPLY_ERR_NOT_INTEGER);
         return false;
     }
-    bool seconds = args->flags & (SET_EX | SET_EXAT);
-    bool relative = args->flags & (SET_EX | SET_PX);
     if (t <= 0 || (seconds && t > LLONG_MAX / 1000)) {
-        reply_error_expire_time(c, "set");
+        reply_error_expire_time(c, name);
         return false;
     }
     if (seconds)
@@ -92,13 +89,20 @@ static bool set_expire_time(client *c, const set_args *args, long long *when)
     if (relative) {
         long long now = db_now_ms();
         if (t > LLONG_MAX - now) {
-            reply_error_expire_time(c, "set");
+            reply_error_expire_time(c, name);
             return false;
         }
         t += now;
     }
     *when = t;
     return true;
+}
+
+/* The absolute expiry time SET's option asks for. */
+static bool set_expire_time(client *c, const set_args *args, long long *when)
+{
+    return ttl_absolute_time(c, args->expire_arg, args->flags & (SET_EX | SET_EXAT), args->flags & (SET_EX | SET_PX),
+                             "set", when);
 }
 
 /* Log SET key value PXAT <when>: the absolute time, whatever the client

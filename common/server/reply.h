@@ -26,7 +26,7 @@
 #define REPLY_ERR_DECR_OVERFLOW "ERR decrement would overflow"
 #define REPLY_ERR_TOO_BIG "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
 
-/* Strings: INCRBYFLOAT SETRANGE LCS (Part II, strings) */
+/* Strings: INCRBYFLOAT SETRANGE LCS (Part II, strings; HINCRBYFLOAT shares the first two) */
 #define REPLY_ERR_NOT_FLOAT "ERR value is not a valid float"
 #define REPLY_ERR_INCR_NAN "ERR increment would produce NaN or Infinity"
 #define REPLY_ERR_OFFSET_RANGE "ERR offset is out of range"
@@ -60,9 +60,7 @@
 /* Hashes: HINCRBY HINCRBYFLOAT HRANDFIELD (Part II) */
 #define REPLY_ERR_HASH_NOT_INTEGER "ERR hash value is not an integer"
 #define REPLY_ERR_HASH_NOT_FLOAT "ERR hash value is not a float"
-#define REPLY_ERR_HASH_INCR_NOT_FLOAT "ERR value is not a valid float"
 #define REPLY_ERR_HASH_INCR_NAN "ERR value is NaN or Infinity"
-#define REPLY_ERR_HASH_RESULT_NAN "ERR increment would produce NaN or Infinity"
 #define REPLY_ERR_HASH_COUNT_RANGE "ERR value is out of range"
 #define REPLY_ERR_HASH_COUNT_RANGE_FMT "ERR value is out of range, value must between %lld and %lld"
 

@@ -1,4 +1,4 @@
-/* Unit tests of strings_more's long double arithmetic: INCRBYFLOAT reads
+/* Unit tests of num's long doubles (base/num.c): INCRBYFLOAT reads
  * floats as Redis's string2ld does and prints them as its ld2string in
  * "human" mode: 17 decimals, trailing zeros cut, never an exponent
  * (Part II, strings). The expected texts are Redis 7.0's. */
@@ -6,7 +6,7 @@
 #include <criterion/parameterized.h>
 #include <string.h>
 
-#include "commands/strings_more.h"
+#include "base/num.h"
 
 typedef struct format_case {
     char text[48];          /* parsed, then printed */
@@ -36,9 +36,9 @@ ParameterizedTestParameters(strings_more, prints_floats_as_redis_does)
 ParameterizedTest(format_case *c, strings_more, prints_floats_as_redis_does)
 {
     long double v;
-    char out[STRMORE_LD_MAX];
-    cr_assert(strmore_parse_long_double(c->text, strlen(c->text), &v), "\"%s\" should parse", c->text);
-    size_t len = strmore_format_long_double(out, v);
+    char out[NUM_LD_MAX];
+    cr_assert(num_parse_ld(c->text, strlen(c->text), &v), "\"%s\" should parse", c->text);
+    size_t len = num_format_ld(out, v);
     cr_expect_str_eq(out, c->expected, "\"%s\" printed as \"%s\", Redis prints \"%s\"", c->text, out, c->expected);
     cr_expect_eq(len, strlen(c->expected));
 }
@@ -46,30 +46,30 @@ ParameterizedTest(format_case *c, strings_more, prints_floats_as_redis_does)
 Test(strings_more, sums_keep_long_double_precision)
 {
     long double a, b;
-    char out[STRMORE_LD_MAX];
-    cr_assert(strmore_parse_long_double("0.1", 3, &a) && strmore_parse_long_double("0.2", 3, &b));
-    strmore_format_long_double(out, a + b);
+    char out[NUM_LD_MAX];
+    cr_assert(num_parse_ld("0.1", 3, &a) && num_parse_ld("0.2", 3, &b));
+    num_format_ld(out, a + b);
     cr_expect_str_eq(out, "0.3", "0.1 + 0.2 with a double would print 0.30000000000000004");
 }
 
 Test(strings_more, writes_big_numbers_out_in_full)
 {
     long double v;
-    char out[STRMORE_LD_MAX];
-    cr_assert(strmore_parse_long_double("3e300", 5, &v));
-    size_t len = strmore_format_long_double(out, v);
+    char out[NUM_LD_MAX];
+    cr_assert(num_parse_ld("3e300", 5, &v));
+    size_t len = num_format_ld(out, v);
     cr_expect_eq(len, 301, "3e300 has 301 digits and no point; got %zu characters", len);
     cr_expect(strncmp(out, "30000000000000000000996", 23) == 0, "got %.40s...", out);
-    cr_assert(strmore_parse_long_double("1.18e4932", 9, &v), "near the largest long double");
-    cr_expect_eq(strmore_format_long_double(out, v), 4933);
+    cr_assert(num_parse_ld("1.18e4932", 9, &v), "near the largest long double");
+    cr_expect_eq(num_format_ld(out, v), 4933);
 }
 
 Test(strings_more, infinity_is_spelled_out)
 {
-    char out[STRMORE_LD_MAX];
-    cr_expect_eq(strmore_format_long_double(out, 1.0L / 0.0L), 3);
+    char out[NUM_LD_MAX];
+    cr_expect_eq(num_format_ld(out, 1.0L / 0.0L), 3);
     cr_expect_str_eq(out, "inf");
-    strmore_format_long_double(out, -1.0L / 0.0L);
+    num_format_ld(out, -1.0L / 0.0L);
     cr_expect_str_eq(out, "-inf");
 }
 
@@ -90,15 +90,15 @@ ParameterizedTestParameters(strings_more, refuses_what_redis_refuses)
 ParameterizedTest(parse_case *c, strings_more, refuses_what_redis_refuses)
 {
     long double v;
-    cr_expect_not(strmore_parse_long_double(c->text, c->len, &v), "\"%.*s\" should be refused", (int)c->len, c->text);
+    cr_expect_not(num_parse_ld(c->text, c->len, &v), "\"%.*s\" should be refused", (int)c->len, c->text);
 }
 
 Test(strings_more, accepts_infinity_itself_and_refuses_overlong_text)
 {
     long double v;
-    cr_expect(strmore_parse_long_double("inf", 3, &v), "Redis reads \"inf\"; the sum is refused later");
-    static char longtext[STRMORE_LD_MAX + 1];
+    cr_expect(num_parse_ld("inf", 3, &v), "Redis reads \"inf\"; the sum is refused later");
+    static char longtext[NUM_LD_MAX + 1];
     memset(longtext, '1', sizeof(longtext));
-    cr_expect_not(strmore_parse_long_double(longtext, STRMORE_LD_MAX, &v));
-    cr_expect(strmore_parse_long_double(longtext, 300, &v));
+    cr_expect_not(num_parse_ld(longtext, NUM_LD_MAX, &v));
+    cr_expect(num_parse_ld(longtext, 300, &v));
 }
