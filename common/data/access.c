@@ -7,14 +7,17 @@
 #define ACCESS_CLOCK_MAX ((1u << 24) - 1)   /* 24 bits of seconds */
 #define ACCESS_MINUTES_MAX 65535u           /* 16 bits of minutes */
 
-static long long access_now_ms;
+/* The clock in the two units the header keeps, worked out once per cron
+ * tick rather than on every lookup. */
+static uint32_t access_now_seconds, access_now_minutes;
 static bool access_lfu;
 static long long access_log_factor = 10;
 static long long access_decay_minutes = 1;
 
 void access_set_clock(long long now_ms)
 {
-    access_now_ms = now_ms;
+    access_now_seconds = (uint32_t)((now_ms / 1000) & ACCESS_CLOCK_MAX);
+    access_now_minutes = (uint32_t)((now_ms / 60000) & ACCESS_MINUTES_MAX);
 }
 
 void access_use_lfu(bool lfu, long long log_factor, long long decay_minutes)
@@ -31,12 +34,12 @@ bool access_is_lfu(void)
 
 static uint32_t access_seconds(void)
 {
-    return (uint32_t)((access_now_ms / 1000) & ACCESS_CLOCK_MAX);
+    return access_now_seconds;
 }
 
 static uint32_t access_minutes(void)
 {
-    return (uint32_t)((access_now_ms / 60000) & ACCESS_MINUTES_MAX);
+    return access_now_minutes;
 }
 
 static uint32_t access_lfu_pack(uint32_t minutes, uint32_t counter)

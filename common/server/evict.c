@@ -58,11 +58,13 @@ static bool evict_is_lfu(void)
     return evict_set.policy == EVICT_VOLATILE_LFU || evict_set.policy == EVICT_ALLKEYS_LFU;
 }
 
-/* Values keep LRU times or LFU counters, as the policy needs. */
+/* Values keep LRU times or LFU counters, as the policy needs. Without a
+ * limit the dispatcher does not even ask (the common case costs nothing). */
 void evict_configure(const evict_settings *settings)
 {
     evict_set = *settings;
     access_use_lfu(evict_is_lfu(), evict_set.lfu_log_factor, evict_set.lfu_decay_time);
+    command_set_memory_guard(evict_set.maxmemory > 0 ? evict_refusal : NULL);
 }
 
 /* ---------------- The pool ---------------- */

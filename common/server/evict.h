@@ -42,7 +42,8 @@ enum evict_policy {
 /* The databases to evict from, once at start. */
 void evict_init(db **dbs, int db_count);
 
-/* The parameters, at start and after each CONFIG SET of one of them:
+/* The parameters, at start and after each CONFIG SET of one of them
+ * (which also tells the dispatcher whether to call evict_refusal()):
  * maxmemory (0: no limit), maxmemory-policy (enum evict_policy),
  * maxmemory-samples, lfu-log-factor and lfu-decay-time. */
 typedef struct evict_settings {

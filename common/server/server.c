@@ -469,8 +469,7 @@ int server_run(void)
         evict_settings settings = {config.maxmemory, config.maxmemory_policy, config.maxmemory_samples,
                                    config.lfu_log_factor, config.lfu_decay_time};
         evict_init(server.dbs, server.db_count);
-        evict_configure(&settings);
-        command_set_memory_guard(evict_refusal);
+        evict_configure(&settings);     /* and asks before each command, with a limit */
     }
     log_write(LOG_NOTICE, "Ready to accept connections tcp on port %lld", config.port);
     loop_run(server.loop);

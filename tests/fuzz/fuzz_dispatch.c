@@ -120,7 +120,6 @@ static void fuzz_start_aof(void)
     command_set_write_guard(aof_write_refusal);
     /* As server_run() does: CONFIG SET maxmemory evicts (Part II). */
     evict_init(server.dbs, server.db_count);
-    command_set_memory_guard(evict_refusal);
 }
 
 static void fuzz_setup(void)
