@@ -89,6 +89,9 @@ typedef struct db_stats {
 } db_stats;
 db_stats db_get_stats(void);
 void db_reset_stats(void);
+/* Redis counts the lookups of reads only: a SET that finds no key is no
+ * miss. The dispatcher turns counting off while a write command runs. */
+void db_count_lookups(bool on);
 void db_changed(db *d);
 /* A command that changed the value of a key in place (APPEND, LPUSH,
  * HSET ...) calls this: it counts the change and tells the touch hook. */

@@ -169,7 +169,9 @@ void command_call(client *c, const command *cmd)
 {
     long long changes = db_changes();
     c->flags &= ~CLIENT_PROPAGATED;
+    db_count_lookups(!(cmd->flags & COMMAND_WRITE));     /* keyspace_hits/misses: reads only */
     cmd->fn(c);
+    db_count_lookups(true);
     command_calls_total++;      /* after: an INFO does not count itself, as in Redis */
     if (command_propagate != NULL && db_changes() != changes && !(c->flags & CLIENT_PROPAGATED))
         command_emit(c->db->id, c->argc, c->argv, c->argvlen);

@@ -116,6 +116,26 @@ def test_info_reports_the_limit_the_policy_and_evictions(r, limit):
         "seconds (getrusage); got %r" % cpu)
 
 
+def test_keyspace_hits_and_misses_count_reads_only(r):
+    """Catches: a write's own lookup counted as a miss, which makes a
+    cache's hit ratio (hits / (hits + misses)) look far worse than it is."""
+    r.config_resetstat()
+    r.set("a", "b")
+    r.hset("h", "f", "v")
+    r.sadd("s", "x")
+    r.incr("n")
+    r.get("a")
+    r.hget("h", "f")
+    r.get("missing")
+    stats = r.info("stats")
+    assert (stats["keyspace_hits"], stats["keyspace_misses"]) == (2, 1), why(
+        "After SET, HSET, SADD, INCR, then GET a, HGET h f and GET missing: "
+        "keyspace_hits=%d keyspace_misses=%d" % (stats["keyspace_hits"],
+                                                 stats["keyspace_misses"]),
+        "Redis counts the lookups of read commands only (lookupKeyRead); "
+        "a write looking for its key is no miss")
+
+
 def test_command_info_flags_denyoom(r):
     info = r.execute_command("COMMAND", "INFO", "set", "get")
     flags = {name: entry["flags"] for name, entry in info.items()}
