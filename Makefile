@@ -36,7 +36,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .SECONDARY:
 
-.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan tsan fuzz bench clean help deps clients cluster-demo docs-check layers
+.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan tsan fuzz bench bench-ext clean help deps clients cluster-demo docs-check layers
 
 all: $(STAGE_BINS) $(TOOL_BINS) $(UNIT_BINS)
 
@@ -51,6 +51,7 @@ help:
 	@echo "make tsan       integration suite against stage $(STAGE) built with -fsanitize=thread"
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS=$(FUZZ_SECONDS)"
 	@echo "make bench      stage $(STAGE) side by side with redis-server (redis-benchmark)"
+	@echo "make bench-ext  stage 6's Part II extensions (hashes, sets, MULTI, SCAN, eviction) side by side with redis-server"
 	@echo "make clients    ioredis, node-redis, redis-py, redis-cli, redis-benchmark against stage $(STAGE) (SERVER=redis-server: the real one)"
 	@echo "make cluster-demo  three stage $(STAGE) servers behind twemproxy: benchmark, 1000 keys, how they spread"
 	@echo "make clean      remove build/"
@@ -147,6 +148,9 @@ fuzz:
 
 bench: $(BUILD)/stage$(STAGE)
 	/usr/bin/python3 tests/bench/bench.py --stage $(STAGE) --build-dir $(BUILD)
+
+bench-ext: $(BUILD)/stage6
+	/usr/bin/python3 tests/bench/bench_ext.py --build-dir $(BUILD)
 
 # ---------------- Real clients and scale-out ----------------
 
