@@ -114,6 +114,10 @@ bool set_remove(set_value *s, const char *bytes, size_t len)
     if (s->encoding == SET_HASHTABLE) {
         bool found;
         dict_delete(s->table, bytes, len, &found);
+        /* A set drained by SPOP would keep its buckets, and random
+         * picks would search ever emptier ones: shrink under 10% full,
+         * as Redis does after a deletion. */
+        dict_maybe_shrink(s->table);
         return found;
     }
     int64_t v;
