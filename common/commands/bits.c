@@ -467,7 +467,9 @@ static void cmd_bitop(client *c)
         char *out = mem_alloc(maxlen);
         for (size_t j = 0; j < maxlen; j++)
             out[j] = (char)bits_op_byte(op, src, n, j);
-        db_set(c->db, c->argv[2], c->argvlen[2], db_string_new(out, maxlen));
+        db_value *v = db_string_new(out, maxlen);
+        db_string_of(v)->raw = 1;       /* as Redis's createObject: OBJECT ENCODING says raw */
+        db_set(c->db, c->argv[2], c->argvlen[2], v);
         mem_free(out);
     } else {
         db_delete(c->db, c->argv[2], c->argvlen[2]);

@@ -331,7 +331,9 @@ db_value *db_string_new(const char *bytes, size_t len)
 {
     db_string *s = mem_alloc(sizeof(*s) + len);
     s->head.type = DB_TYPE_STRING;
-    s->len = s->cap = (uint32_t)len;
+    s->len = (uint32_t)len;
+    s->cap = (uint32_t)len;
+    s->raw = 0;
     memcpy(s->str, bytes, len);
     return &s->head;
 }
@@ -350,6 +352,7 @@ db_value *db_string_append(db_value *v, const char *bytes, size_t len)
     }
     memcpy(s->str + s->len, bytes, len);
     s->len = (uint32_t)need;
+    s->raw = 1;
     return &s->head;
 }
 
@@ -362,6 +365,7 @@ db_value *db_string_append(db_value *v, const char *bytes, size_t len)
 db_value *db_string_grow_zero(db_value *v, size_t len)
 {
     db_string *s = db_string_of(v);
+    s->raw = 1;             /* the caller writes into it */
     if (len <= s->len)
         return v;
     if (len > s->cap) {
@@ -444,6 +448,8 @@ const char *db_type_name(const db_value *v)
 static const char *db_string_encoding(const db_string *s)
 {
     long long n;
+    if (s->raw)
+        return "raw";
     if (s->len <= 20 && num_parse_ll(s->str, s->len, &n))
         return "int";
     return s->len <= 44 ? "embstr" : "raw";
@@ -480,7 +486,9 @@ db_value *db_value_copy(const db_value *v)
     switch ((enum db_type)v->type) {
     case DB_TYPE_STRING: {
         const db_string *s = (const db_string *)v;
-        return db_string_new(s->str, s->len);
+        db_value *copy = db_string_new(s->str, s->len);
+        db_string_of(copy)->raw = s->raw;
+        return copy;
     }
     case DB_TYPE_LIST:
         return db_list_copy(v);

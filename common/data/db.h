@@ -46,7 +46,11 @@ typedef struct db_value {
 typedef struct db_string {
     db_value head;
     uint32_t len;           /* bytes in str */
-    uint32_t cap;           /* bytes allocated for str (APPEND grows in place) */
+    uint32_t cap : 31;      /* bytes allocated for str (APPEND grows in place) */
+    /* Changed in place (APPEND, SETRANGE, SETBIT) or built by BITOP: what
+     * Redis keeps in its "raw" encoding, which OBJECT ENCODING reports
+     * (Part II). Strings are at most 512 MB, so cap needs 31 bits. */
+    uint32_t raw : 1;
     char str[];             /* the bytes, not NUL-terminated */
 } db_string;
 

@@ -395,6 +395,31 @@ def test_object_encoding_and_refcount_of_strings(r, connect, value, encoding,
           "count as 2147483647; other values have 1")
 
 
+@pytest.mark.parametrize("name,build,encoding", [
+    ("APPEND", lambda r: (r.set("s", "ab"), r.append("s", "c")), "raw"),
+    ("APPEND creating the key", lambda r: r.append("s", "5"), "int"),
+    ("SETRANGE", lambda r: (r.set("s", "12"), r.setrange("s", 0, "3")), "raw"),
+    ("SETRANGE creating the key", lambda r: r.setrange("s", 0, "ab"), "raw"),
+    ("SETBIT", lambda r: r.setbit("s", 1, 1), "raw"),
+    ("BITOP", lambda r: (r.set("a", "x"), r.bitop("AND", "s", "a", "a")),
+     "raw"),
+    ("GETSET", lambda r: (r.set("s", "abc"), r.getset("s", "12")), "int"),
+    ("INCRBYFLOAT", lambda r: r.incrbyfloat("s", 1.5), "embstr"),
+    ("COPY of a raw string", lambda r: (r.set("a", "ab"), r.append("a", "c"),
+                                        r.copy("a", "s")), "raw"),
+])
+def test_object_encoding_of_strings_changed_in_place(r, name, build,
+                                                     encoding):
+    """Catches: an encoding guessed from the bytes alone. Redis keeps a
+    string changed in place (or built by BITOP) as "raw", whatever its
+    length."""
+    build(r)
+    got = r.object("encoding", "s")
+    assert got == encoding.encode(), (
+        "OBJECT ENCODING after %s: %r, Redis says %r. Read workshop.md "
+        "chapter %d." % (name, got, encoding, CHAPTER))
+
+
 def test_object_of_a_list_and_of_a_missing_key(r, connect):
     conn = connect()
     r.rpush("l", "a")
