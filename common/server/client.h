@@ -85,7 +85,7 @@ void client_free(client *c);
 void client_free_all(void);         /* at shutdown, once the other threads are gone */
 /* What else must go with a client, under the server lock: its
  * transaction's queue and watched keys (Part II: server.c sets
- * multi_discard). This module knows nothing of transactions. */
+ * multi_forget). This module knows nothing of transactions. */
 typedef void client_forget_fn(client *c);
 void client_set_forget_hook(client_forget_fn *fn);
 void client_write_pending(void);    /* this thread's replies held while the AOF was written */

@@ -60,7 +60,9 @@ void multi_queue(client *c, const struct command *cmd, int flags)
     reply_simple(c, "QUEUED");
 }
 
-void multi_discard(client *c)
+/* What the server lock guards: the queue and the watched keys. Not
+ * `flags`, which the client's own thread reads without the lock. */
+void multi_forget(client *c)
 {
     multi_state *m = c->multi;
     if (m != NULL) {
@@ -70,9 +72,14 @@ void multi_discard(client *c)
         mem_free(m);
         c->multi = NULL;
     }
-    c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_EXEC);
     c->dirty_cas = false;
     watch_unwatch_all(c);
+}
+
+void multi_discard(client *c)
+{
+    multi_forget(c);
+    c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_EXEC);
 }
 
 void multi_flag_error(client *c)

@@ -31,7 +31,11 @@ struct command;     /* server/command.h, which calls this module */
 
 void multi_start(client *c);
 void multi_queue(client *c, const struct command *cmd, int flags);    /* replies +QUEUED */
-void multi_discard(client *c);          /* forget the queue and the watched keys */
+void multi_discard(client *c);          /* forget the queue and the watched keys; out of MULTI */
+/* A client going away, from any thread under the server lock (CLIENT
+ * KILL): its queue and watched keys, without touching its flags, which
+ * only its own thread may write. */
+void multi_forget(client *c);
 
 /* EXEC, before it runs the queue: false (and the reply sent) if it must
  * not, because a command was refused while queuing (-EXECABORT) or a

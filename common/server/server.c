@@ -366,7 +366,7 @@ static int server_init(char *err)
     /* Every change to a key is a change for WATCH (Part II); while nobody
      * watches anything, the hook costs one comparison. */
     db_set_touch_hooks(watch_touch, watch_touch_all);
-    client_set_forget_hook(multi_discard);
+    client_set_forget_hook(multi_forget);
     access_set_clock(db_now_ms());      /* keys loaded from the AOF were used now */
     resp_set_max_bulk(config.proto_max_bulk_len);
     char reactor_err[REACTOR_ERR_LEN];

@@ -89,7 +89,7 @@ Test(hash, more_entries_than_the_limit_convert_to_a_table)
 {
     hash_map h;
     hash_init(&h);
-    char f[16], v[16];
+    char f[32], v[16];
     for (int i = 0; i < 8; i++) {
         snprintf(f, sizeof(f), "f%d", i);
         snprintf(v, sizeof(v), "v%d", i);
@@ -213,7 +213,7 @@ static size_t count_pairs(hash_map *h)
 
 static void fill(hash_map *h, int n, const hash_limits *lim)
 {
-    char f[16], v[16];
+    char f[32], v[16];
     for (int i = 0; i < n; i++) {
         snprintf(f, sizeof(f), "field:%d", i);
         snprintf(v, sizeof(v), "%d", i * 7);
@@ -397,7 +397,7 @@ Test(hash, random_operations_agree_with_a_reference)
         ref *r = calloc(1, sizeof(*r));
         for (int step = 0; step < 20000; step++) {
             int i = rand() % (run == 0 ? 20 : REF_FIELDS);
-            char f[16];
+            char f[32];
             snprintf(f, sizeof(f), "f%d", i);
             if (rand() % 3 == 0) {
                 bool was = hash_delete(&h, f, strlen(f));
@@ -421,7 +421,7 @@ Test(hash, random_operations_agree_with_a_reference)
             }
         }
         for (int i = 0; i < REF_FIELDS; i++) {
-            char f[16];
+            char f[32];
             snprintf(f, sizeof(f), "f%d", i);
             expect_value(&h, f, r->present[i] ? r->value[i] : NULL);
         }
