@@ -250,7 +250,8 @@ static void session_append_text(buf *out, const char *s)
  * N for none, in Redis's order. */
 static const char *client_list_flags(const client *c)
 {
-    bool multi = c->flags & CLIENT_MULTI, dirty = c->dirty_cas;
+    /* Not c->flags: its own thread writes them without the lock. */
+    bool multi = c->multi != NULL, dirty = c->dirty_cas;
     if (multi && dirty)
         return "xd";
     if (multi)
