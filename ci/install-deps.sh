@@ -6,7 +6,7 @@
 set -eu
 
 PACKAGES="build-essential clang libclang-rt-14-dev libcriterion-dev pkg-config \
-python3-pytest python3-redis redis-server redis-tools valgrind nutcracker"
+python3-pytest python3-redis redis-server redis-tools strace valgrind nutcracker"
 
 # make clients: node and npm. A node that brings its own npm (NodeSource's
 # nodejs package does, and conflicts with Debian's npm) is kept as it is.

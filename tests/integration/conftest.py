@@ -31,6 +31,7 @@ when a test fails; a failing test prints the tail of that log.
 """
 
 import copy
+import json
 import os
 import shlex
 import signal
@@ -41,6 +42,9 @@ from pathlib import Path
 
 import pytest
 import redis
+
+import explain
+import steps
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent          # tests/integration -> repository root
@@ -87,14 +91,37 @@ def pytest_addoption(parser):
                     help="Part II: only the tests of these extensions "
                          "(comma-separated names), or 'none' for the "
                          "stages alone")
+    group.addoption("--step", default=None,
+                    help="only the tests of this step, e.g. 1c (--stage "
+                         "defaults to the step's stage)")
+    group.addoption("--grade-report", default=None, metavar="PATH",
+                    help="write each test's step and outcome, and the "
+                         "explanation of each failure, to PATH as JSON "
+                         "(what make grade reads)")
+    group.addoption("--only-stage", action="store_true",
+                    help="only the tests the stage under test introduces, "
+                         "not those of earlier stages (what make grade runs "
+                         "for one row of its table)")
 
 
 class SuiteConfig:
     """What the command line asked for, in one place."""
 
     def __init__(self, config):
+        self.step = None
+        step_id = config.getoption("--step")
+        if step_id is not None:
+            self.step = steps.find(step_id)
+            if self.step is None:
+                raise pytest.UsageError(
+                    "--step %s: no such step (steps are listed in "
+                    "tests/integration/steps/)" % step_id)
         stage = config.getoption("--stage")
+        if stage is None and self.step is not None:
+            stage = steps.stage_of_step(self.step)
         self.stage = default_stage() if stage is None else stage
+        self.only_stage = config.getoption("--only-stage")
+        self.stopped = None  # why the session stopped early, if it did
         self.server_cmd = config.getoption("--server-cmd")
         self.wrapper = shlex.split(config.getoption("--wrapper") or "")
         build_dir = Path(config.getoption("--build-dir"))
@@ -140,7 +167,15 @@ class SuiteConfig:
         return ", only extensions " + ",".join(sorted(self.extensions))
 
     def selects(self, item):
-        """False for a test --extension leaves out."""
+        """False for a test --extension, --step or --only-stage leaves out,
+        or one of a later stage than the one under test."""
+        introduced = stage_of(item)
+        if introduced > self.stage:
+            return False
+        if self.only_stage and introduced != self.stage:
+            return False
+        if self.step is not None and step_of(item) is not self.step:
+            return False
         marker = item.get_closest_marker("extension")
         if self.extensions is None:
             return True
@@ -160,35 +195,134 @@ def pytest_configure(config):
         "markers", "extension(name): a Part II extension of the final "
                    "server (stage 6), selected with --extension name")
     config.addinivalue_line(
+        "markers", "step(id): the step of its chapter the test checks, e.g. "
+                   "step(\"1c\"); listed in tests/integration/steps/")
+    config.addinivalue_line(
         "markers", "long_double: checks digits only 80-bit long double "
                    "arithmetic gives (INCRBYFLOAT); skipped under valgrind, "
                    "whose x87 emulation has 64-bit precision")
     config.workshop = SuiteConfig(config)
+    path = config.getoption("--grade-report")
+    if path:
+        config.pluginmanager.register(GradeReport(path), "workshop-grade")
+
+
+class GradeReport:
+    """Each selected test's step and outcome, written as JSON for
+    tests/grade.py (--grade-report PATH)."""
+
+    NOT_RUN = "its step has already failed"
+
+    def __init__(self, path):
+        self.path = path
+        self.tests = {}     # nodeid -> record, in collection order
+        self.failed_steps = set()
+
+    def pytest_runtest_setup(self, item):
+        # One failure is enough to mark a step as failing, and against a
+        # server that is not there yet each further test could wait for a
+        # timeout: the rest of a failing step is not run.
+        if step_of(item).id in self.failed_steps:
+            pytest.skip(self.NOT_RUN)
+
+    @pytest.hookimpl(trylast=True)  # after the selection above
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            self.tests[item.nodeid] = {"step": step_of(item).id,
+                                       "outcome": "not run", "text": ""}
+
+    def pytest_runtest_logreport(self, report):
+        test = self.tests.get(report.nodeid)
+        if test is None:
+            return
+        if report.failed:
+            self.failed_steps.add(test["step"])
+            if test["outcome"] != "failed":
+                test["outcome"] = "failed"
+                sections = "".join("\n--- %s ---\n%s" % (name, text)
+                                   for name, text in report.sections
+                                   if name == "explanation")
+                test["text"] = report.longreprtext + sections
+        elif report.skipped and test["outcome"] == "not run":
+            if self.NOT_RUN not in str(report.longrepr):
+                test["outcome"] = "skipped"
+        elif report.when == "call" and report.passed \
+                and test["outcome"] == "not run":
+            test["outcome"] = "passed"
+
+    def pytest_sessionfinish(self, session):
+        data = {"stopped": session.config.workshop.stopped,
+                "tests": [dict(nodeid=k, **v) for k, v in self.tests.items()]}
+        with open(self.path, "w") as out:
+            json.dump(data, out, indent=1)
 
 
 def pytest_report_header(config):
     return "workshop: " + config.workshop.describe()
 
 
+def stage_of(item):
+    """The stage that introduces the behaviour `item` tests."""
+    marker = item.get_closest_marker("stage")
+    if marker is None or not marker.args:
+        raise pytest.UsageError(
+            "%s has no stage marker: start its module with "
+            "`pytestmark = pytest.mark.stage(N)`" % item.nodeid)
+    return marker.args[0]
+
+
+def chapter_of(item):
+    """The chapter (steps.Chapter) whose steps `item` belongs to."""
+    marker = item.get_closest_marker("extension")
+    if marker is not None:
+        chapter = steps.chapter_of_extension(marker.args[0])
+    else:
+        chapter = steps.chapter_of_stage(stage_of(item))
+    if chapter is None:
+        raise pytest.UsageError("%s: no chapter in tests/integration/steps/ "
+                                "has its stage or extension" % item.nodeid)
+    return chapter
+
+
+def step_of(item):
+    """The steps.Step `item` checks, from its step("1c") marker."""
+    marker = item.get_closest_marker("step")
+    if marker is None or not marker.args:
+        raise pytest.UsageError(
+            "%s has no step marker: say which step it checks with "
+            "@pytest.mark.step(\"1c\") (steps are listed in "
+            "tests/integration/steps/)" % item.nodeid)
+    step = steps.find(marker.args[0])
+    if step is None:
+        raise pytest.UsageError("%s: no step %r in tests/integration/steps/"
+                                % (item.nodeid, marker.args[0]))
+    chapter = chapter_of(item)
+    if step.chapter != chapter.number:
+        raise pytest.UsageError(
+            "%s: step %s is in chapter %d, but the test belongs to chapter "
+            "%d (%s)" % (item.nodeid, step.id, step.chapter, chapter.number,
+                         chapter.row))
+    return step
+
+
 def pytest_collection_modifyitems(config, items):
     suite = config.workshop
+    for item in items:
+        step_of(item)  # every test names a step of its own chapter
     selected = [item for item in items if suite.selects(item)]
+    later = [item for item in items if stage_of(item) > suite.stage]
+    suite.later_stage_tests = len(later)
     if len(selected) != len(items):
         config.hook.pytest_deselected(
             items=[item for item in items if not suite.selects(item)])
         items[:] = selected
+    if config.getoption("--grade-report"):
+        # Graded, the tests run in the order a learner builds the steps, so
+        # that what fails first is the earliest step (modules interleave,
+        # and a module's server is started again when its turn comes back).
+        items.sort(key=lambda item: steps.ORDER[step_of(item).id])
     for item in items:
-        marker = item.get_closest_marker("stage")
-        if marker is None or not marker.args:
-            raise pytest.UsageError(
-                "%s has no stage marker: start its module with "
-                "`pytestmark = pytest.mark.stage(N)`" % item.nodeid)
-        introduced = marker.args[0]
-        if introduced > suite.stage:
-            item.add_marker(pytest.mark.skip(
-                reason="introduced in stage %d (run with --stage %d)"
-                       % (introduced, introduced)))
-        elif suite.server_cmd and item.get_closest_marker("project_only"):
+        if suite.server_cmd and item.get_closest_marker("project_only"):
             item.add_marker(pytest.mark.skip(
                 reason="project-only behaviour, not tested with --server-cmd"))
         elif suite.under_valgrind and item.get_closest_marker("long_double"):
@@ -253,9 +387,12 @@ class ServerProcess:
                                                 dir=str(self.workdir))
             argv = shlex.split(line)
             # The server runs inside its temp dir, so a relative program
-            # path (./myserver) is resolved where pytest was started.
-            if "/" in argv[0] and not os.path.isabs(argv[0]):
-                argv[0] = os.path.abspath(argv[0])
+            # path (./myserver), or a script's (python3 me/server.py), is
+            # resolved where pytest was started.
+            for i, word in enumerate(argv):
+                if "/" in word and not os.path.isabs(word) and (
+                        i == 0 or os.path.exists(word)):
+                    argv[i] = os.path.abspath(word)
             return argv[:1] + conf + argv[1:] + extra
         # Stage 6 logs to an append-only file by default; the suite runs it
         # as the oracle is run (--appendonly no), and tests that need the
@@ -426,6 +563,14 @@ class ModuleServer:
         return self.current
 
 
+def stop_session(request, message):
+    """Fail this test with `message` and run no more: what every later test
+    would fail on too (no server, no FLUSHALL) is said once."""
+    request.config.workshop.stopped = message
+    request.session.shouldstop = message.splitlines()[0]
+    pytest.fail(message, pytrace=False)
+
+
 # ---------------------------------------------------------------------------
 # Fixtures
 # ---------------------------------------------------------------------------
@@ -453,13 +598,23 @@ def _module_server(request, suite, tmp_path_factory):
 
 
 @pytest.fixture
-def server(_module_server):
+def server(request, _module_server):
     """The module's server, (re)started if needed and checked after the test.
 
     If the process died during the test (a crash, an exit), the test fails
-    with the log tail, and the next test gets a fresh server.
+    with the log tail, and the next test gets a fresh server. A server that
+    does not start at all stops the session: no test can pass without it.
     """
-    process = _module_server.ensure()
+    first_start = _module_server.current is None
+    problem = None
+    try:
+        process = _module_server.ensure()
+    except pytest.fail.Exception as exc:
+        if not first_start:
+            raise
+        problem = str(exc)
+    if problem is not None:
+        stop_session(request, problem)
     yield process
     if not process.alive() and not process.stopped_by_suite:
         pytest.fail("The server exited during this test (%s).\nLog tail (%s):"
@@ -469,19 +624,43 @@ def server(_module_server):
 
 
 @pytest.fixture
-def r(server, suite):
-    """A redis-py client of the module's server; FLUSHALL first (stage >= 2)."""
-    client = redis.Redis(host=server.host, port=server.port,
-                         socket_timeout=10, decode_responses=False)
+def transcript(request):
+    """What the test's connections sent and received (explain.Transcript),
+    turned into the explanation of a failure."""
+    request.node.transcript = explain.Transcript()
+    return request.node.transcript
+
+
+@pytest.fixture
+def r(request, server, suite, transcript):
+    """A redis-py client of the module's server; FLUSHALL first (stage >= 2).
+
+    A server that does not know FLUSHALL cannot run any test that needs an
+    empty database: the session stops at once, saying what to build first,
+    instead of failing every test the same way.
+    """
+    client = explain.recording_client(server.host, server.port, transcript,
+                                      socket_timeout=10,
+                                      decode_responses=False)
     if suite.stage >= 2:
-        client.flushall()
+        unknown = False
+        try:
+            client.flushall()
+        except redis.ResponseError as exc:
+            if "unknown command" not in str(exc):
+                raise
+            unknown = True
+        if unknown:
+            stop_session(request, "The tests of stage 2 on start each with "
+                         "FLUSHALL, which this server does not know: %s."
+                         % explain.missing_command_advice("FLUSHALL"))
     yield client
     client.close()
     client.connection_pool.disconnect()
 
 
 @pytest.fixture
-def connect(server):
+def connect(server, transcript):
     """connect() opens a RawConnection to the module's server.
 
     Every connection it opened is closed after the test. Stage 0 serves one
@@ -494,6 +673,7 @@ def connect(server):
     def _connect(timeout=None):
         kwargs = {} if timeout is None else {"timeout": timeout}
         conn = RawConnection(server.host, server.port, **kwargs)
+        conn.sock = explain.RecordingSocket(conn.sock, transcript)
         opened.append(conn)
         return conn
 
@@ -631,15 +811,40 @@ def _servers_of(item):
     return unique
 
 
+def failure_explanation(item, report):
+    """The step's hint and section, after what the test sent and received
+    (left out when the assertion already showed it, as expect_reply does)."""
+    transcript = getattr(item, "transcript", None)
+    if transcript is None or "Redis replies:" in report.longreprtext:
+        transcript = explain.Transcript()
+    return explain.explanation(transcript, step_of(item),
+                               item.config.workshop)
+
+
 def pytest_terminal_summary(terminalreporter, config):
-    """One line on the tests of later stages instead of one per module."""
-    later = [rep for rep in terminalreporter.stats.get("skipped", [])
-             if "introduced in stage" in str(rep.longrepr)]
+    """One line on the tests of later stages, which are not run."""
+    later = getattr(config.workshop, "later_stage_tests", 0)
     if later:
         terminalreporter.write_line(
-            "workshop: %d tests of stages after %d skipped (run with "
-            "--stage N to include them; -rs lists them)"
-            % (len(later), config.workshop.stage))
+            "workshop: %d tests of stages after %d deselected (run with "
+            "--stage N to include them)" % (later, config.workshop.stage))
+
+
+def _outside_redis_py(entry):
+    return "/redis/" not in str(entry.path)
+
+
+def _without_redis_py_frames(item, call, report):
+    """A reply redis-py raised as an exception is explained below; the
+    frames inside redis-py that raised it say nothing to a learner."""
+    excinfo = call.excinfo
+    if excinfo is None or not excinfo.errisinstance(redis.RedisError):
+        return
+    traceback = excinfo.traceback.cut(path=item.path)
+    excinfo.traceback = traceback.filter(_outside_redis_py)
+    style = item.config.getoption("tbstyle", "auto")
+    report.longrepr = excinfo.getrepr(
+        style="long" if style == "auto" else style, tbfilter=True)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -647,6 +852,10 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.failed and report.when in ("setup", "call"):
+        if item.config.getoption("tbstyle", "auto") not in ("no", "line"):
+            _without_redis_py_frames(item, call, report)
+        report.sections.append(("explanation", failure_explanation(item,
+                                                                   report)))
         for server in _servers_of(item):
             report.sections.append((
                 "server log tail (%s)" % server.describe(),

@@ -120,6 +120,20 @@ class RawConnection:
             got += len(chunk)
         return b"".join(chunks)
 
+    def read_line(self, timeout=None):
+        """Read up to and including the first \\n (fewer bytes if the server
+        closed or nothing more came within the timeout)."""
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        line = b""
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            piece = self.read_exactly(1, left) if left > 0 else b""
+            if not piece:
+                break
+            line += piece
+        return line
+
     def read_available(self, timeout=0.05):
         """Whatever arrives within `timeout` seconds (b"" if nothing)."""
         deadline = time.monotonic() + timeout

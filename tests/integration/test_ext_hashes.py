@@ -15,7 +15,37 @@ in Redis 7.0.15, whose replies every exact byte below was taken from:
 - HINCRBYFLOAT prints 17 decimals and drops trailing zeros, refuses NaN and
   infinity, and is logged to the AOF as HSET with its result.
 
-The wrong implementations these tests catch are named in the hints.
+The wrong servers these tests catch, step by step:
+  11a an HSET that counts overwritten fields as new, an HMSET that answers
+      a count, fields compared as C strings (cut at a NUL byte), an HSETNX
+      that overwrites; HSET and HMSET that accept a field without a value;
+  11b an HDEL that counts a field named twice twice, or leaves an empty
+      hash behind; HLEN, HSTRLEN or HEXISTS that fail on a missing key or
+      an empty value;
+  11c a packed hash that does not keep insertion order (an overwrite stays
+      in place, a re-added field goes last); HGETALL as a flat array after
+      HELLO 3;
+  11d a conversion that loses pairs (2,000 fields back, then 1,999
+      deleted); one that happens at the wrong count or length, or goes back
+      after HDEL; limits read once at start instead of at each write;
+      CONFIG SET of the limits refused or accepted wrongly;
+  11e an HINCRBY that accepts an increment of 1.5 or a stored " 1", or
+      overflows silently; an HINCRBYFLOAT in double or printed with an
+      exponent, that accepts NaN, infinity or spaces, changes the field
+      when it refuses, or does not convert a hash its result outgrows;
+  11f an HRANDFIELD that repeats fields for a positive count, answers
+      fewer than |count| for a negative one, favours some fields of a
+      small hash (100,000 draws of 20), never reaches some of a big one,
+      or answers a positive count with the same fields every time (the
+      first ones, or all but the last); flat pairs after HELLO 3; counts
+      read after the key;
+  11g an HSCAN of a small hash that uses the cursor it is given, or of a
+      big one that answers everything in one call (1,500 fields must take
+      more than 5 calls), misses fields, or applies MATCH to values; a
+      missing key that reads the options first; TYPE accepted;
+  11h a hash write that does not survive a restart, or a BGREWRITEAOF that
+      loses hashes (HINCRBYFLOAT's 0.1 + 0.2 must come back as 0.3).
+Every command's WRONGTYPE and arity are checked in its own step.
 """
 
 import collections
@@ -23,6 +53,7 @@ import collections
 import pytest
 import redis
 
+import steps
 from helpers import (RawConnection, RestartableServer, aof_on, arity_error,
                      array, bulk, command, error, expect_reply, integer,
                      wait_rewrite_done)
@@ -71,6 +102,16 @@ def why(problem, hint):
                                                               CHAPTER)
 
 
+def by_command(args):
+    """A parameter marked with the step that introduces its command."""
+    name = args[0].upper()
+    for step in steps.chapter_of_extension("hashes").steps:
+        if name in step.commands:
+            return pytest.param(args, id=" ".join(args),
+                                marks=pytest.mark.step(step.id))
+    raise KeyError("no step of chapter %d covers %s" % (CHAPTER, name))
+
+
 def has_object(r):
     try:
         r.object("encoding", "no-such-key")
@@ -98,6 +139,7 @@ def defaults(r):
 # Setting and getting
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("11a")
 def test_hset_counts_new_fields_and_hget_reads_them(r, connect):
     conn = connect()
     expect(conn, ["HSET", "h", "name", "ada", "age", "36"], integer(2),
@@ -111,6 +153,7 @@ def test_hset_counts_new_fields_and_hget_reads_them(r, connect):
     expect(conn, ["TYPE", "h"], b"+hash\r\n")
 
 
+@pytest.mark.step("11a")
 def test_hmset_replies_ok_and_sets_every_pair(r, connect):
     conn = connect()
     expect(conn, ["HMSET", "h", "a", "1", "b", "2"], OK,
@@ -122,6 +165,7 @@ def test_hmset_replies_ok_and_sets_every_pair(r, connect):
            hint="a missing key is an empty hash for HMGET, not an error")
 
 
+@pytest.mark.step("11a")
 def test_fields_and_values_are_binary_safe_and_may_be_empty(r, connect):
     conn = connect()
     field, value = b"f\x00\r\n", b"\x00\xff\r\nv"
@@ -134,6 +178,7 @@ def test_fields_and_values_are_binary_safe_and_may_be_empty(r, connect):
            hint="fields are compared whole, not as C strings")
 
 
+@pytest.mark.step("11a")
 def test_hsetnx_sets_only_a_missing_field(r, connect):
     conn = connect()
     expect(conn, ["HSETNX", "h", "f", "first"], integer(1),
@@ -142,6 +187,7 @@ def test_hsetnx_sets_only_a_missing_field(r, connect):
     expect(conn, ["HGET", "h", "f"], bulk("first"))
 
 
+@pytest.mark.step("11b")
 def test_hdel_counts_deleted_fields_and_deletes_an_emptied_hash(r, connect):
     conn = connect()
     expect(conn, ["HSET", "h", "a", "1", "b", "2", "c", "3"], integer(3))
@@ -153,6 +199,7 @@ def test_hdel_counts_deleted_fields_and_deletes_an_emptied_hash(r, connect):
     expect(conn, ["HDEL", "h", "a"], integer(0))
 
 
+@pytest.mark.step("11b")
 def test_hlen_hstrlen_and_hexists(r, connect):
     conn = connect()
     r.hset("h", mapping={"a": "hello", "b": ""})
@@ -168,6 +215,7 @@ def test_hlen_hstrlen_and_hexists(r, connect):
     expect(conn, ["HEXISTS", "missing", "a"], integer(0))
 
 
+@pytest.mark.step("11c")
 def test_a_small_hash_lists_its_fields_in_insertion_order(r, connect):
     conn = connect()
     r.hset("h", mapping={"z": "1", "a": "2", "m": "3"})
@@ -184,6 +232,7 @@ def test_a_small_hash_lists_its_fields_in_insertion_order(r, connect):
         expect(conn, [name, "missing"], EMPTY)
 
 
+@pytest.mark.step("11c")
 def test_hgetall_answers_a_map_in_resp3(r, connect):
     r.hset("h", mapping={"a": "1", "b": "2"})
     conn = resp3(connect)
@@ -198,6 +247,7 @@ def test_hgetall_answers_a_map_in_resp3(r, connect):
            hint="RESP3's null is _")
 
 
+@pytest.mark.step("11d")
 def test_a_big_hash_gives_back_every_pair(r):
     pairs = {b"field:%d" % i: b"value:%d" % i for i in range(2000)}
     r.hset("big", mapping=pairs)
@@ -229,8 +279,7 @@ WRONGTYPE_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("args", WRONGTYPE_COMMANDS,
-                         ids=[" ".join(a) for a in WRONGTYPE_COMMANDS])
+@pytest.mark.parametrize("args", [by_command(a) for a in WRONGTYPE_COMMANDS])
 def test_hash_commands_on_a_string_answer_wrongtype(r, connect, args):
     r.set("s", "not a hash")
     conn = connect()
@@ -250,7 +299,7 @@ ARITY = [
 ]
 
 
-@pytest.mark.parametrize("args", ARITY, ids=[" ".join(a) for a in ARITY])
+@pytest.mark.parametrize("args", [by_command(a) for a in ARITY])
 def test_wrong_numbers_of_arguments_are_refused(r, connect, args):
     conn = connect()
     expect(conn, args, arity_error(args[0].lower()),
@@ -263,6 +312,7 @@ def test_wrong_numbers_of_arguments_are_refused(r, connect, args):
 # Counters
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("11e")
 def test_hincrby_creates_adds_and_subtracts(r, connect):
     conn = connect()
     expect(conn, ["HINCRBY", "h", "n", "5"], integer(5),
@@ -271,6 +321,7 @@ def test_hincrby_creates_adds_and_subtracts(r, connect):
     expect(conn, ["HGET", "h", "n"], bulk("-2"))
 
 
+@pytest.mark.step("11e")
 def test_hincrby_refuses_bad_increments_values_and_overflow(r, connect):
     conn = connect()
     r.hset("h", mapping={"word": "abc", "max": LLONG_MAX, "spaced": " 1",
@@ -306,6 +357,7 @@ FLOATS = [
 ]
 
 
+@pytest.mark.step("11e")
 @pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, result", FLOATS,
                          ids=["%s+%s" % (s, i) for s, i, _ in FLOATS])
@@ -320,6 +372,7 @@ def test_hincrbyfloat_prints_its_result_as_redis_does(r, connect, start, incr,
     expect(conn, ["HGET", "h", "f"], bulk(result))
 
 
+@pytest.mark.step("11e")
 @pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, reply", [
     (None, "abc", NOT_A_FLOAT),
@@ -352,6 +405,7 @@ def test_hincrbyfloat_refuses_nan_infinity_and_non_numbers(r, connect, start,
 # HRANDFIELD
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("11f")
 def test_hrandfield_without_count_answers_one_field_or_nil(r, connect):
     r.hset("h", mapping={"a": "1", "b": "2"})
     assert r.hrandfield("h") in (b"a", b"b")
@@ -363,6 +417,7 @@ def test_hrandfield_without_count_answers_one_field_or_nil(r, connect):
     expect(resp3(connect), ["HRANDFIELD", "missing"], b"_\r\n")
 
 
+@pytest.mark.step("11f")
 @pytest.mark.parametrize("size", [5, 600], ids=["listpack", "hashtable"])
 def test_hrandfield_counts_give_distinct_or_repeated_fields(r, size):
     pairs = {b"f%d" % i: b"v%d" % i for i in range(size)}
@@ -390,6 +445,7 @@ def test_hrandfield_counts_give_distinct_or_repeated_fields(r, size):
         pairs[flat[i]] == flat[i + 1] for i in range(0, len(flat), 2))
 
 
+@pytest.mark.step("11f")
 def test_hrandfield_withvalues_answers_pairs_in_resp3(r, connect):
     r.hset("h", "only", "one")
     conn = resp3(connect)
@@ -400,6 +456,7 @@ def test_hrandfield_withvalues_answers_pairs_in_resp3(r, connect):
     expect(conn, ["HRANDFIELD", "h", "1"], bulks("only"))
 
 
+@pytest.mark.step("11f")
 def test_hrandfield_refuses_bad_counts_before_looking_at_the_key(r, connect):
     r.set("s", "string")
     r.hset("h", "f", "v")
@@ -417,6 +474,7 @@ def test_hrandfield_refuses_bad_counts_before_looking_at_the_key(r, connect):
     expect(conn, ["HRANDFIELD", "s", "1", "x"], SYNTAX)
 
 
+@pytest.mark.step("11f")
 def test_hrandfield_picks_every_field_of_a_small_hash_equally(r):
     r.hset("h", mapping={"f%d" % i: i for i in range(20)})
     counts = collections.Counter(r.hrandfield("h", -100000))
@@ -428,6 +486,7 @@ def test_hrandfield_picks_every_field_of_a_small_hash_equally(r):
         "pick an index uniformly, not a byte offset or a neighbour")
 
 
+@pytest.mark.step("11f")
 def test_hrandfield_reaches_every_field_of_a_big_hash(r):
     r.hset("big", mapping={"f%d" % i: i for i in range(1000)})
     counts = collections.Counter(r.hrandfield("big", -200000))
@@ -436,10 +495,52 @@ def test_hrandfield_reaches_every_field_of_a_big_hash(r):
         "a random bucket, then a random entry of its chain")
 
 
+@pytest.mark.step("11f")
+@pytest.mark.parametrize("size", [20, 600], ids=["listpack", "hashtable"])
+def test_hrandfield_with_a_positive_count_picks_random_fields(r, size):
+    """Catches: a positive count answered with the same fields every time
+    (the first ones of the hash, or the first ones its table walk meets),
+    both for a few fields and for all but one."""
+    fields = [b"f%d" % i for i in range(size)]
+    r.hset("h", mapping={f: b"v" for f in fields})
+    pipe = r.pipeline(transaction=False)
+    for _ in range(400):
+        pipe.hrandfield("h", 3)
+    for _ in range(400):
+        pipe.hrandfield("h", size - 1)
+    replies = pipe.execute()
+    few, most = replies[:400], replies[400:]
+    counts = collections.Counter(f for reply in few for f in reply)
+    if size == 20:
+        # 1,200 picks of 20 fields: about 60 each (binomial, sd 7).
+        low = min(counts.get(f, 0) for f in fields)
+        high = max(counts.values())
+        assert 20 < low and high < 120, why(
+            "400 x HRANDFIELD h 3 on 20 fields: each should come about 60 "
+            "times, got between %d and %d." % (low, high),
+            "pick distinct fields at random, not the first ones")
+    else:
+        # 1,200 picks of 600 fields: about 519 distinct fields expected.
+        assert len(counts) >= 400, why(
+            "400 x HRANDFIELD h 3 on 600 fields saw only %d distinct "
+            "fields." % len(counts),
+            "pick distinct fields at random, not the first ones")
+    left_out = collections.Counter(
+        (set(fields) - set(reply)).pop() for reply in most)
+    expected = size if size == 20 else 200
+    assert len(left_out) >= expected, why(
+        "400 x HRANDFIELD h %d on %d fields left out only %d different "
+        "fields (%r)." % (size - 1, size, len(left_out),
+                          sorted(left_out)[:5]),
+        "a count close to the size must leave out a random field, not "
+        "always the last one")
+
+
 # ---------------------------------------------------------------------------
 # HSCAN
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("11g")
 def test_hscan_answers_a_small_hash_whole_with_cursor_zero(r, connect):
     r.hset("h", mapping={"a1": "x", "b1": "y", "a2": "z"})
     conn = connect()
@@ -454,6 +555,7 @@ def test_hscan_answers_a_small_hash_whole_with_cursor_zero(r, connect):
            hint="a packed hash ignores the cursor it is given")
 
 
+@pytest.mark.step("11g")
 def test_hscan_of_a_missing_key_and_bad_arguments(r, connect):
     r.set("s", "string")
     r.hset("h", "f", "v")
@@ -471,6 +573,7 @@ def test_hscan_of_a_missing_key_and_bad_arguments(r, connect):
            hint="TYPE is SCAN's option only")
 
 
+@pytest.mark.step("11g")
 def test_hscan_walks_a_big_hash_with_its_cursor(r):
     pairs = {b"f%d" % i: b"v%d" % i for i in range(1500)}
     r.hset("big", mapping=pairs)
@@ -498,6 +601,7 @@ def test_hscan_walks_a_big_hash_with_its_cursor(r):
 # Encodings and their limits
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("11d")
 def test_config_get_and_set_the_two_limits(r, connect, defaults):
     assert r.config_get("hash-max-listpack-*") == {
         "hash-max-listpack-entries": "512", "hash-max-listpack-value": "64"}
@@ -515,6 +619,7 @@ def test_config_get_and_set_the_two_limits(r, connect, defaults):
         "hash-max-listpack-value": "1024"}
 
 
+@pytest.mark.step("11d")
 def test_a_hash_converts_past_512_fields_and_stays_converted(r, defaults):
     r.hset("h", mapping={"f%d" % i: i for i in range(512)})
     assert encoding(r, "h") == b"listpack"
@@ -528,6 +633,7 @@ def test_a_hash_converts_past_512_fields_and_stays_converted(r, defaults):
         "Redis never converts a hash back: neither should you")
 
 
+@pytest.mark.step("11d")
 @pytest.mark.parametrize("field, value, expected", [
     ("f", "x" * 64, b"listpack"),
     ("f", "x" * 65, b"hashtable"),
@@ -539,6 +645,7 @@ def test_a_field_or_value_over_64_bytes_converts(r, defaults, field, value,
     assert encoding(r, "h") == expected
 
 
+@pytest.mark.step("11d")
 def test_the_limits_are_read_at_each_write(r, defaults):
     r.config_set("hash-max-listpack-entries", 3)
     r.hset("small", mapping={"a": 1, "b": 2, "c": 3})
@@ -548,15 +655,18 @@ def test_the_limits_are_read_at_each_write(r, defaults):
     r.config_set("hash-max-listpack-value", 4)
     r.hset("v", "f", "12345")
     assert encoding(r, "v") == b"hashtable"
-    r.config_set("hash-max-listpack-value", 64)
+    assert r.hgetall("small") == {b"a": b"1", b"b": b"2", b"c": b"3",
+                                  b"d": b"4"}
+
+
+@pytest.mark.step("11e")
+def test_hincrbyfloat_checks_the_length_of_its_result(r, defaults):
     r.hset("float", "f", "1")
     r.hincrbyfloat("float", "f", "1e300")
     assert encoding(r, "float") == b"hashtable", why(
         "HINCRBYFLOAT stored a 300-digit value and the hash is still %r."
         % encoding(r, "float"),
         "every write checks the value's length, HINCRBYFLOAT's too")
-    assert r.hgetall("small") == {b"a": b"1", b"b": b"2", b"c": b"3",
-                                  b"d": b"4"}
 
 
 # ---------------------------------------------------------------------------
@@ -567,6 +677,7 @@ def hash_snapshot(client):
     return {key: client.hgetall(key) for key in client.keys(b"*")}
 
 
+@pytest.mark.step("11h")
 @pytest.mark.long_double
 def test_hashes_survive_a_restart_and_a_rewrite(server_factory, suite):
     server = RestartableServer(server_factory, *aof_on(suite.own_binary))

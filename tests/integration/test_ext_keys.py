@@ -16,6 +16,48 @@ these commands promise, and the tests check:
   shrinks; it skips keys past their time;
 - LMPOP pops from the first non-empty list of several, and goes to the
   append-only file as the LPOP/RPOP with the count actually popped.
+
+The wrong servers these tests catch, step by step (10i, the command table,
+is test_ext_command_table.py's):
+  10a an UNLINK that counts a key named twice twice, or an expired key; a
+      TOUCH that counts a repeated key once, or an expired key; an
+      EXPIRETIME that truncates instead of rounding to the nearest second;
+  10b a RENAME that drops the TTL, keeps the destination's old TTL, loses
+      a key renamed to itself, renames an expired or missing key (even to
+      itself), or does not touch both keys for WATCH; a RENAMENX that
+      overwrites;
+  10c a shallow COPY (pushing onto the copy changes the source); one that
+      leaves the source's TTL behind or keeps the destination's; a COPY
+      without REPLACE that overwrites, or that counts an expired
+      destination as existing; DB n parsed wrongly (the first DB wins, the
+      errors of a bad number); a COPY that does not touch its destination
+      for WATCH;
+  10d a MOVE that loses the TTL, overwrites a key in the target database,
+      looks the key up before refusing the same database, gives the wrong
+      error for a bad database number, or does not touch the key for WATCH;
+  10e a RANDOMKEY that answers the same key every time, never reaches some
+      keys (2,000 draws over 50 keys), answers an expired key, or is not
+      nil in an empty database;
+  10f an encoding guessed from the bytes alone (a string changed in place
+      or built by BITOP is "raw"); a REFCOUNT that does not show 0..9999
+      as shared; an OBJECT that touches the key it looks at (IDLETIME
+      always 0); a TOUCH that counts keys without stamping their time of
+      last use; FREQ answered without an LFU policy; subcommand arity
+      errors that do not name 'object|encoding';
+  10g a cursor read more strictly or loosely than strtoul; COUNT 0
+      accepted; a SCAN that answers everything in one call whatever COUNT
+      (1,000 keys must take more than 10 calls), or that ignores a big
+      COUNT; a key answered twice while nothing changed; a cursor counting
+      forwards, which misses keys while the table grows (300 keys added a
+      call) or shrinks (20,000 deleted); MATCH or TYPE applied wrongly;
+      expired keys answered;
+  10h an RPOPLPUSH that loses the element of a one-element list rotated
+      onto itself, pops before checking the destination's type, or keeps
+      an emptied source; an LMPOP that checks the types of keys after the
+      list it pops, or takes two COUNTs; RESP2 nulls after HELLO 3; LMPOP
+      or RPOPLPUSH not touching their keys for WATCH; LMPOP logged as
+      itself instead of the LPOP/RPOP it amounts to; a write of this
+      chapter that does not survive a restart.
 """
 
 import glob
@@ -25,6 +67,7 @@ import time
 import pytest
 import redis
 
+import steps
 from helpers import (RestartableServer, aof_on, arity_error, array, bulk,
                      command, error, expect_reply, integer)
 
@@ -98,6 +141,7 @@ def expect_equal(what, got, expected, hint):
 # UNLINK, TOUCH
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10a")
 def test_unlink_deletes_like_del_and_counts_the_keys_it_deleted(r, connect):
     conn = connect()
     r.set("a", "1")
@@ -111,6 +155,7 @@ def test_unlink_deletes_like_del_and_counts_the_keys_it_deleted(r, connect):
     check(conn, ("UNLINK",), arity_error("unlink"))
 
 
+@pytest.mark.step("10a")
 def test_touch_counts_the_keys_that_exist(r, connect):
     conn = connect()
     r.set("a", "1")
@@ -127,6 +172,7 @@ def test_touch_counts_the_keys_that_exist(r, connect):
 # RENAME, RENAMENX
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10b")
 def test_rename_moves_the_value_and_keeps_its_ttl(r, connect):
     conn = connect()
     r.set("a", "hello", px=100000)
@@ -138,6 +184,7 @@ def test_rename_moves_the_value_and_keeps_its_ttl(r, connect):
           "RENAME carries the key's time to live with it, unchanged")
 
 
+@pytest.mark.step("10b")
 def test_rename_over_an_existing_key_replaces_it_and_its_ttl(r, connect):
     conn = connect()
     r.rpush("a", "x", "y")
@@ -152,6 +199,7 @@ def test_rename_over_an_existing_key_replaces_it_and_its_ttl(r, connect):
     check(conn, ("DBSIZE",), integer(1))
 
 
+@pytest.mark.step("10b")
 def test_rename_of_a_key_to_itself_changes_nothing(r, connect):
     conn = connect()
     r.set("a", "v", ex=1000)
@@ -166,6 +214,7 @@ def test_rename_of_a_key_to_itself_changes_nothing(r, connect):
           "a missing key is an error even when both names are the same")
 
 
+@pytest.mark.step("10b")
 def test_rename_and_renamenx_of_a_missing_key_are_errors(r, connect):
     conn = connect()
     check(conn, ("RENAME", "missing", "b"), NO_SUCH_KEY)
@@ -178,6 +227,7 @@ def test_rename_and_renamenx_of_a_missing_key_are_errors(r, connect):
     check(conn, ("RENAMENX", "a", "b", "c"), arity_error("renamenx"))
 
 
+@pytest.mark.step("10b")
 def test_renamenx_renames_only_when_the_target_is_free(r, connect):
     conn = connect()
     r.set("a", "1")
@@ -193,6 +243,7 @@ def test_renamenx_renames_only_when_the_target_is_free(r, connect):
 # COPY
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10c")
 def test_copy_without_replace_leaves_an_existing_destination(r, connect):
     conn = connect()
     r.set("src", "new")
@@ -210,6 +261,7 @@ def test_copy_without_replace_leaves_an_existing_destination(r, connect):
     check(conn, ("COPY", "src"), arity_error("copy"))
 
 
+@pytest.mark.step("10c")
 def test_copy_is_deep_and_carries_the_ttl(r, connect):
     conn = connect()
     r.rpush("l", "a", "b")
@@ -220,9 +272,9 @@ def test_copy_is_deep_and_carries_the_ttl(r, connect):
     check(conn, ("RPUSH", "c", "z"), integer(3))
     check(conn, ("LRANGE", "l", "0", "-1"), bulks("a", "b"),
           "changing the copy must not change the source: copy the list")
-    check(conn, ("OBJECT", "ENCODING", "c"), bulk("quicklist"))
 
 
+@pytest.mark.step("10c")
 def test_copy_into_an_expiring_key_replaces_its_ttl(r, connect):
     conn = connect()
     r.set("src", "forever")
@@ -236,6 +288,7 @@ def test_copy_into_an_expiring_key_replaces_its_ttl(r, connect):
           "an expired destination is a missing one")
 
 
+@pytest.mark.step("10c")
 def test_copy_to_another_database(r, connect):
     conn = connect()
     r.set("k", "v", ex=1000)
@@ -253,6 +306,7 @@ def test_copy_to_another_database(r, connect):
     check(conn, ("GET", "k"), bulk("v"))
 
 
+@pytest.mark.step("10c")
 @pytest.mark.parametrize("args, reply", [
     (("DB",), SYNTAX),
     (("DB", "x"), NOT_INTEGER),
@@ -272,6 +326,7 @@ def test_copy_refuses_bad_options(r, connect, args, reply):
 # MOVE
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10d")
 def test_move_takes_the_key_with_its_ttl_to_another_database(r, connect):
     conn = connect()
     r.set("k", "v")
@@ -283,6 +338,7 @@ def test_move_takes_the_key_with_its_ttl_to_another_database(r, connect):
     check(conn, ("PEXPIRETIME", "k"), integer(4000000000000))
 
 
+@pytest.mark.step("10d")
 def test_move_does_not_overwrite_and_refuses_the_same_database(r, connect):
     conn = connect()
     r.set("k", "here")
@@ -298,6 +354,7 @@ def test_move_does_not_overwrite_and_refuses_the_same_database(r, connect):
     check(conn, ("MOVE", "missing", "1"), integer(0))
 
 
+@pytest.mark.step("10d")
 @pytest.mark.parametrize("db, reply", [
     ("x", NOT_INTEGER), ("16", DB_INDEX), ("-1", DB_INDEX),
     ("2147483648", NOT_INT32), ("", NOT_INTEGER),
@@ -311,10 +368,12 @@ def test_move_refuses_bad_database_numbers(r, connect, db, reply):
 # RANDOMKEY
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10e")
 def test_randomkey_of_an_empty_database_is_nil(r, connect):
     check(connect(), ("RANDOMKEY",), NIL)
 
 
+@pytest.mark.step("10e")
 def test_randomkey_of_one_key_is_that_key(r, connect):
     conn = connect()
     r.set("only", "1")
@@ -323,6 +382,7 @@ def test_randomkey_of_one_key_is_that_key(r, connect):
     check(conn, ("RANDOMKEY", "x"), arity_error("randomkey"))
 
 
+@pytest.mark.step("10e")
 def test_randomkey_reaches_every_key(r):
     keys = {b"k%d" % i for i in range(50)}
     r.mset({k: b"v" for k in keys})
@@ -334,6 +394,7 @@ def test_randomkey_reaches_every_key(r):
         "come about 40 times")
 
 
+@pytest.mark.step("10e")
 def test_randomkey_never_answers_an_expired_key(r):
     r.set("alive", "1")
     for i in range(30):
@@ -350,6 +411,7 @@ def test_randomkey_never_answers_an_expired_key(r):
 # EXPIRETIME, PEXPIRETIME
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10a")
 def test_expiretime_is_minus_two_for_missing_and_minus_one_for_forever(
         r, connect):
     conn = connect()
@@ -361,6 +423,7 @@ def test_expiretime_is_minus_two_for_missing_and_minus_one_for_forever(
     check(conn, ("EXPIRETIME",), arity_error("expiretime"))
 
 
+@pytest.mark.step("10a")
 @pytest.mark.parametrize("ms, seconds", [
     (2000000000000, 2000000000), (1999999999600, 2000000000),
     (1999999999499, 1999999999), (1999999999500, 2000000000),
@@ -379,6 +442,7 @@ def test_expiretime_is_the_absolute_time_rounded_to_seconds(r, connect, ms,
 # OBJECT
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10f")
 @pytest.mark.parametrize("value, encoding, refcount", [
     ("1", "int", 2147483647), ("0", "int", 2147483647),
     ("9999", "int", 2147483647), ("10000", "int", 1), ("-1", "int", 1),
@@ -395,6 +459,7 @@ def test_object_encoding_and_refcount_of_strings(r, connect, value, encoding,
           "count as 2147483647; other values have 1")
 
 
+@pytest.mark.step("10f")
 @pytest.mark.parametrize("name,build,encoding", [
     ("APPEND", lambda r: (r.set("s", "ab"), r.append("s", "c")), "raw"),
     ("APPEND creating the key", lambda r: r.append("s", "5"), "int"),
@@ -420,16 +485,21 @@ def test_object_encoding_of_strings_changed_in_place(r, name, build,
         "chapter %d." % (name, got, encoding, CHAPTER))
 
 
+@pytest.mark.step("10f")
 def test_object_of_a_list_and_of_a_missing_key(r, connect):
     conn = connect()
     r.rpush("l", "a")
     check(conn, ("OBJECT", "ENCODING", "l"), bulk("quicklist"))
     check(conn, ("OBJECT", "REFCOUNT", "l"), integer(1))
+    r.copy("l", "c")
+    check(conn, ("OBJECT", "ENCODING", "c"), bulk("quicklist"),
+          "a copy of a list is a list, with the same encoding")
     for sub in ("ENCODING", "REFCOUNT", "IDLETIME", "FREQ"):
         check(conn, ("OBJECT", sub, "missing"), NIL,
               "OBJECT of a missing key is nil, whatever the subcommand")
 
 
+@pytest.mark.step("10f")
 def test_object_freq_needs_an_lfu_policy_and_idletime_is_a_number(r, connect):
     conn = connect()
     r.set("k", "v")
@@ -442,9 +512,14 @@ def test_object_freq_needs_an_lfu_policy_and_idletime_is_a_number(r, connect):
         "the seconds since the key was last used: about 0 here")
 
 
+@pytest.mark.step("10f")
 def test_object_idletime_grows_until_the_key_is_used(r, connect):
+    """Catches: an OBJECT that touches the key it looks at, and a TOUCH
+    that only counts keys (as EXISTS does) without stamping their access
+    time, which is TOUCH's purpose."""
     conn = connect()
     r.set("k", "v")
+    r.set("t", "v")
     time.sleep(2.2)
     for _ in range(2):
         idle = r.object("idletime", "k")
@@ -456,8 +531,14 @@ def test_object_idletime_grows_until_the_key_is_used(r, connect):
     idle = r.object("idletime", "k")
     assert idle == 0, why("OBJECT IDLETIME right after GET is %r" % idle,
                           "a command that reads the key is an access")
+    check(conn, ("TOUCH", "t"), integer(1))
+    idle = r.object("idletime", "t")
+    assert idle == 0, why("OBJECT IDLETIME right after TOUCH is %r" % idle,
+                          "TOUCH is an access: it stamps the key's time of "
+                          "last use (that is what it is for)")
 
 
+@pytest.mark.step("10f")
 def test_object_help_and_its_errors(r, connect):
     conn = connect()
     help_reply = b"*%d\r\n" % len(OBJECT_HELP) + b"".join(
@@ -476,6 +557,7 @@ def test_object_help_and_its_errors(r, connect):
 # SCAN: arguments
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10g")
 @pytest.mark.parametrize("cursor", [" 1", "1 ", "x", "0x1", "-", "+",
                                     "18446744073709551616", "1.5"])
 def test_scan_refuses_a_cursor_that_is_not_a_number(r, connect, cursor):
@@ -484,6 +566,7 @@ def test_scan_refuses_a_cursor_that_is_not_a_number(r, connect, cursor):
           "the digits, and it must fit 64 bits")
 
 
+@pytest.mark.step("10g")
 @pytest.mark.parametrize("cursor", ["", "0", "-1", "+0", "007",
                                     "18446744073709551615"])
 def test_scan_accepts_what_strtoul_accepts(r, connect, cursor):
@@ -491,6 +574,7 @@ def test_scan_accepts_what_strtoul_accepts(r, connect, cursor):
           "an empty database: cursor 0 and no keys, whatever the cursor")
 
 
+@pytest.mark.step("10g")
 @pytest.mark.parametrize("args, reply", [
     (("COUNT", "0"), SYNTAX), (("COUNT", "-1"), SYNTAX),
     (("COUNT", "x"), NOT_INTEGER), (("COUNT",), SYNTAX), (("MATCH",), SYNTAX),
@@ -503,6 +587,7 @@ def test_scan_refuses_bad_options(r, connect, args, reply):
     check(connect(), ("SCAN", "0") + args, reply)
 
 
+@pytest.mark.step("10g")
 def test_scan_of_an_empty_database(r, connect):
     conn = connect()
     check(conn, ("SCAN", "0"), array(bulk("0"), array()))
@@ -528,6 +613,7 @@ def scan_walk(r, between=None, limit=100000, **options):
             between(calls)
 
 
+@pytest.mark.step("10g")
 def test_scan_walk_returns_every_key_exactly_once(r):
     keys = {b"key:%d" % i for i in range(1000)}
     r.mset({k: b"v" for k in keys})
@@ -542,6 +628,7 @@ def test_scan_walk_returns_every_key_exactly_once(r):
                            "COUNT 10 by default: about 10 keys a call")
 
 
+@pytest.mark.step("10g")
 def test_scan_count_is_a_hint_of_how_much_work(r, connect):
     r.mset({"k%d" % i: "v" for i in range(1000)})
     cursor, keys = r.scan(0, count=10000)
@@ -554,6 +641,7 @@ def test_scan_count_is_a_hint_of_how_much_work(r, connect):
                  "every key, whatever COUNT")
 
 
+@pytest.mark.step("10g")
 def test_scan_match_and_type_filter_the_keys(r):
     r.mset({"user:%d" % i: "v" for i in range(30)})
     r.mset({"other:%d" % i: "v" for i in range(30)})
@@ -577,6 +665,7 @@ def test_scan_match_and_type_filter_the_keys(r):
                  "Redis 7.0 answers no keys for an unknown type name")
 
 
+@pytest.mark.step("10g")
 def test_scan_skips_expired_keys(r):
     r.mset({"alive%d" % i: "v" for i in range(20)})
     for i in range(20):
@@ -588,6 +677,7 @@ def test_scan_skips_expired_keys(r):
                  "a key past its time is never answered")
 
 
+@pytest.mark.step("10g")
 def test_scan_returns_every_key_that_stays_while_keys_come_and_go(r):
     stable = {b"stable:%d" % i for i in range(500)}
     r.mset({k: b"v" for k in stable})
@@ -617,6 +707,7 @@ def test_scan_returns_every_key_that_stays_while_keys_come_and_go(r):
                               % sorted(strangers)[:3], "answer real keys only")
 
 
+@pytest.mark.step("10g")
 def test_scan_returns_every_key_that_stays_while_the_table_shrinks(r):
     stable = {b"stable:%d" % i for i in range(200)}
     r.mset({k: b"v" for k in stable})
@@ -646,6 +737,7 @@ def test_scan_returns_every_key_that_stays_while_the_table_shrinks(r):
 # RPOPLPUSH
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10h")
 def test_rpoplpush_moves_the_tail_to_the_head(r, connect):
     conn = connect()
     r.rpush("src", "a", "b", "c")
@@ -663,6 +755,7 @@ def test_rpoplpush_moves_the_tail_to_the_head(r, connect):
     check(conn, ("RPOPLPUSH", "src"), arity_error("rpoplpush"))
 
 
+@pytest.mark.step("10h")
 def test_rpoplpush_of_a_list_onto_itself_rotates_it(r, connect):
     conn = connect()
     r.rpush("l", "a", "b", "c")
@@ -675,6 +768,7 @@ def test_rpoplpush_of_a_list_onto_itself_rotates_it(r, connect):
           "a one-element list rotated onto itself is still there")
 
 
+@pytest.mark.step("10h")
 def test_rpoplpush_with_a_key_of_another_type_changes_nothing(r, connect):
     conn = connect()
     r.set("s", "x")
@@ -691,6 +785,7 @@ def test_rpoplpush_with_a_key_of_another_type_changes_nothing(r, connect):
 # LMPOP
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("10h")
 @pytest.mark.parametrize("args, reply", [
     (("0", "a", "left"), NUMKEYS), (("-1", "a", "left"), NUMKEYS),
     (("x", "a", "left"), NUMKEYS), (("01", "a", "left"), NUMKEYS),
@@ -710,6 +805,7 @@ def test_lmpop_refuses_bad_arguments(r, connect, args, reply):
     check(connect(), ("LMPOP",) + args, reply)
 
 
+@pytest.mark.step("10h")
 def test_lmpop_pops_from_the_first_non_empty_list(r, connect):
     conn = connect()
     r.rpush("b", "1", "2", "3")
@@ -726,6 +822,7 @@ def test_lmpop_pops_from_the_first_non_empty_list(r, connect):
                  "9223372036854775807"), array(bulk("c"), bulks("9")))
 
 
+@pytest.mark.step("10h")
 def test_lmpop_checks_types_only_up_to_the_list_it_pops(r, connect):
     conn = connect()
     r.set("s", "x")
@@ -738,6 +835,7 @@ def test_lmpop_checks_types_only_up_to_the_list_it_pops(r, connect):
     check(conn, ("LRANGE", "l", "0", "-1"), bulks("2"))
 
 
+@pytest.mark.step("10h")
 def test_lmpop_and_rpoplpush_answer_resp3_nulls_after_hello_3(r, connect):
     conn = connect()
     conn.send(command("HELLO", "3"))
@@ -751,11 +849,23 @@ def test_lmpop_and_rpoplpush_answer_resp3_nulls_after_hello_3(r, connect):
 # WATCH sees both keys of RENAME and MOVE
 # ---------------------------------------------------------------------------
 
+def watched_change(watched, *change):
+    """A parameter marked with the step that introduces the command."""
+    for step in steps.chapter_of_extension("keys").steps:
+        if change[0] in step.commands:
+            return pytest.param(watched, change, marks=pytest.mark.step(
+                step.id), id="%s-%s" % (watched, " ".join(change)))
+    raise KeyError(change[0])
+
+
 @pytest.mark.parametrize("watched, change", [
-    ("a", ("RENAME", "a", "b")), ("b", ("RENAME", "a", "b")),
-    ("b", ("RENAMENX", "a", "b")), ("a", ("MOVE", "a", "1")),
-    ("b", ("COPY", "a", "b")), ("l", ("LMPOP", "1", "l", "left")),
-    ("d", ("RPOPLPUSH", "l", "d")),
+    watched_change("a", "RENAME", "a", "b"),
+    watched_change("b", "RENAME", "a", "b"),
+    watched_change("b", "RENAMENX", "a", "b"),
+    watched_change("a", "MOVE", "a", "1"),
+    watched_change("b", "COPY", "a", "b"),
+    watched_change("l", "LMPOP", "1", "l", "left"),
+    watched_change("d", "RPOPLPUSH", "l", "d"),
 ])
 def test_watch_sees_the_keys_these_commands_change(r, connect, watched,
                                                    change):
@@ -795,6 +905,7 @@ def dump(c, db):
     return out
 
 
+@pytest.mark.step("10h")
 def test_these_commands_survive_a_restart_and_lmpop_is_logged_as_pops(
         server_factory, suite):
     server = RestartableServer(server_factory,

@@ -15,6 +15,30 @@ logs it as DEL.
 
 The module's server is shared: every test puts the limit back to 0 and
 the policy back to noeviction when it ends (the `limit` fixture).
+
+The wrong servers these tests catch, step by step:
+  13a parameters with other defaults, maxmemory without Redis's units
+      (64mb, 1gb), bad values refused with another text or accepted; INFO
+      without maxmemory, maxmemory_human, maxmemory_policy, evicted_keys
+      or the CPU seconds; keyspace_misses that count a write's lookup;
+  13b SET not flagged denyoom in COMMAND INFO (or GET flagged); a server
+      over the limit that refuses every command (GET, DEL and EXPIRE must
+      be served) or none; MULTI queuing commands over the limit, so that
+      EXEC runs instead of answering EXECABORT;
+  13c under allkeys-random, a limit checked but not enforced (used_memory
+      more than 5% over it after 8 MB of writes), or enforced by deleting
+      everything, or evictions not counted in evicted_keys;
+  13d the same under allkeys-lru; an LRU that evicts the keys read a
+      moment ago rather than those idle for two seconds;
+  13e the same under allkeys-lfu; an LFU that is an LRU or random eviction
+      in disguise (the keys read 60 times must outlive those read once,
+      more recently);
+  13f the same under each volatile-* policy; one that evicts keys without
+      a TTL (volatile-lru, -lfu, -random), or accepts a write when no key
+      has a TTL; a volatile-ttl that ignores deadlines;
+  13g an eviction that a WATCH does not see; (ours) an eviction not logged
+      as DEL, which a restart would undo; eviction with four reactor
+      threads writing at once that lets memory run over the limit.
 """
 
 import threading
@@ -67,6 +91,7 @@ def why(problem, hint):
 # The parameters and INFO
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("13a")
 def test_defaults(r):
     got = {name: r.config_get(name)[name] for name in
            ("maxmemory", "maxmemory-policy", "maxmemory-samples",
@@ -76,6 +101,7 @@ def test_defaults(r):
                    "lfu-decay-time": "1"}
 
 
+@pytest.mark.step("13a")
 def test_maxmemory_takes_redis_units(r, limit):
     limit("64mb")
     assert r.config_get("maxmemory")["maxmemory"] == str(64 * 1024 * 1024)
@@ -83,6 +109,7 @@ def test_maxmemory_takes_redis_units(r, limit):
     assert r.config_get("maxmemory")["maxmemory"] == str(1 << 30)
 
 
+@pytest.mark.step("13a")
 @pytest.mark.parametrize("name,value,reason", [
     ("maxmemory-policy", "lru",
      "argument(s) must be one of the following: volatile-lru, volatile-lfu, "
@@ -100,6 +127,7 @@ def test_bad_values_are_refused_like_redis(connect, name, value, reason):
         % (name, reason)), CHAPTER)
 
 
+@pytest.mark.step("13a")
 def test_info_reports_the_limit_the_policy_and_evictions(r, limit):
     limit("100mb", "allkeys-lfu")
     memory = r.info("memory")
@@ -116,6 +144,7 @@ def test_info_reports_the_limit_the_policy_and_evictions(r, limit):
         "seconds (getrusage); got %r" % cpu)
 
 
+@pytest.mark.step("13a")
 def test_keyspace_hits_and_misses_count_reads_only(r):
     """Catches: a write's own lookup counted as a miss, which makes a
     cache's hit ratio (hits / (hits + misses)) look far worse than it is."""
@@ -136,6 +165,7 @@ def test_keyspace_hits_and_misses_count_reads_only(r):
         "a write looking for its key is no miss")
 
 
+@pytest.mark.step("13b")
 def test_command_info_flags_denyoom(r):
     info = r.execute_command("COMMAND", "INFO", "set", "get")
     flags = {name: entry["flags"] for name, entry in info.items()}
@@ -148,6 +178,7 @@ def test_command_info_flags_denyoom(r):
 # noeviction: refuse what would use more
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("13b")
 def test_noeviction_refuses_writes_and_serves_the_rest(r, connect, limit):
     """Catches: refusing every command over the limit, or none."""
     r.set("k", "v")
@@ -164,6 +195,7 @@ def test_noeviction_refuses_writes_and_serves_the_rest(r, connect, limit):
                  CHAPTER, hint="only commands flagged denyoom are refused")
 
 
+@pytest.mark.step("13b")
 def test_a_transaction_over_the_limit_is_aborted(r, connect, limit):
     conn = connect()
     expect_reply(conn, command("MULTI"), b"+OK\r\n", CHAPTER)
@@ -177,6 +209,7 @@ def test_a_transaction_over_the_limit_is_aborted(r, connect, limit):
         CHAPTER)
 
 
+@pytest.mark.step("13f")
 def test_volatile_policy_without_volatile_keys_refuses(r, connect, limit):
     fill(r, "forever", 50, 1000)
     limit(used_memory(r) - 20000, "volatile-lru")
@@ -191,10 +224,15 @@ def test_volatile_policy_without_volatile_keys_refuses(r, connect, limit):
 # The policies
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("policy", ["allkeys-lru", "allkeys-lfu",
-                                    "allkeys-random", "volatile-lru",
-                                    "volatile-lfu", "volatile-random",
-                                    "volatile-ttl"])
+POLICY_STEPS = [("allkeys-lru", "13d"), ("allkeys-lfu", "13e"),
+                ("allkeys-random", "13c"), ("volatile-lru", "13f"),
+                ("volatile-lfu", "13f"), ("volatile-random", "13f"),
+                ("volatile-ttl", "13f")]
+
+
+@pytest.mark.parametrize("policy", [
+    pytest.param(policy, id=policy, marks=pytest.mark.step(step))
+    for policy, step in POLICY_STEPS])
 def test_eviction_keeps_memory_under_the_limit(r, limit, policy):
     """Catches: a limit checked but not enforced, or enforced by deleting
     everything."""
@@ -214,18 +252,24 @@ def test_eviction_keeps_memory_under_the_limit(r, limit, policy):
         "evict only until memory fits again")
 
 
-def test_volatile_lru_spares_keys_without_a_ttl(r, limit):
+@pytest.mark.step("13f")
+@pytest.mark.parametrize("policy", ["volatile-lru", "volatile-lfu",
+                                    "volatile-random"])
+def test_volatile_policies_spare_keys_without_a_ttl(r, limit, policy):
+    """Catches: a volatile-* policy that samples every key, as the
+    allkeys-* one does."""
     fill(r, "keep", 200, 500)
-    limit(used_memory(r) + 1024 * 1024, "volatile-lru")
+    limit(used_memory(r) + 1024 * 1024, policy)
     fill(r, "cache", 5000, 500, ex=3600)
     assert r.info("stats")["evicted_keys"] > 0
     kept = sum(r.exists("keep:%d" % i) for i in range(200))
-    assert kept == 200, why("%d of 200 keys without a TTL were evicted"
-                            % (200 - kept),
-                            "volatile-lru samples from the keys that have "
-                            "a TTL (the expires table) only")
+    assert kept == 200, why("%d of 200 keys without a TTL were evicted "
+                            "under %s" % (200 - kept, policy),
+                            "%s samples from the keys that have a TTL (the "
+                            "expires table) only" % policy)
 
 
+@pytest.mark.step("13f")
 def test_volatile_ttl_evicts_the_nearest_deadlines_first(r, limit):
     limit(0, "volatile-ttl")
     for start in range(0, 2000, 100):
@@ -244,6 +288,7 @@ def test_volatile_ttl_evicts_the_nearest_deadlines_first(r, limit):
         "volatile-ttl ranks sampled keys by their deadline")
 
 
+@pytest.mark.step("13d")
 def test_allkeys_lru_keeps_recently_used_keys(r, limit):
     """Keys read after the old ones were written survive; with LRU's one
     second resolution, the old ones must be a second older."""
@@ -264,6 +309,43 @@ def test_allkeys_lru_keeps_recently_used_keys(r, limit):
         "idle for two seconds go before keys read a moment ago")
 
 
+@pytest.mark.step("13e")
+def test_allkeys_lfu_keeps_frequently_used_keys(r, limit):
+    """Catches: an LFU that is random or LRU in disguise. The keys read 60
+    times, two seconds ago, must survive; the keys read once, just now, go
+    first (an LRU would do the opposite). lfu-decay-time 0 stops the decay,
+    so that a minute starting during the test changes no counter."""
+    limit(0, "allkeys-lfu", samples=10)
+    r.config_set("lfu-decay-time", 0)
+    try:
+        fill(r, "k", 2000, 500)
+        pipe = r.pipeline(transaction=False)
+        for n in range(60):
+            for i in range(0, 2000, 2):
+                pipe.get("k:%d" % i)
+            if n % 10 == 9:
+                pipe.execute()
+        time.sleep(2.1)
+        for i in range(1, 2000, 2):
+            pipe.get("k:%d" % i)
+        pipe.execute()
+        r.config_set("maxmemory", used_memory(r) - 300 * 1000)
+        r.ping()
+        evicted = r.info("stats")["evicted_keys"]
+        often = sum(r.exists("k:%d" % i) for i in range(0, 2000, 2))
+    finally:
+        r.config_set("lfu-decay-time", 1)
+    # About 4 of the 1000 stay at 6 after 60 reads ((10/11)^59): they may
+    # go with the keys read once.
+    assert evicted > 100 and often >= 980, why(
+        "%d keys evicted; %d of the 1000 keys read 60 times survived"
+        % (evicted, often),
+        "allkeys-lfu evicts the sampled key with the lowest access counter "
+        "(new keys start at 5, each access raises it with probability "
+        "1 / ((counter - 5) * lfu-log-factor + 1)), whenever it was used")
+
+
+@pytest.mark.step("13g")
 def test_an_eviction_touches_a_watched_key(r, connect, limit, server):
     r.set("only", "x" * 200000)
     conn = connect()
@@ -280,6 +362,7 @@ def test_an_eviction_touches_a_watched_key(r, connect, limit, server):
 # Our binary: the AOF and threads
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("13g")
 @pytest.mark.project_only
 def test_an_eviction_is_logged_as_del(server_factory):
     srv = server_factory.start(*aof_on(True, "always"))
@@ -305,6 +388,7 @@ def test_an_eviction_is_logged_as_del(server_factory):
     client.close()
 
 
+@pytest.mark.step("13g")
 @pytest.mark.project_only
 def test_eviction_under_threads(server_factory):
     srv = server_factory.start("--threads", "4", "--maxmemory", "8mb",

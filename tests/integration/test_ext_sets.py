@@ -23,6 +23,47 @@ Every exact reply was taken from redis-server 7.0.15. In particular:
   RESP3 set (`~`), SRANDMEMBER with a count an array (`*`);
 - SPOP is written to the append-only file as SREM of what it popped (a DEL
   when it popped everything), since a replayed SPOP would pick others.
+
+The wrong servers these tests catch, step by step:
+  12a an intset read in insertion order, or sorted as text (-1 before
+      -9223372036854775808, 10 before 3); a SADD that counts a repeated
+      member twice; a set that cannot hold a non-integer; SISMEMBER or
+      SMISMEMBER that fail on a missing key;
+  12b an SREM that counts a repeated member twice or leaves an empty set
+      behind; an SMOVE that answers 0 for a member already in the
+      destination, loses the member moved onto its own set, keeps an
+      emptied source, or checks the destination's type before it sees
+      that the source is missing;
+  12c a number that only looks like one ("007", "+1", "-0", " 1", "1.0",
+      2^63) stored as an integer and given back changed; a conversion at
+      the wrong count (512 integers are an intset, the 513th converts);
+      a set that goes back to an intset after SREM; the limit read once,
+      not at each SADD, or a negative one accepted;
+  12d an SINTER or SINTERCARD that checks the types only up to the first
+      missing key; SINTERCARD's numkeys and LIMIT parsed wrongly (LIMIT 0
+      is no limit, the last LIMIT wins) or the LIMIT not applied;
+  12e an algebra that disagrees with Python's sets (40 random mixes of
+      integer and text sets); a missing key not read as an empty set; STORE
+      forms that keep the destination's TTL, store an empty set instead of
+      deleting the destination, read a source they already overwrote, or
+      build an intset whatever set-max-intset-entries says;
+  12f an SRANDMEMBER that favours some members (20,000 draws from 10, in
+      an intset and in a table), repeats members for a positive count or
+      answers the same ones every time (the first ones, or all but the
+      last), or answers fewer than |count| for a negative count;
+  12g an SPOP that favours some members, or pops the same ones every time
+      with a count (3 of 20, or 19 of 20); a count read with another error;
+      an emptied set left behind; SPOP logged as itself instead of SREM of
+      what it popped, or a whole set popped not logged as DEL; sets that do
+      not survive a restart;
+  12h an SSCAN of an intset that uses its cursor or COUNT, or of a big
+      table that answers everything in one call; a missing key answered
+      after the options are read; after HELLO 3, '*' where Redis answers a
+      set ('~': SMEMBERS SINTER SUNION SDIFF, SPOP with a count) or '~'
+      where it answers an array (SRANDMEMBER with a count, SSCAN); a
+      BGREWRITEAOF that loses sets or TTLs; (ours) rewritten SADD records
+      of more than 64 members, or SPOP and SREM left in a rewritten file.
+Every command's WRONGTYPE and arity are checked in its own step.
 """
 
 import collections
@@ -32,6 +73,7 @@ import random
 
 import pytest
 
+import steps
 from helpers import (RawConnection, aof_commands, aof_on, arity_error, array,
                      bulk, command, error, expect_reply, integer,
                      wait_rewrite_done, RestartableServer)
@@ -78,6 +120,16 @@ def expect(conn, args, reply, hint=None):
                  hint=hint or "see the sets chapter (workshop.md Part II)")
 
 
+def by_command(args):
+    """A parameter marked with the step that introduces its command."""
+    name = args[0].upper()
+    for step in steps.chapter_of_extension("sets").steps:
+        if name in step.commands:
+            return pytest.param(args, id=" ".join(args),
+                                marks=pytest.mark.step(step.id))
+    raise KeyError("no step of chapter %d covers %s" % (CHAPTER, name))
+
+
 def as_bytes(items):
     return {b"%d" % i if isinstance(i, int) else
             (i.encode() if isinstance(i, str) else i) for i in items}
@@ -87,6 +139,7 @@ def as_bytes(items):
 # Adding, removing, asking
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("12a")
 def test_sadd_counts_only_new_members_and_smembers_answers_integers_sorted(r, connect):
     conn = connect()
     expect(conn, ["SADD", "s", "3", "1", "2", "1"], integer(3),
@@ -98,6 +151,7 @@ def test_sadd_counts_only_new_members_and_smembers_answers_integers_sorted(r, co
     expect(conn, ["SCARD", "missing"], integer(0))
 
 
+@pytest.mark.step("12a")
 def test_sismember_and_smismember_answer_one_and_zero(r, connect):
     conn = connect()
     r.sadd("s", 1, 2, "x")
@@ -109,6 +163,7 @@ def test_sismember_and_smismember_answer_one_and_zero(r, connect):
            "SMISMEMBER treats a missing key as an empty set: all zeros")
 
 
+@pytest.mark.step("12b")
 def test_srem_counts_removed_members_and_deletes_the_emptied_set(r, connect):
     conn = connect()
     r.sadd("s", 1, 2, 3)
@@ -121,11 +176,13 @@ def test_srem_counts_removed_members_and_deletes_the_emptied_set(r, connect):
     expect(conn, ["SREM", "s", "1"], integer(0))
 
 
+@pytest.mark.step("12a")
 def test_a_set_is_typed_set(r, connect):
     r.sadd("s", "a")
     expect(connect(), ["TYPE", "s"], b"+set\r\n")
 
 
+@pytest.mark.step("12c")
 @pytest.mark.parametrize("member", ["007", "+1", "-0", " 1", "1 ", "1.0",
                                     "9223372036854775808", "", "a\x00b"])
 def test_members_that_only_look_like_numbers_come_back_byte_for_byte(r, member):
@@ -138,6 +195,7 @@ def test_members_that_only_look_like_numbers_come_back_byte_for_byte(r, member):
     assert r.sismember("s", member)
 
 
+@pytest.mark.step("12a")
 def test_canonical_extremes_are_integers(r, connect):
     conn = connect()
     r.sadd("s", "9223372036854775807", "-9223372036854775808", "0", "-1")
@@ -163,7 +221,7 @@ WRONGTYPE_CALLS = [
 ]
 
 
-@pytest.mark.parametrize("args", WRONGTYPE_CALLS, ids=" ".join)
+@pytest.mark.parametrize("args", [by_command(a) for a in WRONGTYPE_CALLS])
 def test_set_commands_on_a_string_are_wrongtype_and_change_nothing(r, connect, args):
     r.set("str", "x")
     r.sadd("s", "1", "2")
@@ -184,11 +242,12 @@ ARITY = [
 ]
 
 
-@pytest.mark.parametrize("args", ARITY, ids=" ".join)
+@pytest.mark.parametrize("args", [by_command(a) for a in ARITY])
 def test_set_commands_check_their_arity(r, connect, args):
     expect(connect(), args, arity_error(args[0].lower()))
 
 
+@pytest.mark.step("12g")
 def test_spop_and_srandmember_with_too_many_arguments_are_syntax_errors(r, connect):
     conn = connect()
     r.sadd("s", 1)
@@ -201,6 +260,7 @@ def test_spop_and_srandmember_with_too_many_arguments_are_syntax_errors(r, conne
 # Set algebra
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("12e")
 def test_sinter_sunion_sdiff_of_integer_sets_exactly(r, connect):
     conn = connect()
     r.sadd("a", 1, 2, 3, 4, 5)
@@ -214,6 +274,7 @@ def test_sinter_sunion_sdiff_of_integer_sets_exactly(r, connect):
     expect(conn, ["SINTER", "a"], bulks(*"12345"))
 
 
+@pytest.mark.step("12e")
 def test_a_missing_key_is_an_empty_set_in_the_algebra(r, connect):
     conn = connect()
     r.sadd("a", 1, 2)
@@ -228,6 +289,7 @@ def test_a_missing_key_is_an_empty_set_in_the_algebra(r, connect):
     expect(conn, ["SINTERCARD", "2", "a", "missing"], integer(0))
 
 
+@pytest.mark.step("12e")
 def test_the_algebra_agrees_with_python_sets_on_random_mixed_sets(r):
     rnd = random.Random(7)
     pool = [str(i) for i in range(60)] + ["m:%d" % i for i in range(60)]
@@ -252,6 +314,7 @@ def test_the_algebra_agrees_with_python_sets_on_random_mixed_sets(r):
             assert r.sintercard(len(chosen), chosen, limit=limit) == n
 
 
+@pytest.mark.step("12e")
 def test_the_store_forms_replace_whatever_the_destination_held(r, connect):
     conn = connect()
     r.sadd("a", 1, 2, 3)
@@ -266,6 +329,7 @@ def test_the_store_forms_replace_whatever_the_destination_held(r, connect):
                "the STORE forms write a new key: its old TTL is gone")
 
 
+@pytest.mark.step("12e")
 def test_an_empty_result_deletes_the_destination(r, connect):
     conn = connect()
     r.sadd("a", 1, 2)
@@ -281,6 +345,7 @@ def test_an_empty_result_deletes_the_destination(r, connect):
         expect(conn, args, integer(0))
 
 
+@pytest.mark.step("12e")
 def test_the_destination_may_be_one_of_the_sources(r, connect):
     conn = connect()
     r.sadd("a", 1, 2, 3)
@@ -293,6 +358,7 @@ def test_the_destination_may_be_one_of_the_sources(r, connect):
     expect(conn, ["EXISTS", "b"], integer(0))
 
 
+@pytest.mark.step("12d")
 def test_sintercard_reads_numkeys_and_limit_as_redis_does(r, connect):
     conn = connect()
     r.sadd("a", 1, 2, 3, 4)
@@ -318,6 +384,7 @@ def test_sintercard_reads_numkeys_and_limit_as_redis_does(r, connect):
 # SMOVE
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("12b")
 def test_smove_moves_a_member_and_deletes_an_emptied_source(r, connect):
     conn = connect()
     r.sadd("src", 1, 2)
@@ -331,6 +398,7 @@ def test_smove_moves_a_member_and_deletes_an_emptied_source(r, connect):
     expect(conn, ["SMEMBERS", "dst"], bulks("2"))
 
 
+@pytest.mark.step("12b")
 def test_smove_onto_the_same_set_changes_nothing(r, connect):
     conn = connect()
     r.sadd("s", 1, 2)
@@ -339,6 +407,7 @@ def test_smove_onto_the_same_set_changes_nothing(r, connect):
     expect(conn, ["SMEMBERS", "s"], bulks("1", "2"))
 
 
+@pytest.mark.step("12b")
 def test_smove_from_a_missing_key_answers_0_before_looking_at_the_destination(r, connect):
     r.set("str", "x")
     expect(connect(), ["SMOVE", "missing", "str", "1"], integer(0),
@@ -350,6 +419,7 @@ def test_smove_from_a_missing_key_answers_0_before_looking_at_the_destination(r,
 # SPOP and SRANDMEMBER
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("12g")
 def test_spop_without_count(r, connect):
     conn = connect()
     r.sadd("s", 7)
@@ -361,6 +431,7 @@ def test_spop_without_count(r, connect):
     assert got == {b"a", b"b", b"c"} and not r.exists("t")
 
 
+@pytest.mark.step("12g")
 def test_spop_with_count_follows_redis_cases(r, connect):
     conn = connect()
     expect(conn, ["SPOP", "missing", "3"], EMPTY)
@@ -379,6 +450,7 @@ def test_spop_with_count_follows_redis_cases(r, connect):
     expect(conn, ["EXISTS", "s"], integer(0))
 
 
+@pytest.mark.step("12g")
 def test_spop_everything_of_a_big_hash_table_set(r):
     r.sadd("s", *["m:%d" % i for i in range(1000)])
     got = r.spop("s", 990)
@@ -387,6 +459,7 @@ def test_spop_everything_of_a_big_hash_table_set(r):
     assert set(got) | rest == as_bytes("m:%d" % i for i in range(1000))
 
 
+@pytest.mark.step("12f")
 def test_srandmember_with_count_follows_redis_cases(r, connect):
     conn = connect()
     expect(conn, ["SRANDMEMBER", "missing"], NIL)
@@ -406,6 +479,7 @@ def test_srandmember_with_count_follows_redis_cases(r, connect):
     assert r.scard("s") == 4, "SRANDMEMBER removes nothing"
 
 
+@pytest.mark.step("12f")
 @pytest.mark.parametrize("kind", ["intset", "hashtable"])
 def test_srandmember_with_a_positive_count_gives_distinct_members(r, kind):
     items = list(range(100)) if kind == "intset" else ["m:%d" % i for i in range(100)]
@@ -426,6 +500,7 @@ def spread(counts, n, picks):
         max(counts.values()) / expected
 
 
+@pytest.mark.step("12f")
 @pytest.mark.parametrize("kind", ["intset", "hashtable"])
 def test_random_members_are_picked_uniformly(r, kind):
     items = [str(i) if kind == "intset" else "m:%d" % i for i in range(10)]
@@ -438,6 +513,56 @@ def test_random_members_are_picked_uniformly(r, kind):
         "times (within 10 standard deviations: 1600..2400), got %s. Pick a "
         "uniform index in an intset; in a hash table, a random bucket then "
         "a random chain entry favours lonely entries" % sorted(counts.values()))
+
+
+@pytest.mark.step("12f")
+@pytest.mark.parametrize("kind", ["intset", "hashtable"])
+def test_srandmember_with_a_positive_count_picks_random_members(r, kind):
+    """Catches: a positive count answered with the same members every time
+    (the first ones of the intset or of the table), both for a few members
+    and for all but one (Redis's two strategies)."""
+    items = as_bytes(range(20) if kind == "intset" else
+                     ("m:%d" % i for i in range(20)))
+    r.sadd("s", *items)
+    pipe = r.pipeline(transaction=False)
+    for _ in range(400):
+        pipe.srandmember("s", 3)
+    for _ in range(400):
+        pipe.srandmember("s", 19)
+    replies = pipe.execute()
+    # Redis's pick in a table is not fair (dictGetFairRandomKey samples
+    # neighbours): some members come 0.4 times as often as others, so
+    # the bounds catch "the same members every time", not a mild bias.
+    counts = collections.Counter(m for reply in replies[:400] for m in reply)
+    low = min(counts.get(m, 0) for m in items)
+    high = max(counts.values())
+    assert 5 <= low and high <= 200, (
+        "400 x SRANDMEMBER s 3 over 20 members: each should come about 60 "
+        "times, got between %d and %d. Pick distinct members at random, "
+        "not the first ones" % (low, high))
+    left_out = {(items - set(reply)).pop() for reply in replies[400:]}
+    assert len(left_out) >= 15, (
+        "400 x SRANDMEMBER s 19 over 20 members left out only %r: the "
+        "member left out must be a random one, not always the last"
+        % sorted(left_out)[:5])
+
+
+def spop_counts(r, items, count, rounds):
+    """SPOP count from a fresh set of `items`, `rounds` times: how often
+    each member was popped."""
+    pipe = r.pipeline(transaction=False)
+    for _ in range(rounds):
+        pipe.sadd("p", *items)
+        pipe.spop("p", count)
+        pipe.delete("p")
+    popped = pipe.execute()[1::3]
+    return collections.Counter(m for reply in popped for m in reply)
+
+
+@pytest.mark.step("12g")
+@pytest.mark.parametrize("kind", ["intset", "hashtable"])
+def test_spop_picks_uniformly(r, kind):
+    items = [str(i) if kind == "intset" else "m:%d" % i for i in range(10)]
     pipe = r.pipeline(transaction=False)
     for _ in range(3000):
         pipe.sadd("p", *items)
@@ -451,10 +576,34 @@ def test_random_members_are_picked_uniformly(r, kind):
         "about 300 times, got %s" % sorted(counts.values()))
 
 
+@pytest.mark.step("12g")
+@pytest.mark.parametrize("kind", ["intset", "hashtable"])
+def test_spop_with_a_count_pops_random_members(r, kind):
+    """Catches: SPOP with a count that pops the same members every time
+    (the end of the intset, the first ones a table walk meets), in both of
+    Redis's cases: a few members popped, and all but one (the rest kept)."""
+    items = as_bytes(range(20) if kind == "intset" else
+                     ("m:%d" % i for i in range(20)))
+    # As for SRANDMEMBER, Redis's pick in a table is not quite fair.
+    counts = spop_counts(r, items, 3, 400)
+    low = min(counts.get(m, 0) for m in items)
+    high = max(counts.values())
+    assert 5 <= low and high <= 200, (
+        "SPOP p 3 of a fresh 20-member set, 400 times: each member should "
+        "be popped about 60 times, got between %d and %d. Pop random "
+        "members, not the first or the last ones" % (low, high))
+    counts = spop_counts(r, items, 19, 400)
+    kept = sorted(m for m in items if counts.get(m, 0) < 400)
+    assert len(kept) >= 15, (
+        "SPOP p 19 of a fresh 20-member set, 400 times, only ever kept %r: "
+        "the member that stays must be a random one" % kept[:5])
+
+
 # ---------------------------------------------------------------------------
 # RESP3
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("12h")
 def test_resp3_answers_sets_where_redis_does(r, connect):
     conn = connect()
     conn.send(command("HELLO", "3"))
@@ -495,11 +644,13 @@ def object_encoding(r, key):
         raise
 
 
+@pytest.mark.step("12c")
 def test_set_max_intset_entries_is_512_by_default(r):
     assert r.config_get("set-max-intset-entries") == {
         "set-max-intset-entries": "512"}
 
 
+@pytest.mark.step("12c")
 def test_integers_are_an_intset_until_one_more_than_the_limit(r):
     r.sadd("s", *range(512))
     assert object_encoding(r, "s") == "intset"
@@ -511,6 +662,7 @@ def test_integers_are_an_intset_until_one_more_than_the_limit(r):
     assert r.scard("s") == 513 and r.sismember("s", 0) and r.sismember("s", 512)
 
 
+@pytest.mark.step("12c")
 def test_a_non_integer_member_makes_a_hash_table_for_good(r):
     r.sadd("s", 1, 2, 3)
     assert object_encoding(r, "s") == "intset"
@@ -524,6 +676,7 @@ def test_a_non_integer_member_makes_a_hash_table_for_good(r):
     assert object_encoding(r, "t") == "hashtable"
 
 
+@pytest.mark.step("12c")
 def test_config_set_changes_the_limit_for_later_adds(r):
     old = r.config_get("set-max-intset-entries")["set-max-intset-entries"]
     try:
@@ -535,13 +688,34 @@ def test_config_set_changes_the_limit_for_later_adds(r):
         r.config_set("set-max-intset-entries", 0)
         r.sadd("z", 1)
         assert object_encoding(r, "z") == "hashtable"
-        r.sunionstore("u", "s")
-        assert object_encoding(r, "u") == "hashtable", (
-            "the STORE forms build their result with the same limit")
     finally:
         r.config_set("set-max-intset-entries", old)
 
 
+@pytest.mark.step("12e")
+@pytest.mark.parametrize("source", ["intset", "hashtable"])
+def test_the_store_forms_build_their_result_with_the_limit(r, source):
+    """Catches: a STORE form that copies an intset source whole, or builds
+    its result as an intset, whatever the limit says."""
+    old = r.config_get("set-max-intset-entries")["set-max-intset-entries"]
+    try:
+        r.sadd("s", 1, 2, 3)
+        if source == "hashtable":
+            r.config_set("set-max-intset-entries", 2)
+            r.sadd("s", 4)
+        assert object_encoding(r, "s") == source
+        r.config_set("set-max-intset-entries", 0)
+        for name in ("SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE"):
+            r.execute_command(name, "u", "s")
+            assert object_encoding(r, "u") == "hashtable", (
+                "%s u s with set-max-intset-entries 0 made an %s: the STORE "
+                "forms build their result with the same limit as SADD"
+                % (name, object_encoding(r, "u")))
+    finally:
+        r.config_set("set-max-intset-entries", old)
+
+
+@pytest.mark.step("12c")
 def test_config_set_refuses_a_negative_limit(r, connect):
     expect(connect(), ["CONFIG", "SET", "set-max-intset-entries", "-1"],
            error("ERR CONFIG SET failed (possibly related to argument "
@@ -553,6 +727,7 @@ def test_config_set_refuses_a_negative_limit(r, connect):
 # SSCAN
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("12h")
 def test_sscan_answers_an_intset_whole_with_cursor_0(r, connect):
     conn = connect()
     r.sadd("s", 3, 1, 2, 10, 11)
@@ -566,6 +741,7 @@ def test_sscan_answers_an_intset_whole_with_cursor_0(r, connect):
            "a missing key answers before the options are read")
 
 
+@pytest.mark.step("12h")
 def test_sscan_checks_its_cursor_and_options(r, connect):
     conn = connect()
     r.sadd("s", 1)
@@ -577,6 +753,7 @@ def test_sscan_checks_its_cursor_and_options(r, connect):
     expect(conn, ["SSCAN", "s", "0", "FOO", "1"], SYNTAX)
 
 
+@pytest.mark.step("12h")
 def test_sscan_walks_a_hash_table_to_cursor_0_seeing_every_member(r):
     want = as_bytes("m:%d" % i for i in range(1000))
     r.sadd("s", *want)
@@ -650,6 +827,7 @@ def write_sets(c):
     c.srem("emptied", "x")
 
 
+@pytest.mark.step("12g")
 def test_sets_and_spop_survive_a_restart(aof_server):
     server = aof_server()
     c = server.client()
@@ -662,6 +840,7 @@ def test_sets_and_spop_survive_a_restart(aof_server):
             k for k in set(before) | set(after) if before.get(k) != after.get(k)))
 
 
+@pytest.mark.step("12g")
 def test_spop_is_logged_as_srem_of_the_popped_members(aof_server):
     server = aof_server()
     c = server.client()
@@ -685,6 +864,7 @@ def test_spop_is_logged_as_srem_of_the_popped_members(aof_server):
         "an SPOP that pops the whole set is logged as DEL key, as in Redis")
 
 
+@pytest.mark.step("12h")
 def test_sets_survive_bgrewriteaof_and_a_restart(aof_server):
     server = aof_server()
     c = server.client()
@@ -700,6 +880,7 @@ def test_sets_survive_bgrewriteaof_and_a_restart(aof_server):
     assert 990 <= c.ttl("ints") <= 1000
 
 
+@pytest.mark.step("12h")
 @pytest.mark.project_only
 def test_the_rewrite_writes_each_set_as_sadd_of_up_to_64_members(aof_server):
     server = aof_server()

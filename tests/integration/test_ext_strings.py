@@ -18,13 +18,51 @@ taken from:
   exponent, and is logged to the AOF as SET key result KEEPTTL; SETEX and
   GETEX EX are logged with absolute times.
 
-The wrong implementations these tests catch are named in the hints.
+The wrong servers these tests catch, step by step:
+  9a  a SETNX or MSETNX that answers WRONGTYPE for a list, or overwrites
+      it; an MSETNX that sets the free keys when one of them exists; a
+      GETSET that keeps the old TTL, or writes before refusing a list; a
+      GETDEL that deletes a list;
+  9b  a SETEX that will not replace a list, a PSETEX that takes seconds;
+      times of 0, negative, or that overflow once made milliseconds,
+      accepted; a GETEX that checks the time before the key (GETEX missing
+      EX 0 is nil), takes EX with PX, PERSIST or KEEPTTL, or keeps a key
+      whose EXAT is past;
+  9c  a GETRANGE that does not clamp, answers nil for a missing key, or
+      overflows on LLONG_MIN; a SETRANGE that pads with anything but zero
+      bytes, creates a key for an empty value, drops the TTL, checks the
+      type before the offset, or grows a string past 512 MB;
+  9d  bit 0 taken as the low bit of byte 0 (SETBIT k 7 1 must give \x01);
+      a SETBIT that answers the new bit, does not pad, or drops the TTL;
+      offsets outside 0 .. 2^32-1 or bits other than 0 and 1 accepted;
+  9e  BIT ranges counted as bytes, ragged edges counted whole; a BITPOS for
+      a 0 in \xff\xff\xff that answers -1 without an end, or 24 with one;
+      a missing key that answers -1 when looking for a 0;
+  9f  a BITOP that cuts the result to the shortest source, stores an empty
+      string instead of deleting the destination, keeps the destination's
+      TTL, or reads a source it has already overwritten (OR a a b);
+  9g  a BITFIELD that runs subcommands before parsing them all (an error
+      late in the line leaves a write done), an OVERFLOW that changes the
+      operations before it, a wrong WRAP, SAT or FAIL (the unsigned SET of
+      -1 overflows upwards), u64 accepted, a GET that creates the key, a
+      BITFIELD_RO that writes, a write that drops the TTL;
+  9h  an INCRBYFLOAT in double (0.1 + 0.2 prints 0.30000000000000004) or
+      printed with an exponent (5000, 3e300 in full); spaces, NaN or an
+      infinite sum accepted; the TTL dropped; a write of this chapter that
+      does not survive a restart with its TTL; (ours) SETEX logged as
+      itself instead of SET ... PXAT, INCRBYFLOAT not as SET ... KEEPTTL, a
+      SETBIT or GETEX that changed nothing logged;
+  9i  an LCS that picks another common subsequence (the tie-break), lists
+      IDX ranges from the start instead of the end, accepts LEN with IDX,
+      checks the options before the types, or allocates a table over
+      512 MB.
 """
 
 import os
 
 import pytest
 
+import steps
 from helpers import (RawConnection, RestartableServer, aof_commands, aof_on,
                      arity_error, array, bulk, command, error, expect_reply,
                      integer)
@@ -86,10 +124,21 @@ def why(problem, hint):
                                                               CHAPTER)
 
 
+def by_command(args):
+    """A parameter marked with the step that introduces its command."""
+    name = args[0].upper()
+    for step in steps.chapter_of_extension("strings").steps:
+        if name in step.commands:
+            return pytest.param(args, id=" ".join(args),
+                                marks=pytest.mark.step(step.id))
+    raise KeyError("no step of chapter %d covers %s" % (CHAPTER, name))
+
+
 # ---------------------------------------------------------------------------
 # SETNX MSETNX GETSET GETDEL
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("9a")
 def test_setnx_sets_only_a_missing_key_whatever_the_type(r, connect):
     r.rpush("list", "x")
     run_table(connect(), [
@@ -101,6 +150,7 @@ def test_setnx_sets_only_a_missing_key_whatever_the_type(r, connect):
        "of any type: it never answers WRONGTYPE")
 
 
+@pytest.mark.step("9a")
 def test_msetnx_sets_all_or_none(r, connect):
     r.rpush("list", "x")
     run_table(connect(), [
@@ -116,6 +166,7 @@ def test_msetnx_sets_all_or_none(r, connect):
        "a key named twice takes its last value")
 
 
+@pytest.mark.step("9a")
 def test_getset_answers_the_old_value_and_drops_the_ttl(r, connect):
     r.set("k", "old", ex=100)
     r.rpush("list", "x")
@@ -130,6 +181,7 @@ def test_getset_answers_the_old_value_and_drops_the_ttl(r, connect):
        "is refused before anything is written")
 
 
+@pytest.mark.step("9a")
 def test_getdel_answers_and_deletes_a_string_only(r, connect):
     r.rpush("list", "x")
     r.set("k", "v", ex=100)
@@ -146,6 +198,7 @@ def test_getdel_answers_and_deletes_a_string_only(r, connect):
 # SETEX PSETEX GETEX
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("9b")
 def test_setex_and_psetex_set_a_value_with_a_ttl(r, connect):
     r.rpush("list", "x")
     conn = connect()
@@ -164,6 +217,7 @@ def test_setex_and_psetex_set_a_value_with_a_ttl(r, connect):
         "PSETEX takes milliseconds")
 
 
+@pytest.mark.step("9b")
 @pytest.mark.parametrize("args, expected", [
     (("SETEX", "k", "0", "v"), expire_error("setex")),
     (("SETEX", "k", "-1", "v"), expire_error("setex")),
@@ -181,6 +235,7 @@ def test_setex_refuses_bad_times(r, connect, args, expected):
     expect(conn, ("EXISTS", "k"), integer(0))
 
 
+@pytest.mark.step("9b")
 def test_getex_reads_and_changes_the_ttl(r, connect):
     r.set("k", "v")
     conn = connect()
@@ -207,6 +262,7 @@ def test_getex_reads_and_changes_the_ttl(r, connect):
     assert r.pttl("k") > 10 ** 13
 
 
+@pytest.mark.step("9b")
 @pytest.mark.parametrize("args, expected", [
     (("GETEX", "k", "EX"), SYNTAX),
     (("GETEX", "k", "EX", "0"), expire_error("getex")),
@@ -240,6 +296,7 @@ def test_getex_refuses_bad_options_in_redis_order(r, connect, args, expected):
 # SETRANGE GETRANGE SUBSTR
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("9c")
 def test_setrange_pads_with_zero_bytes(r, connect):
     run_table(connect(), [
         (("SETRANGE", "k", "0", ""), integer(0)),
@@ -257,12 +314,14 @@ def test_setrange_pads_with_zero_bytes(r, connect):
        "changes nothing, and on a missing key creates nothing")
 
 
+@pytest.mark.step("9c")
 def test_setrange_keeps_the_ttl(r):
     r.set("k", "hello", ex=100)
     assert r.setrange("k", 0, "J") == 5
     assert r.get("k") == b"Jello" and r.ttl("k") == 100
 
 
+@pytest.mark.step("9c")
 @pytest.mark.parametrize("args, expected", [
     (("SETRANGE", "k", "-1", "x"), OFFSET_RANGE),
     (("SETRANGE", "k", "x", "x"), NOT_AN_INTEGER),
@@ -293,6 +352,7 @@ GETRANGE = [
 ]
 
 
+@pytest.mark.step("9c")
 @pytest.mark.parametrize("name", ["GETRANGE", "SUBSTR"])
 @pytest.mark.parametrize("start, end, expected", GETRANGE,
                          ids=["%s..%s" % (s, e) for s, e, _ in GETRANGE])
@@ -303,6 +363,7 @@ def test_getrange_clamps_its_range(r, connect, name, start, end, expected):
            "the range is clamped to the string")
 
 
+@pytest.mark.step("9c")
 def test_getrange_of_missing_empty_and_wrong_keys(r, connect):
     r.set("e", "")
     r.rpush("list", "x")
@@ -346,6 +407,7 @@ FLOATS = [
 ]
 
 
+@pytest.mark.step("9h")
 @pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, result", FLOATS,
                          ids=["%s+%s" % (s, i) for s, i, _ in FLOATS])
@@ -360,6 +422,7 @@ def test_incrbyfloat_prints_its_result_as_redis_does(r, connect, start, incr,
     expect(conn, ("GET", "f"), bulk(result))
 
 
+@pytest.mark.step("9h")
 @pytest.mark.long_double
 def test_incrbyfloat_accumulates_and_keeps_the_ttl(r, connect):
     r.set("f", "1", ex=100)
@@ -371,6 +434,7 @@ def test_incrbyfloat_accumulates_and_keeps_the_ttl(r, connect):
     ])
 
 
+@pytest.mark.step("9h")
 @pytest.mark.long_double
 @pytest.mark.parametrize("start, incr, expected", [
     (None, "abc", NOT_A_FLOAT),
@@ -398,6 +462,7 @@ def test_incrbyfloat_refuses_nan_infinity_and_non_numbers(r, connect, start,
     assert r.get("f") == (start.encode() if start else None)
 
 
+@pytest.mark.step("9h")
 def test_incrbyfloat_on_a_list_is_wrongtype(r, connect):
     r.rpush("list", "x")
     expect(connect(), ("INCRBYFLOAT", "list", "1"), WRONGTYPE)
@@ -407,6 +472,7 @@ def test_incrbyfloat_on_a_list_is_wrongtype(r, connect):
 # LCS
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("9i")
 def test_lcs_examples_from_the_redis_docs(r, connect):
     r.mset({"key1": "ohmytext", "key2": "mynewtext"})
     m47 = array(ints(4, 7), ints(5, 8))
@@ -433,6 +499,7 @@ def test_lcs_examples_from_the_redis_docs(r, connect):
        "[[start1, end1], [start2, end2]] (+ its length with WITHMATCHLEN)")
 
 
+@pytest.mark.step("9i")
 def test_lcs_of_missing_keys_and_more_shapes(r, connect):
     r.mset({"key1": "ohmytext", "a": "abcd", "b": "abcd", "x": "xaxbx",
             "y": "yaybyy"})
@@ -456,6 +523,7 @@ def test_lcs_of_missing_keys_and_more_shapes(r, connect):
     ])
 
 
+@pytest.mark.step("9i")
 @pytest.mark.parametrize("args, expected", [
     (("LCS", "key1", "key2", "LEN", "IDX"), LCS_LEN_IDX),
     (("LCS", "key1", "key2", "IDX", "LEN"), LCS_LEN_IDX),
@@ -475,6 +543,7 @@ def test_lcs_errors(r, connect, args, expected):
            "are refused")
 
 
+@pytest.mark.step("9i")
 def test_lcs_idx_answers_a_map_in_resp3(r, connect):
     r.mset({"key1": "ohmytext", "key2": "mynewtext"})
     conn = connect()
@@ -486,6 +555,7 @@ def test_lcs_idx_answers_a_map_in_resp3(r, connect):
            + bulk("len") + integer(6))
 
 
+@pytest.mark.step("9i")
 def test_lcs_refuses_a_table_over_512_mb(r, connect):
     r.set("a", "x" * 12000)
     r.set("b", "y" * 12000)
@@ -501,6 +571,7 @@ def test_lcs_refuses_a_table_over_512_mb(r, connect):
 # SETBIT GETBIT
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("9d")
 def test_setbit_grows_the_string_with_zero_bytes(r, connect):
     run_table(connect(), [
         (("SETBIT", "k", "7", "1"), integer(0)),
@@ -522,12 +593,14 @@ def test_setbit_grows_the_string_with_zero_bytes(r, connect):
        "past the end pads with zero bytes; SETBIT answers the old bit")
 
 
+@pytest.mark.step("9d")
 def test_setbit_keeps_the_ttl(r):
     r.set("k", "a", ex=100)
     assert r.setbit("k", 100, 1) == 0
     assert r.ttl("k") == 100 and r.strlen("k") == 13
 
 
+@pytest.mark.step("9d")
 @pytest.mark.parametrize("args, expected", [
     (("SETBIT", "k", "-1", "1"), BIT_OFFSET),
     (("SETBIT", "k", "x", "1"), BIT_OFFSET),
@@ -566,6 +639,7 @@ BITCOUNT = [
 ]
 
 
+@pytest.mark.step("9e")
 @pytest.mark.parametrize("args, count", BITCOUNT,
                          ids=[" ".join(a) or "all" for a, _ in BITCOUNT])
 def test_bitcount_counts_in_byte_and_bit_ranges(r, connect, args, count):
@@ -576,6 +650,7 @@ def test_bitcount_counts_in_byte_and_bit_ranges(r, connect, args, count):
            "answers 0 before the unit is even read")
 
 
+@pytest.mark.step("9e")
 @pytest.mark.parametrize("args, expected", [
     (("b", "0"), SYNTAX),
     (("b", "0", "1", "2"), SYNTAX),
@@ -619,6 +694,7 @@ BITPOS = [
 ]
 
 
+@pytest.mark.step("9e")
 @pytest.mark.parametrize("args, pos", BITPOS,
                          ids=[" ".join(a) for a, _ in BITPOS])
 def test_bitpos_finds_the_first_bit_in_a_range(r, connect, args, pos):
@@ -632,6 +708,7 @@ def test_bitpos_finds_the_first_bit_in_a_range(r, connect, args, pos):
            "range, a missing bit answers -1")
 
 
+@pytest.mark.step("9e")
 @pytest.mark.parametrize("args, expected", [
     (("a", "2"), BITPOS_BIT),
     (("a", "-1"), BITPOS_BIT),
@@ -657,6 +734,7 @@ def test_bitpos_arguments(r, connect, args, expected):
 # BITOP
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("9f")
 def test_bitop_pads_shorter_and_missing_sources_with_zeros(r, connect):
     r.set("a", b"\xff\x0f")
     r.set("b", b"\x0f")
@@ -680,6 +758,7 @@ def test_bitop_pads_shorter_and_missing_sources_with_zeros(r, connect):
        "source reads as zero bytes")
 
 
+@pytest.mark.step("9f")
 def test_bitop_with_an_empty_result_deletes_the_destination(r, connect):
     r.set("d", "x", ex=100)
     r.set("e", "")
@@ -696,6 +775,7 @@ def test_bitop_with_an_empty_result_deletes_the_destination(r, connect):
        "deletes what the destination held")
 
 
+@pytest.mark.step("9f")
 def test_bitop_replaces_the_destination_and_its_ttl(r):
     r.rpush("dest", "y")
     r.set("a", "1")
@@ -706,6 +786,7 @@ def test_bitop_replaces_the_destination_and_its_ttl(r):
     assert r.ttl("dest") == -1
 
 
+@pytest.mark.step("9f")
 @pytest.mark.parametrize("args, expected", [
     (("NOT", "d", "a", "b"), BITOP_NOT),
     (("NOT", "d"), arity_error("bitop")),
@@ -781,6 +862,7 @@ BITFIELD_SEQUENCE = [
 ]
 
 
+@pytest.mark.step("9g")
 def test_bitfield_overflow_modes_and_types(r, connect):
     run_table(connect(), BITFIELD_SEQUENCE,
               "SET replies the old value, INCRBY the new one; WRAP works "
@@ -789,6 +871,7 @@ def test_bitfield_overflow_modes_and_types(r, connect):
               "of a negative value overflows upwards")
 
 
+@pytest.mark.step("9g")
 @pytest.mark.parametrize("args, expected", [
     (("GET",), SYNTAX), (("GET", "u8"), SYNTAX), (("foo",), SYNTAX),
     (("SET", "u8", "0"), SYNTAX), (("GET", "u8", "0", "SET"), SYNTAX),
@@ -815,6 +898,7 @@ def test_bitfield_refuses_bad_subcommands_before_running_any(r, connect, args,
     assert not r.exists("k")
 
 
+@pytest.mark.step("9g")
 def test_bitfield_reads_and_creates_keys_as_redis_does(r, connect):
     r.rpush("list", "x")
     run_table(connect(), [
@@ -842,6 +926,7 @@ def test_bitfield_reads_and_creates_keys_as_redis_does(r, connect):
        "its field first, even when it then FAILs")
 
 
+@pytest.mark.step("9g")
 def test_bitfield_keeps_the_ttl(r):
     r.set("k", "a", ex=100)
     assert r.bitfield("k").set("u8", 8, 255).execute() == [0]
@@ -863,8 +948,7 @@ WRONGTYPE_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("args", WRONGTYPE_COMMANDS,
-                         ids=[" ".join(a) for a in WRONGTYPE_COMMANDS])
+@pytest.mark.parametrize("args", [by_command(a) for a in WRONGTYPE_COMMANDS])
 def test_string_commands_on_a_list_answer_wrongtype(r, connect, args):
     r.rpush("list", "x")
     expect(connect(), args, WRONGTYPE,
@@ -883,7 +967,7 @@ ARITY = [
 ]
 
 
-@pytest.mark.parametrize("args", ARITY, ids=[" ".join(a) for a in ARITY])
+@pytest.mark.parametrize("args", [by_command(a) for a in ARITY])
 def test_wrong_numbers_of_arguments_are_refused(r, connect, args):
     expect(connect(), args, arity_error(args[0]))
 
@@ -927,6 +1011,7 @@ def snapshot(c):
     return out
 
 
+@pytest.mark.step("9h")
 @pytest.mark.long_double
 def test_strings_survive_a_restart_with_their_ttls(server_factory, suite):
     server = RestartableServer(server_factory, *aof_on(suite.own_binary))
@@ -944,6 +1029,7 @@ def test_strings_survive_a_restart_with_their_ttls(server_factory, suite):
         "relative times made absolute")
 
 
+@pytest.mark.step("9h")
 @pytest.mark.long_double
 @pytest.mark.project_only
 def test_the_aof_holds_absolute_times_and_results(server_factory, suite):

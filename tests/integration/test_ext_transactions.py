@@ -12,7 +12,42 @@ between, and answers an array of their replies. As in Redis 7.0.15:
   after WATCH, by anyone and in any way (a write, expiry, FLUSHDB, SWAPDB),
   and then forgets the watched keys, whatever the outcome.
 
-The wrong implementations these tests catch are named in each test.
+The wrong servers these tests catch, step by step:
+  8a  one that runs commands as they arrive instead of queuing them
+      (another client sees them before EXEC); one whose EXEC stops at the
+      first command that fails (Redis has no rollback); one that queues
+      pointers into the read buffer instead of copies (50 queued SETs of
+      100 KB); one that forgets a SELECT run inside EXEC, or whose CLIENT
+      LIST does not show flags=x multi=<queued>;
+  8b  one that accepts EXEC or DISCARD outside MULTI; one whose nested
+      MULTI ends or empties the transaction; a DISCARD that leaves the
+      queue to run later; one that queues QUIT instead of closing;
+  8c  one that runs the good commands of a transaction with an unknown
+      command or a wrong arity in it, or ends MULTI at the refused command;
+      an EXEC with arguments that leaves the transaction open; a DISCARD
+      with arguments that does not mark the transaction;
+  8d  (ours, --threads 4) one whose reactor threads run another client's
+      command between two commands of an EXEC;
+  8e  a WATCH that EXEC never checks; one that remembers the value and
+      compares it at EXEC (a SET of the same value is a change); one that
+      aborts on any write, to another key or in another database; one that
+      ignores the watching client's own write; watched keys that outlive
+      EXEC (run or null), UNWATCH or DISCARD; a closed client left in the
+      table of watchers; WATCH allowed inside MULTI; RESP2's null array
+      after HELLO 3; a lost update among four redis-py clients retrying
+      with transaction();
+  8f  a WATCH that notices SET but not DEL, INCR, APPEND, EXPIRE, PERSIST,
+      FLUSHDB, FLUSHALL, an in-place list change (LPUSH, LPOP, LSET,
+      RPUSHX) or SWAPDB from either side; one that counts a DEL that
+      deleted nothing, or a FLUSHALL when the watched key did not exist;
+  8g  one that misses a watched key expiring between WATCH and EXEC
+      without anyone deleting it; one that counts a key already dead at
+      WATCH as changed when it is finally deleted;
+  8h  (ours) a transaction's writes not framed by MULTI ... EXEC in the
+      AOF; a read-only transaction that writes to it; a file ending inside
+      a transaction replayed half, or not cut back to before its MULTI; a
+      SIGKILL under appendfsync always that loses an acknowledged EXEC or
+      brings half of one back.
 """
 
 import threading
@@ -51,6 +86,7 @@ def other_client(server):
 # Queuing and EXEC
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("8a")
 def test_queued_commands_run_at_exec_and_answer_in_one_array(r, connect):
     """Catches: running commands at once instead of queuing them."""
     conn = connect()
@@ -65,12 +101,14 @@ def test_queued_commands_run_at_exec_and_answer_in_one_array(r, connect):
     assert r.get(b"a") == b"2"
 
 
+@pytest.mark.step("8a")
 def test_empty_transaction_answers_an_empty_array(connect):
     conn = connect()
     expect(conn, ["MULTI"], OK)
     expect(conn, ["EXEC"], b"*0\r\n")
 
 
+@pytest.mark.step("8a")
 def test_a_failing_command_does_not_stop_the_others(r, connect):
     """Catches: stopping EXEC at the first error (Redis has no rollback)."""
     conn = connect()
@@ -88,12 +126,14 @@ def test_a_failing_command_does_not_stop_the_others(r, connect):
     assert r.get(b"c") == b"3"
 
 
+@pytest.mark.step("8b")
 def test_exec_and_discard_without_multi(connect):
     conn = connect()
     expect(conn, ["EXEC"], error("ERR EXEC without MULTI"))
     expect(conn, ["DISCARD"], error("ERR DISCARD without MULTI"))
 
 
+@pytest.mark.step("8b")
 def test_nested_multi_is_an_error_that_keeps_the_transaction(r, connect):
     """Catches: aborting the transaction on a nested MULTI."""
     conn = connect()
@@ -103,6 +143,7 @@ def test_nested_multi_is_an_error_that_keeps_the_transaction(r, connect):
     expect(conn, ["EXEC"], array(OK))
 
 
+@pytest.mark.step("8e")
 def test_watch_inside_multi_is_an_error_that_keeps_the_transaction(connect):
     conn = connect()
     expect(conn, ["MULTI"], OK)
@@ -111,6 +152,7 @@ def test_watch_inside_multi_is_an_error_that_keeps_the_transaction(connect):
     expect(conn, ["EXEC"], array(b"+PONG\r\n"))
 
 
+@pytest.mark.step("8c")
 @pytest.mark.parametrize("bad", [["NOSUCHCOMMAND", "x"], ["GET"],
                                  ["SET", "k"]])
 def test_a_command_refused_while_queuing_aborts_exec(r, connect, bad):
@@ -132,6 +174,7 @@ def test_a_command_refused_while_queuing_aborts_exec(r, connect, bad):
            hint="EXECABORT ends the transaction")
 
 
+@pytest.mark.step("8c")
 def test_exec_with_arguments_aborts_the_transaction(r, connect):
     conn = connect()
     expect(conn, ["MULTI"], OK)
@@ -143,6 +186,7 @@ def test_exec_with_arguments_aborts_the_transaction(r, connect):
     assert r.exists("k") == 0
 
 
+@pytest.mark.step("8c")
 def test_discard_with_arguments_flags_the_transaction(connect):
     conn = connect()
     expect(conn, ["MULTI"], OK)
@@ -150,6 +194,7 @@ def test_discard_with_arguments_flags_the_transaction(connect):
     expect(conn, ["EXEC"], EXECABORT)
 
 
+@pytest.mark.step("8b")
 def test_discard_drops_the_queue(r, connect):
     conn = connect()
     expect(conn, ["MULTI"], OK)
@@ -159,12 +204,14 @@ def test_discard_drops_the_queue(r, connect):
     assert r.exists("k") == 0
 
 
+@pytest.mark.step("8b")
 def test_quit_inside_multi_is_not_queued(connect):
     conn = connect()
     expect(conn, ["MULTI"], OK)
     expect_reply(conn, command("QUIT"), OK, CHAPTER, close_after=True)
 
 
+@pytest.mark.step("8a")
 def test_select_inside_exec_stays_selected(r, connect):
     conn = connect()
     expect(conn, ["MULTI"], OK)
@@ -175,6 +222,7 @@ def test_select_inside_exec_stays_selected(r, connect):
     assert r.get("k") is None
 
 
+@pytest.mark.step("8a")
 def test_arguments_survive_until_exec(r, connect):
     """Catches: queuing pointers into the read buffer instead of copies."""
     conn = connect()
@@ -189,6 +237,7 @@ def test_arguments_survive_until_exec(r, connect):
         assert r.get("k%d" % i) == ("%s%d" % (big, i)).encode()
 
 
+@pytest.mark.step("8a")
 def test_client_list_shows_the_transaction(r, connect):
     conn = connect()
     expect(conn, ["CLIENT", "SETNAME", "tx"], OK)
@@ -216,19 +265,29 @@ def watch_then(conn, key, change, r, expected, hint):
     expect(conn, ["EXEC"], expected, hint=hint)
 
 
+def watched_change(step, name, setup, change):
+    return pytest.param(name, setup, change, id=name,
+                        marks=pytest.mark.step(step))
+
+
 @pytest.mark.parametrize("name,setup,change", [
-    ("SET", None, lambda r: r.set("w", "2")),
-    ("DEL", "1", lambda r: r.delete("w")),
-    ("INCR", "1", lambda r: r.incr("w")),
-    ("APPEND (in place)", "1", lambda r: r.append("w", "x")),
-    ("EXPIRE", "1", lambda r: r.expire("w", 100)),
-    ("PERSIST", "ttl", lambda r: r.persist("w")),
-    ("FLUSHDB", "1", lambda r: r.flushdb()),
-    ("FLUSHALL", "1", lambda r: r.flushall()),
+    watched_change("8e", "SET", None, lambda r: r.set("w", "2")),
+    watched_change("8e", "SET to the same value", "1",
+                   lambda r: r.set("w", "1")),
+    watched_change("8f", "DEL", "1", lambda r: r.delete("w")),
+    watched_change("8f", "INCR", "1", lambda r: r.incr("w")),
+    watched_change("8f", "APPEND (in place)", "1",
+                   lambda r: r.append("w", "x")),
+    watched_change("8f", "EXPIRE", "1", lambda r: r.expire("w", 100)),
+    watched_change("8f", "PERSIST", "ttl", lambda r: r.persist("w")),
+    watched_change("8f", "FLUSHDB", "1", lambda r: r.flushdb()),
+    watched_change("8f", "FLUSHALL", "1", lambda r: r.flushall()),
 ])
 def test_a_change_to_a_watched_key_makes_exec_answer_null(r, connect, name,
                                                           setup, change):
-    """Catches: a WATCH that only notices some kinds of change."""
+    """Catches: a WATCH that only notices some kinds of change, and one
+    that remembers the value at WATCH and compares it at EXEC (a SET of
+    the same value is a change for Redis too)."""
     if setup == "ttl":
         r.set("w", "1", ex=100)
     elif setup is not None:
@@ -240,6 +299,7 @@ def test_a_change_to_a_watched_key_makes_exec_answer_null(r, connect, name,
     assert r.get("out") is None
 
 
+@pytest.mark.step("8f")
 @pytest.mark.parametrize("name,change", [
     ("LPUSH", lambda r: r.lpush("w", "a")),
     ("LPOP", lambda r: r.lpop("w")),
@@ -254,6 +314,7 @@ def test_in_place_list_changes_touch_a_watched_list(r, connect, name,
                "%s changes the list in place: a change for WATCH" % name)
 
 
+@pytest.mark.step("8e")
 def test_an_unchanged_watched_key_lets_exec_run(r, connect):
     r.set("w", "1")
     conn = connect()
@@ -262,6 +323,7 @@ def test_an_unchanged_watched_key_lets_exec_run(r, connect):
     assert r.get("out") == b"ran"
 
 
+@pytest.mark.step("8e")
 def test_changes_to_other_keys_and_databases_do_not_count(r, connect):
     """Catches: a WATCH that aborts on any write at all."""
     r.set("w", "1")
@@ -278,6 +340,7 @@ def test_changes_to_other_keys_and_databases_do_not_count(r, connect):
                "only the watched key, in the database it was watched in")
 
 
+@pytest.mark.step("8f")
 def test_a_failed_noop_write_is_no_change(r, connect):
     r.set("w", "1")
     conn = connect()
@@ -285,6 +348,7 @@ def test_a_failed_noop_write_is_no_change(r, connect):
                "DEL of a missing key changed nothing")
 
 
+@pytest.mark.step("8e")
 def test_the_watching_client_own_write_counts(r, connect):
     conn = connect()
     expect(conn, ["WATCH", "w"], OK)
@@ -295,6 +359,7 @@ def test_the_watching_client_own_write_counts(r, connect):
            hint="Redis does not tell who changed the key: its own write too")
 
 
+@pytest.mark.step("8e")
 def test_exec_forgets_the_watched_keys(r, connect):
     """Catches: watched keys that outlive EXEC and abort the next one."""
     conn = connect()
@@ -307,6 +372,7 @@ def test_exec_forgets_the_watched_keys(r, connect):
     expect(conn, ["EXEC"], array(b"+PONG\r\n"))
 
 
+@pytest.mark.step("8e")
 def test_a_null_exec_also_forgets_the_watched_keys(r, connect):
     conn = connect()
     watch_then(conn, "w", lambda r: r.set("w", "x"), r, NULL_ARRAY, None)
@@ -315,6 +381,7 @@ def test_a_null_exec_also_forgets_the_watched_keys(r, connect):
     expect(conn, ["EXEC"], b"*0\r\n")
 
 
+@pytest.mark.step("8e")
 def test_unwatch_and_discard_forget_the_watched_keys(r, connect):
     conn = connect()
     expect(conn, ["WATCH", "w"], OK)
@@ -330,6 +397,7 @@ def test_unwatch_and_discard_forget_the_watched_keys(r, connect):
     expect(conn, ["EXEC"], b"*0\r\n")
 
 
+@pytest.mark.step("8e")
 def test_exec_own_writes_to_watched_keys_do_not_abort_it(r, connect):
     conn = connect()
     expect(conn, ["WATCH", "w"], OK)
@@ -339,6 +407,7 @@ def test_exec_own_writes_to_watched_keys_do_not_abort_it(r, connect):
     expect(conn, ["EXEC"], array(OK, integer(2)))
 
 
+@pytest.mark.step("8g")
 def test_a_watched_key_that_expires_makes_exec_answer_null(r, connect):
     """Catches: missing a key that died on its own between WATCH and EXEC
     (nobody deleted it yet: EXEC must look at its time)."""
@@ -352,6 +421,7 @@ def test_a_watched_key_that_expires_makes_exec_answer_null(r, connect):
            hint="the key expired after WATCH: that is a change")
 
 
+@pytest.mark.step("8g")
 def test_watching_an_already_expired_key_is_no_change_when_it_goes(r,
                                                                    connect):
     r.set("w", "1", px=50)
@@ -365,12 +435,14 @@ def test_watching_an_already_expired_key_is_no_change_when_it_goes(r,
            hint="a key already dead at WATCH did not change by going away")
 
 
+@pytest.mark.step("8f")
 def test_flush_of_a_missing_watched_key_is_no_change(r, connect):
     conn = connect()
     watch_then(conn, "w", lambda r: r.flushall(), r, array(OK),
                "FLUSHALL touches only watched keys that existed")
 
 
+@pytest.mark.step("8f")
 @pytest.mark.parametrize("where", ["watched db", "other db", "neither"])
 def test_swapdb_touches_watched_keys_on_either_side(r, connect, where):
     conn = connect()
@@ -387,6 +459,7 @@ def test_swapdb_touches_watched_keys_on_either_side(r, connect, where):
                "SWAPDB changes a watched key that exists on either side")
 
 
+@pytest.mark.step("8e")
 def test_watch_several_keys_any_of_them(r, connect):
     conn = connect()
     expect(conn, ["WATCH", "a", "b", "c"], OK)
@@ -395,12 +468,14 @@ def test_watch_several_keys_any_of_them(r, connect):
     expect(conn, ["EXEC"], NULL_ARRAY)
 
 
+@pytest.mark.step("8e")
 def test_watch_without_keys_and_unwatch_with_arguments(connect):
     conn = connect()
     expect(conn, ["WATCH"], arity_error("watch"))
     expect(conn, ["UNWATCH", "x"], arity_error("unwatch"))
 
 
+@pytest.mark.step("8e")
 def test_a_client_that_goes_away_while_watching_leaves_no_trace(server, r):
     """Catches: a freed client left in the table of watchers."""
     for _ in range(20):
@@ -415,6 +490,7 @@ def test_a_client_that_goes_away_while_watching_leaves_no_trace(server, r):
     assert r.ping()
 
 
+@pytest.mark.step("8e")
 def test_resp3_null_exec(r, connect):
     conn = connect()
     conn.send(command("HELLO", "3"))
@@ -430,12 +506,14 @@ def test_resp3_null_exec(r, connect):
 # Through redis-py's own API
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("8a")
 def test_redis_py_default_pipeline_is_a_transaction(r):
     pipe = r.pipeline()
     pipe.set("a", "1").incr("a").get("a")
     assert pipe.execute() == [True, 2, b"2"]
 
 
+@pytest.mark.step("8e")
 def test_redis_py_watch_retries_until_it_wins(r, server):
     r.set("counter", "0")
     errors = []
@@ -467,6 +545,7 @@ def test_redis_py_watch_retries_until_it_wins(r, server):
                                                       CHAPTER))
 
 
+@pytest.mark.step("8e")
 def test_redis_py_watch_error(r, server):
     client = other_client(server)
     pipe = client.pipeline()
@@ -484,6 +563,7 @@ def test_redis_py_watch_error(r, server):
 # Threads and the append-only file (our binary's options)
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("8d")
 @pytest.mark.project_only
 def test_exec_is_atomic_across_reactors(server_factory):
     """With --threads 4, transfers between two keys from many clients keep
@@ -526,6 +606,7 @@ def test_exec_is_atomic_across_reactors(server_factory):
     setup.close()
 
 
+@pytest.mark.step("8h")
 @pytest.mark.project_only
 def test_the_aof_frames_a_transaction_and_replays_it(server_factory):
     srv = server_factory.start(*aof_on(True, "always"))
@@ -547,6 +628,7 @@ def test_the_aof_frames_a_transaction_and_replays_it(server_factory):
     client.close()
 
 
+@pytest.mark.step("8h")
 @pytest.mark.project_only
 def test_a_read_only_transaction_writes_nothing_to_the_aof(server_factory):
     srv = server_factory.start(*aof_on(True, "always"))
@@ -560,6 +642,7 @@ def test_a_read_only_transaction_writes_nothing_to_the_aof(server_factory):
     client.close()
 
 
+@pytest.mark.step("8h")
 @pytest.mark.project_only
 def test_a_transaction_cut_off_in_the_file_is_dropped_whole(server_factory,
                                                            tmp_path):
@@ -588,6 +671,7 @@ def test_a_transaction_cut_off_in_the_file_is_dropped_whole(server_factory,
     client.close()
 
 
+@pytest.mark.step("8h")
 @pytest.mark.project_only
 def test_sigkill_during_transactions_loses_nothing_acknowledged(
         server_factory):

@@ -3,6 +3,14 @@
 Most of this is behaviour only this project has (our binary's options and
 exit codes), so those tests carry `project_only` and are skipped when the
 suite runs against another server with --server-cmd.
+
+The wrong servers these tests catch, step by step:
+  1h  one that ignores --bind (or only accepts --port first), one whose
+      --help exits non-zero or starts serving, one that starts anyway on an
+      unknown option or prints a page of usage for it, one killed by
+      SIGTERM/SIGINT instead of exiting (a dirty exit code, or a signal
+      arriving while it is still starting up), one whose log lines are not
+      in Redis's "pid:role date level message" format.
 """
 
 import re
@@ -20,6 +28,7 @@ LOG_LINE = re.compile(r"^\d+:[XCSM] \d{2} [A-Z][a-z]{2} \d{4} "
                       r"\d{2}:\d{2}:\d{2}\.\d{3} [.\-*#] \S")
 
 
+@pytest.mark.step("1h")
 def test_server_started_with_bind_answers_on_that_address(server_factory):
     fresh = server_factory.start("--bind", "127.0.0.1")
     conn = RawConnection("127.0.0.1", fresh.port)
@@ -29,6 +38,7 @@ def test_server_started_with_bind_answers_on_that_address(server_factory):
         conn.close()
 
 
+@pytest.mark.step("1h")
 @pytest.mark.project_only
 def test_help_option_prints_usage_and_exits_zero(run_binary):
     code, lines = run_binary("--help")
@@ -39,6 +49,7 @@ def test_help_option_prints_usage_and_exits_zero(run_binary):
         "(at least --port):\n%s" % text)
 
 
+@pytest.mark.step("1h")
 @pytest.mark.project_only
 @pytest.mark.parametrize("args, named", [
     (("--port", "notanumber"), "--port"),
@@ -55,6 +66,7 @@ def test_bad_option_exits_1_with_one_line_naming_it(run_binary, args, named):
         % (" ".join(args), named, shown))
 
 
+@pytest.mark.step("1h")
 @pytest.mark.project_only
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT],
                          ids=["SIGTERM", "SIGINT"])
@@ -75,6 +87,7 @@ def test_server_exits_cleanly_on_signal(server_factory, signum):
         "from main." % (signum.name, code))
 
 
+@pytest.mark.step("1h")
 @pytest.mark.project_only
 def test_server_exits_on_sigterm_sent_as_soon_as_it_accepts_connections(
         server_factory):
@@ -94,6 +107,7 @@ def test_server_exits_on_sigterm_sent_as_soon_as_it_accepts_connections(
     assert code == 0, "exit status %d after SIGTERM" % code
 
 
+@pytest.mark.step("1h")
 @pytest.mark.project_only
 def test_log_lines_use_redis_format(server_factory):
     fresh = server_factory.start()

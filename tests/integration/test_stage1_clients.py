@@ -3,6 +3,13 @@
 One slow or misbehaving client must never hold up the others: a client that
 sent half a command, a client that disconnects while its reply is still being
 written, fifty clients talking at the same time.
+
+The wrong servers these tests catch, step by step:
+  1b  one that still serves one client at a time (blocking accept/read), one
+      that waits for a whole command from one client while others wait, one
+      that mixes up replies between clients sharing buffers, one that dies
+      of SIGPIPE or EPIPE when a client leaves before its reply is written,
+      one that leaks a file descriptor per connection until accept() fails.
 """
 
 import socket
@@ -19,6 +26,7 @@ pytestmark = pytest.mark.stage(1)
 PONG = b"+PONG\r\n"
 
 
+@pytest.mark.step("1b")
 def test_fifty_concurrent_clients_each_get_their_own_replies(server):
     clients, rounds = 50, 20
     start = threading.Barrier(clients)
@@ -64,6 +72,7 @@ def test_fifty_concurrent_clients_each_get_their_own_replies(server):
         % (clients, "\n  ".join(failures[:10])))
 
 
+@pytest.mark.step("1b")
 def test_client_with_half_a_command_does_not_block_others(connect):
     slow = connect()
     slow.send(b"*2\r\n$4\r\nECHO\r\n$5\r\nhel")
@@ -75,6 +84,7 @@ def test_client_with_half_a_command_does_not_block_others(connect):
                  hint="the half command is finished by the next read")
 
 
+@pytest.mark.step("1b")
 def test_idle_connected_client_does_not_block_others(connect):
     idle = connect()
     for _ in range(3):
@@ -84,6 +94,7 @@ def test_idle_connected_client_does_not_block_others(connect):
     expect_reply(idle, b"PING\r\n", PONG, chapter=1)
 
 
+@pytest.mark.step("1b")
 def test_client_disconnecting_before_reading_large_replies_does_not_hurt_server(
         connect, server):
     value = b"x" * (1024 * 1024)
@@ -103,6 +114,7 @@ def test_client_disconnecting_before_reading_large_replies_does_not_hurt_server(
                       "keep serving the others")
 
 
+@pytest.mark.step("1b")
 def test_clients_disconnecting_abruptly_leave_the_server_serving(connect,
                                                                  server):
     for half in (b"", b"*2\r\n$4\r\nEC", b"PING\r\n" * 10):
@@ -118,6 +130,7 @@ def test_clients_disconnecting_abruptly_leave_the_server_serving(connect,
                       "free the client and go on")
 
 
+@pytest.mark.step("1b")
 def test_many_connections_opened_and_closed_do_not_exhaust_the_server(connect):
     for i in range(200):
         conn = connect()

@@ -4,6 +4,18 @@ TCP is a byte stream: a command may arrive one byte at a time, and one read
 may hold a thousand commands. The parser must tell "incomplete, wait for more
 bytes" from "invalid", answer every complete command in order, and on invalid
 input reply Redis's exact protocol error and close the connection.
+
+The wrong servers these tests catch, step by step:
+  1c  one that parses each read() on its own (a command split across reads
+      is lost or answered as garbage), one that looks for \\r\\n inside a
+      bulk instead of trusting its length, one with a fixed-size buffer;
+  1d  one that answers only the first command of a read, or answers out of
+      order, or mixes up inline and multibulk requests in one read;
+  1e  one that splits inline commands on spaces only (no quotes, escapes),
+      or treats blank lines as commands;
+  1f  one that keeps the connection open after a protocol error, answers
+      with its own text instead of Redis's, accepts a count or length Redis
+      refuses, or lets one client's bad input hurt another.
 """
 
 import time
@@ -21,6 +33,7 @@ PONG = b"+PONG\r\n"
 # A command over many reads, many commands in one read
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("1c")
 @pytest.mark.parametrize("request_bytes", [
     command("ECHO", "hello"),
     b"ECHO hello\r\n",
@@ -38,6 +51,7 @@ def test_command_sent_byte_by_byte_is_answered_once_complete(connect,
                       "and parse again when more bytes arrive")
 
 
+@pytest.mark.step("1c")
 def test_command_split_at_every_byte_boundary_is_answered(connect):
     conn = connect()
     whole = command("ECHO", "split me")
@@ -49,24 +63,28 @@ def test_command_split_at_every_byte_boundary_is_answered(connect):
                           "byte %d" % cut)
 
 
+@pytest.mark.step("1d")
 def test_thousand_pipelined_pings_in_one_write_all_get_pong(connect):
     expect_reply(connect(), b"PING\r\n" * 1000, PONG * 1000, chapter=1,
                  hint="after answering a command, parse the next one already "
                       "in the buffer before reading again")
 
 
+@pytest.mark.step("1d")
 def test_thousand_pipelined_echoes_are_answered_in_order(connect):
     request = b"".join(command("ECHO", "message %d" % i) for i in range(1000))
     expected = b"".join(bulk("message %d" % i) for i in range(1000))
     expect_reply(connect(), request, expected, chapter=1, timeout=10)
 
 
+@pytest.mark.step("1d")
 def test_inline_and_multibulk_commands_mix_in_one_write(connect):
     request = b"PING\r\n" + command("ECHO", "x") + b"ECHO y\r\n" + command("PING")
     expect_reply(connect(), request, PONG + bulk("x") + bulk("y") + PONG,
                  chapter=1)
 
 
+@pytest.mark.step("1f")
 def test_empty_multibulk_and_negative_count_are_ignored(connect):
     conn = connect()
     expect_reply(conn, b"*0\r\n*-1\r\nPING\r\n", PONG, chapter=1,
@@ -75,6 +93,7 @@ def test_empty_multibulk_and_negative_count_are_ignored(connect):
                  hint="the connection stays open after *0 / *-1")
 
 
+@pytest.mark.step("1c")
 def test_bulk_argument_may_contain_crlf_and_any_byte(connect):
     value = bytes(range(256)) + b"\r\n*1\r\n$4\r\nPING\r\n"
     expect_reply(connect(), command("ECHO", value), bulk(value), chapter=1,
@@ -82,6 +101,7 @@ def test_bulk_argument_may_contain_crlf_and_any_byte(connect):
                       "for \\r\\n inside it")
 
 
+@pytest.mark.step("1c")
 def test_echo_of_a_10mb_value_round_trips(connect):
     value = bytes(range(256)) * (10 * 1024 * 1024 // 256)
     expect_reply(connect(timeout=30), command("ECHO", value), bulk(value),
@@ -94,6 +114,7 @@ def test_echo_of_a_10mb_value_round_trips(connect):
 # Inline commands: Redis's quoting rules (sdssplitargs)
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("1e")
 @pytest.mark.parametrize("line, argument", [
     (b'ECHO "hello world"', b"hello world"),
     (b"ECHO 'hello world'", b"hello world"),
@@ -120,21 +141,25 @@ def test_inline_arguments_follow_redis_quoting_rules(connect, line, argument):
                       "understand \\n \\t \\\\ \\\" \\xHH, single quotes only \\'")
 
 
+@pytest.mark.step("1e")
 def test_inline_command_name_may_be_quoted(connect):
     expect_reply(connect(), b'"PING"\r\n', PONG, chapter=1)
 
 
+@pytest.mark.step("1e")
 def test_inline_command_may_end_with_a_bare_newline(connect):
     expect_reply(connect(), b"PING\nECHO x\n", PONG + bulk("x"), chapter=1,
                  hint="an inline line ends at \\n; a \\r before it is dropped")
 
 
+@pytest.mark.step("1e")
 def test_empty_and_blank_inline_lines_are_ignored(connect):
     conn = connect()
     expect_reply(conn, b"\r\n\n   \r\n\t\r\nPING\r\n", PONG, chapter=1,
                  hint="an empty line gets no reply at all")
 
 
+@pytest.mark.step("1e")
 def test_inline_argument_of_60kb_is_accepted(connect):
     value = b"v" * (60 * 1024)
     expect_reply(connect(), b"ECHO " + value + b"\r\n", bulk(value), chapter=1,
@@ -189,6 +214,7 @@ PROTOCOL_ERRORS = [
 ]
 
 
+@pytest.mark.step("1f")
 @pytest.mark.parametrize("bad, expected",
                          [(bad, expected) for _, bad, expected in PROTOCOL_ERRORS],
                          ids=[name for name, _, _ in PROTOCOL_ERRORS])
@@ -203,6 +229,7 @@ def test_protocol_error_is_replied_then_connection_is_closed(connect, bad,
                       "the reply is written")
 
 
+@pytest.mark.step("1f")
 def test_too_big_inline_request_is_a_protocol_error(connect):
     # More than 64 KB without a newline: Redis gives up on the line.
     expect_reply(connect(), b"PING\r\n" + b"A" * (64 * 1024 + 512),
@@ -212,6 +239,7 @@ def test_too_big_inline_request_is_a_protocol_error(connect):
                       "64 KB, the request is refused")
 
 
+@pytest.mark.step("1f")
 def test_too_big_multibulk_count_string_is_a_protocol_error(connect):
     expect_reply(connect(), b"PING\r\n*" + b"1" * (64 * 1024 + 512),
                  PONG + protocol_error("too big mbulk count string"),
@@ -220,6 +248,7 @@ def test_too_big_multibulk_count_string_is_a_protocol_error(connect):
                       "more than 64 KB, the count line is refused")
 
 
+@pytest.mark.step("1f")
 def test_too_big_bulk_count_string_is_a_protocol_error(connect):
     expect_reply(connect(), b"PING\r\n*1\r\n$" + b"1" * (64 * 1024 + 512),
                  PONG + protocol_error("too big bulk count string"),
@@ -228,6 +257,7 @@ def test_too_big_bulk_count_string_is_a_protocol_error(connect):
                       "more than 64 KB, the length line is refused")
 
 
+@pytest.mark.step("1c")
 def test_large_multibulk_count_waits_for_its_arguments(connect):
     # 1048576 arguments announced: valid, the server waits for them. It must
     # not reply, close, or allocate for all of them up front and die.
@@ -235,6 +265,7 @@ def test_large_multibulk_count_waits_for_its_arguments(connect):
     expect_no_reply_yet(conn, b"*1048576\r\n", chapter=1, wait=0.2)
 
 
+@pytest.mark.step("1f")
 def test_other_clients_survive_a_protocol_error(connect):
     healthy = connect()
     expect_reply(healthy, b"PING\r\n", PONG, chapter=1)

@@ -23,6 +23,16 @@ The checks of what a stage does NOT know are about our binaries (marked
 project_only: redis-server knows every parameter); a test about a stage-6
 parameter skips itself from stage 6 on, one about a stage-5 parameter from
 stage 5 on.
+
+The wrong servers these tests catch, step by step:
+  2h  one whose CONFIG GET * leaves out a parameter of its stage; and, of
+      our own binaries only (project_only, so a learner's server runs just
+      the first test): one whose CONFIG GET * names a later stage's
+      parameter, whose CONFIG GET or CONFIG SET knows one (CONFIG SET
+      requirepass answering +OK, and every later client then locked out
+      with -NOAUTH on a stage with no AUTH), whose command line accepts a
+      later stage's --option, or whose CONFIG SET appendonly yes below stage
+      5 does not say which stage brings the file.
 """
 
 import socket
@@ -161,6 +171,7 @@ def run_own_binary(suite, workdir, *args, timeout=None):
 # CONFIG GET *: the parameters of this stage and the earlier ones
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("2h")
 def test_config_get_star_lists_every_parameter_of_this_stage_and_earlier(
         r, suite):
     expected = EXPECTED_PARAMETERS[min(suite.stage, 6)]
@@ -177,6 +188,7 @@ def test_config_get_star_lists_every_parameter_of_this_stage_and_earlier(
         "table that CONFIG GET walks" % suite.stage)
 
 
+@pytest.mark.step("2h")
 @pytest.mark.project_only
 def test_config_get_star_lists_no_parameter_of_a_later_stage(r, suite):
     if suite.stage > LAST_EXACT_STAGE:
@@ -195,6 +207,7 @@ def test_config_get_star_lists_no_parameter_of_a_later_stage(r, suite):
         "give each row of the table the stage that brings it")
 
 
+@pytest.mark.step("2h")
 @pytest.mark.project_only
 @pytest.mark.parametrize("name, introduced, value", LATER_PARAMETERS,
                          ids=[row[0] for row in LATER_PARAMETERS])
@@ -211,6 +224,7 @@ def test_config_get_of_a_later_stage_parameter_is_an_empty_array(
 # CONFIG SET: a later stage's parameter is an unknown option
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("2h")
 @pytest.mark.project_only
 @pytest.mark.parametrize("name, introduced, value", LATER_PARAMETERS,
                          ids=[row[0] for row in LATER_PARAMETERS])
@@ -245,6 +259,7 @@ def test_config_set_of_a_later_stage_parameter_is_unknown_and_changes_nothing(
         other.close()
 
 
+@pytest.mark.step("2h")
 @pytest.mark.project_only
 def test_config_set_requirepass_below_stage_6_never_locks_clients_out(
         server_factory, suite):
@@ -274,6 +289,7 @@ def test_config_set_requirepass_below_stage_6_never_locks_clients_out(
 # The command line: a later stage's option is an unknown option
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("2h")
 @pytest.mark.project_only
 @pytest.mark.parametrize("name, introduced, value", LATER_PARAMETERS,
                          ids=[row[0] for row in LATER_PARAMETERS])
@@ -293,6 +309,7 @@ def test_a_later_stage_option_on_the_command_line_stops_the_binary(
         "a later stage is not there, so its option is unknown")
 
 
+@pytest.mark.step("2h")
 @pytest.mark.project_only
 def test_config_set_appendonly_yes_below_stage_5_says_which_stage_brings_the_file(suite, server):
     if suite.stage >= 5:

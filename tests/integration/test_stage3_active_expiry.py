@@ -7,6 +7,18 @@ many of the sampled keys were dead. These tests only write keys and then
 watch DBSIZE, which counts the keys in the table without expiring any, and
 INFO: `used_memory` in the memory section, and the keyspace section's
 `db0:keys=N,expires=M,avg_ttl=0` line (absent when the database is empty).
+
+The wrong servers these tests catch, step by step:
+  3h  one whose INFO keyspace shows a db0 line for an empty database, does
+      not count the keys with a TTL, or still counts one after PERSIST or
+      DEL; or whose used_memory does not follow what is allocated and freed
+      (a constant would pass the memory check of 3i, leaks included);
+  3i  one with no active cycle (lazy expiry only); one whose cycle looks at
+      a fixed few keys per tick (100,000 dead keys then take minutes); one
+      that starts again from the start of the table each time and never
+      reaches dead keys behind live ones; one that deletes keys without a
+      TTL, or before their time; one that leaks an expired key's key, value
+      or either table's entry; or one that leaves its deadline behind.
 """
 
 import time
@@ -57,6 +69,46 @@ def write_raw(conn, commands, batch=10000):
                ", then the server closed" if conn.closed else ""))
 
 
+@pytest.mark.step("3h")
+def test_info_keyspace_counts_the_keys_and_those_with_a_ttl(r):
+    assert keyspace(r) == {}, (
+        "INFO keyspace of an empty database shows %r: leave the db0 line out "
+        "when there is no key" % keyspace(r))
+    r.set(b"plain", b"v")
+    r.set(b"ex", b"v", ex=100)
+    r.set(b"px", b"v", px=100000)
+    db0 = keyspace(r)
+    assert (db0.get("keys"), db0.get("expires")) == (3, 2), (
+        "INFO keyspace says %r for 3 keys, 2 of them with a TTL: expected "
+        "db0:keys=3,expires=2,avg_ttl=0 (workshop.md chapter 3)" % db0)
+    r.persist(b"ex")
+    r.delete(b"px")
+    db0 = keyspace(r)
+    assert (db0.get("keys"), db0.get("expires")) == (2, 0), (
+        "INFO keyspace says %r after PERSIST of one key with a TTL and DEL "
+        "of the other: expected keys=2, expires=0" % db0)
+
+
+@pytest.mark.step("3h")
+def test_used_memory_counts_a_big_value_and_what_deleting_it_frees(r):
+    # The 100,000-key test below checks memory through used_memory: a
+    # constant, or a count that misses values, would let any leak through.
+    size = 8 * 1024 * 1024
+    before = used_memory(r)
+    r.set(b"big", b"x" * size)
+    with_value = used_memory(r)
+    assert with_value - before >= size, (
+        "used_memory went from %d to %d bytes when an 8 MiB value was "
+        "stored: it must count every byte the server allocates (workshop.md "
+        "chapter 3)" % (before, with_value))
+    assert r.delete(b"big") == 1
+    after = used_memory(r)
+    assert with_value - after >= size, (
+        "used_memory went from %d to %d bytes when the 8 MiB value was "
+        "deleted: freeing must be counted too" % (with_value, after))
+
+
+@pytest.mark.step("3i")
 def test_a_key_nobody_touches_is_removed_by_the_active_cycle(r):
     r.set(b"k", b"v", px=50)
     r.set(b"plain", b"v")
@@ -67,6 +119,7 @@ def test_a_key_nobody_touches_is_removed_by_the_active_cycle(r):
     assert r.get(b"plain") == b"v"
 
 
+@pytest.mark.step("3i")
 def test_100k_keys_with_a_100ms_ttl_are_gone_within_2s_and_free_their_memory(
         server_factory):
     server = server_factory.start()
@@ -104,6 +157,7 @@ def test_100k_keys_with_a_100ms_ttl_are_gone_within_2s_and_free_their_memory(
         "table" % (after, after - baseline, baseline, MEMORY_MARGIN))
 
 
+@pytest.mark.step("3i")
 def test_only_the_keys_with_a_ttl_vanish(r, connect):
     conn = connect(timeout=30)
     requests = []
@@ -130,6 +184,7 @@ def test_only_the_keys_with_a_ttl_vanish(r, connect):
         "key must leave the expires table as well as the keys table" % db0)
 
 
+@pytest.mark.step("3i")
 def test_keys_with_a_later_ttl_survive_the_cycle(r, connect):
     conn = connect(timeout=30)
     requests = []
@@ -149,6 +204,7 @@ def test_keys_with_a_later_ttl_survive_the_cycle(r, connect):
     assert 98 <= r.ttl(b"long:0") <= 100
 
 
+@pytest.mark.step("3i")
 def test_a_key_the_cycle_removed_leaves_no_ttl_behind(r):
     r.set(b"k", b"v", px=50)
     assert wait_until(lambda: r.dbsize() == 0, DEADLINE), (

@@ -25,6 +25,36 @@ a TTL. INCR/DECR and APPEND keep the TTL; SET and MSET replace it.
 
 A key whose time has passed must look missing to every command at once
 (lazy expiry), whether or not the active cycle has removed it yet.
+
+The wrong servers these tests catch, step by step:
+  3a  one whose TTL or PTTL answers a missing key with anything but -2 or a
+      key without a TTL with anything but -1, whose TTL truncates or rounds
+      up instead of rounding to the nearest second, or that keeps time in
+      whole seconds (PTTL does not count down by the millisecond);
+  3b  one where a dead key is still seen by GET, EXISTS, MGET, STRLEN, TTL,
+      PTTL or KEYS, or whose APPEND or INCR on a dead key builds on its old
+      value or keeps its TTL;
+  3c  one whose INCR, DECR, INCRBY, DECRBY or APPEND delete and set the key
+      (dropping its TTL), whose SET or MSET keep the TTL, whose MSET touches
+      a key it does not write, or whose DEL or FLUSHALL leave a deadline
+      behind for the next key of the same name;
+  3f  one that stores EXPIRE's relative time as if it were absolute, or
+      EXPIREAT's absolute one as relative; that mixes up seconds and
+      milliseconds; that refuses a time <= 0 or in the past instead of
+      deleting the key; that wraps around on overflow instead of the
+      invalid-expire-time error (naming the command in lower case); that
+      looks the key up before parsing the time; that parses with atoi;
+      whose PERSIST leaves the TTL or replies 1 for a key without one; or
+      that runs EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL or PERSIST
+      with a wrong number of arguments;
+  3g  one that gets an NX, XX, GT or LT condition wrong (a key without a
+      TTL counts as forever, an equal time is neither greater nor less),
+      deletes for a past time before checking the condition, accepts NX
+      with XX, GT or LT, or GT with LT, gets an error text or the order of
+      the checks wrong (options, then time, then key), compares options
+      case-sensitively or refuses a repeated one; whose EXPIRE, PEXPIRE,
+      PERSIST or DEL see an expired key as alive; or that leaves a removed
+      or replaced deadline in the expires table, so the key dies anyway.
 """
 
 import time
@@ -86,6 +116,7 @@ def in_200_s(name):
 # The four commands: setting a TTL, missing keys
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3f")
 def test_expire_sets_a_ttl_in_seconds_and_replies_1(r, connect):
     r.set(b"k", b"v")
     conn = connect()
@@ -97,6 +128,7 @@ def test_expire_sets_a_ttl_in_seconds_and_replies_1(r, connect):
     assert r.get(b"k") == b"v", "EXPIRE must not change the value"
 
 
+@pytest.mark.step("3f")
 def test_pexpire_sets_a_ttl_in_milliseconds(r, connect):
     r.set(b"k", b"v")
     expect_reply(connect(), command("PEXPIRE", "k", "100000"), ONE, chapter=3)
@@ -106,6 +138,7 @@ def test_pexpire_sets_a_ttl_in_milliseconds(r, connect):
         % pttl)
 
 
+@pytest.mark.step("3f")
 def test_expireat_sets_an_absolute_time_in_seconds(r, connect):
     r.set(b"k", b"v")
     expect_reply(connect(), command("EXPIREAT", "k", str(now_s() + 100)), ONE,
@@ -116,6 +149,7 @@ def test_expireat_sets_an_absolute_time_in_seconds(r, connect):
         "in seconds (the wall clock)" % ttl)
 
 
+@pytest.mark.step("3f")
 def test_pexpireat_sets_an_absolute_time_in_milliseconds(r, connect):
     r.set(b"k", b"v")
     expect_reply(connect(), command("PEXPIREAT", "k", str(now_ms() + 100000)),
@@ -125,6 +159,7 @@ def test_pexpireat_sets_an_absolute_time_in_milliseconds(r, connect):
         "PTTL after PEXPIREAT <now + 100000 ms> was %d" % pttl)
 
 
+@pytest.mark.step("3f")
 def test_expire_replaces_an_earlier_ttl(r):
     r.set(b"k", b"v", ex=100)
     assert r.expire(b"k", 300) is True
@@ -133,6 +168,7 @@ def test_expire_replaces_an_earlier_ttl(r):
     assert r.ttl(b"k") == 50
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_expire_of_a_missing_key_replies_0_and_creates_nothing(r, connect,
                                                               name):
@@ -142,12 +178,14 @@ def test_expire_of_a_missing_key_replies_0_and_creates_nothing(r, connect,
     assert r.exists(b"missing") == 0
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_expire_with_a_past_time_on_a_missing_key_replies_0(r, connect,
                                                             name):
     expect_reply(connect(), command(name, "missing", "-1"), ZERO, chapter=3)
 
 
+@pytest.mark.step("3f")
 def test_command_names_are_case_insensitive(r, connect):
     r.set(b"k", b"v")
     conn = connect()
@@ -167,6 +205,7 @@ PAST = [("EXPIRE", "0"), ("EXPIRE", "-1"),
         ("PEXPIREAT", "0"), ("PEXPIREAT", "1"), ("PEXPIREAT", str(INT64_MIN))]
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("name, amount", PAST,
                          ids=["%s %s" % p for p in PAST])
 def test_non_positive_or_past_time_deletes_the_key_and_replies_1(
@@ -200,6 +239,7 @@ OVERFLOW = [
 ]
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("name, amount", OVERFLOW,
                          ids=["%s %s" % o for o in OVERFLOW])
 def test_time_overflowing_64_bit_milliseconds_is_an_error(r, connect, name,
@@ -215,6 +255,7 @@ def test_time_overflowing_64_bit_milliseconds_is_an_error(r, connect, name,
         "an EXPIRE that replied an error must leave the key alone")
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("name", ["EXPIRE", "PEXPIRE", "EXPIREAT"])
 def test_overflow_is_an_error_even_for_a_missing_key(r, connect, name):
     expect_reply(connect(), command(name, "missing", str(INT64_MAX)),
@@ -226,6 +267,7 @@ FITS = [("EXPIRE", str(FAR_EX)), ("PEXPIRE", str(FAR_PX)),
         ("EXPIREAT", str(INT64_MAX // 1000)), ("PEXPIREAT", str(INT64_MAX))]
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("name, amount", FITS, ids=["%s %s" % f for f in FITS])
 def test_huge_time_that_fits_is_accepted(r, connect, name, amount):
     r.set(b"k", b"v")
@@ -237,6 +279,7 @@ def test_huge_time_that_fits_is_accepted(r, connect, name, amount):
         "PTTL after %s k %s was %d" % (name, amount, pttl))
 
 
+@pytest.mark.step("3f")
 def test_ttl_of_a_huge_timeout_is_exact(r, connect):
     r.set(b"k", b"v")
     r.execute_command("EXPIRE", "k", str(FAR_EX))
@@ -249,6 +292,7 @@ NOT_INTEGERS = ["abc", "1.5", "", " 10", "10 ", "+10", "010", "-0",
                 "9223372036854775808", "-9223372036854775809"]
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("amount", NOT_INTEGERS,
                          ids=[repr(a)[1:-1] or "empty" for a in NOT_INTEGERS])
 @pytest.mark.parametrize("name", COMMANDS)
@@ -262,6 +306,7 @@ def test_time_that_is_not_a_strict_integer_is_refused(r, connect, name,
     assert r.ttl(b"k") == -1
 
 
+@pytest.mark.step("3f")
 def test_non_integer_time_is_an_error_even_for_a_missing_key(r, connect):
     expect_reply(connect(), command("EXPIRE", "missing", "abc"),
                  NOT_AN_INTEGER, chapter=3,
@@ -272,6 +317,7 @@ def test_non_integer_time_is_an_error_even_for_a_missing_key(r, connect):
 # NX XX GT LT
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_nx_sets_a_ttl_only_on_a_key_without_one(r, connect, name):
     r.set(b"k", b"v")
@@ -284,6 +330,7 @@ def test_nx_sets_a_ttl_only_on_a_key_without_one(r, connect, name):
     assert 98 <= r.ttl(b"k") <= 100
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_xx_sets_a_ttl_only_on_a_key_that_has_one(r, connect, name):
     r.set(b"k", b"v")
@@ -298,6 +345,7 @@ def test_xx_sets_a_ttl_only_on_a_key_that_has_one(r, connect, name):
     assert 198 <= r.ttl(b"k") <= 200
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_gt_never_sets_a_ttl_on_a_key_without_one(r, connect, name):
     r.set(b"k", b"v")
@@ -308,6 +356,7 @@ def test_gt_never_sets_a_ttl_on_a_key_without_one(r, connect, name):
     assert r.ttl(b"k") == -1
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_lt_always_sets_a_ttl_on_a_key_without_one(r, connect, name):
     r.set(b"k", b"v")
@@ -318,6 +367,7 @@ def test_lt_always_sets_a_ttl_on_a_key_without_one(r, connect, name):
     assert 98 <= r.ttl(b"k") <= 100
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_gt_sets_only_a_later_time(r, connect, name):
     r.set(b"k", b"v", ex=150)
@@ -330,6 +380,7 @@ def test_gt_sets_only_a_later_time(r, connect, name):
     assert 198 <= r.ttl(b"k") <= 200
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("name", COMMANDS)
 def test_lt_sets_only_an_earlier_time(r, connect, name):
     r.set(b"k", b"v", ex=150)
@@ -342,6 +393,7 @@ def test_lt_sets_only_an_earlier_time(r, connect, name):
     assert 98 <= r.ttl(b"k") <= 100
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("option", ["GT", "LT"])
 def test_gt_and_lt_refuse_an_equal_time(r, connect, option):
     at = str(now_ms() + 100000)
@@ -353,6 +405,7 @@ def test_gt_and_lt_refuse_an_equal_time(r, connect, option):
                       "greater nor less")
 
 
+@pytest.mark.step("3g")
 def test_xx_gt_and_xx_lt_combine(r, connect):
     r.set(b"k", b"v")
     conn = connect()
@@ -370,6 +423,7 @@ def test_xx_gt_and_xx_lt_combine(r, connect):
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("option", ["NX", "XX", "GT", "LT"])
 def test_options_on_a_missing_key_reply_0(r, connect, option):
     expect_reply(connect(), command("EXPIRE", "missing", "100", option), ZERO,
@@ -377,6 +431,7 @@ def test_options_on_a_missing_key_reply_0(r, connect, option):
     assert r.exists(b"missing") == 0
 
 
+@pytest.mark.step("3g")
 def test_options_are_case_insensitive(r, connect):
     r.set(b"k", b"v")
     conn = connect()
@@ -388,6 +443,7 @@ def test_options_are_case_insensitive(r, connect):
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("options", [("NX", "NX"), ("GT", "GT"),
                                      ("XX", "XX", "LT")],
                          ids=["NX NX", "GT GT", "XX XX LT"])
@@ -398,6 +454,7 @@ def test_repeated_options_are_allowed(r, connect, options):
                  hint="an option given twice is not an error")
 
 
+@pytest.mark.step("3g")
 def test_past_time_with_a_failing_condition_keeps_the_key(r, connect):
     r.set(b"k", b"v", ex=100)
     r.set(b"plain", b"v")
@@ -414,6 +471,7 @@ def test_past_time_with_a_failing_condition_keeps_the_key(r, connect):
     assert r.ttl(b"k") == 100 and r.ttl(b"plain") == -1
 
 
+@pytest.mark.step("3g")
 def test_past_time_with_a_passing_condition_deletes_the_key(r, connect):
     r.set(b"k", b"v", ex=100)
     r.set(b"plain", b"v")
@@ -432,6 +490,7 @@ NX_CONFLICTS = [("NX", "XX"), ("XX", "NX"), ("NX", "GT"), ("GT", "NX"),
                 ("XX", "NX", "GT"), ("nx", "xx")]
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("options", NX_CONFLICTS,
                          ids=[" ".join(o) for o in NX_CONFLICTS])
 @pytest.mark.parametrize("name", COMMANDS)
@@ -448,6 +507,7 @@ GT_LT = [("GT", "LT"), ("LT", "GT"), ("XX", "GT", "LT"), ("LT", "XX", "GT"),
          ("gt", "lt")]
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("options", GT_LT, ids=[" ".join(o) for o in GT_LT])
 @pytest.mark.parametrize("name", COMMANDS)
 def test_gt_with_lt_is_an_error(r, connect, name, options):
@@ -459,6 +519,7 @@ def test_gt_with_lt_is_an_error(r, connect, name, options):
     assert r.ttl(b"k") == -1
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("word", ["FOO", "foo", "GTX", "", "NXX"],
                          ids=["FOO", "foo", "GTX", "empty", "NXX"])
 @pytest.mark.parametrize("name", COMMANDS)
@@ -489,6 +550,7 @@ ORDER = [
 ]
 
 
+@pytest.mark.step("3g")
 @pytest.mark.parametrize("args, expected", ORDER,
                          ids=[" ".join(o[0]) for o in ORDER])
 def test_options_are_checked_before_the_time_and_the_key(r, connect, args,
@@ -505,12 +567,14 @@ def test_options_are_checked_before_the_time_and_the_key(r, connect, args,
 # TTL PTTL PERSIST
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3a")
 @pytest.mark.parametrize("name", ["TTL", "PTTL"])
 def test_ttl_of_a_missing_key_is_minus_2(r, connect, name):
     expect_reply(connect(), command(name, "missing"), b":-2\r\n", chapter=3,
                  hint="-2: the key does not exist")
 
 
+@pytest.mark.step("3a")
 @pytest.mark.parametrize("name", ["TTL", "PTTL"])
 def test_ttl_of_a_key_without_expiry_is_minus_1(r, connect, name):
     r.set(b"k", b"v")
@@ -518,16 +582,17 @@ def test_ttl_of_a_key_without_expiry_is_minus_1(r, connect, name):
                  hint="-1: the key exists and has no TTL")
 
 
+@pytest.mark.step("3a")
 @pytest.mark.parametrize("ms, seconds", [(2900, 3), (2300, 2)],
                          ids=["2900ms-is-3s", "2300ms-is-2s"])
 def test_ttl_rounds_to_the_nearest_second(r, connect, ms, seconds):
-    r.set(b"k", b"v")
-    r.pexpire(b"k", ms)
+    r.set(b"k", b"v", px=ms)
     expect_reply(connect(), command("TTL", "k"), integer(seconds), chapter=3,
                  hint="TTL is (ms left + 500) / 1000: rounded, neither "
                       "truncated nor rounded up")
 
 
+@pytest.mark.step("3a")
 def test_pttl_counts_down(r):
     r.set(b"k", b"v", px=10000)
     first = r.pttl(b"k")
@@ -541,6 +606,7 @@ def test_pttl_counts_down(r):
         "resolution" % (first, second))
 
 
+@pytest.mark.step("3f")
 def test_persist_removes_the_ttl_and_replies_1(r, connect):
     r.set(b"k", b"v", ex=100)
     conn = connect()
@@ -552,11 +618,13 @@ def test_persist_removes_the_ttl_and_replies_1(r, connect):
     assert r.get(b"k") == b"v"
 
 
+@pytest.mark.step("3f")
 def test_persist_of_a_key_without_ttl_replies_0(r, connect):
     r.set(b"k", b"v")
     expect_reply(connect(), command("PERSIST", "k"), ZERO, chapter=3)
 
 
+@pytest.mark.step("3f")
 def test_persist_of_a_missing_key_replies_0(r, connect):
     expect_reply(connect(), command("PERSIST", "missing"), ZERO, chapter=3)
     assert r.exists(b"missing") == 0
@@ -567,6 +635,7 @@ ARITY = [("EXPIRE",), ("EXPIRE", "k"), ("PEXPIRE", "k"), ("EXPIREAT", "k"),
          ("PTTL", "a", "b"), ("PERSIST",), ("PERSIST", "a", "b")]
 
 
+@pytest.mark.step("3f")
 @pytest.mark.parametrize("args", ARITY, ids=[" ".join(a) for a in ARITY])
 def test_expiry_commands_check_their_arity(r, connect, args):
     expect_reply(connect(), command(*args), arity_error(args[0].lower()),
@@ -580,6 +649,7 @@ def test_expiry_commands_check_their_arity(r, connect, args):
 # Which writes keep the TTL
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3c")
 @pytest.mark.parametrize("args", [("INCR", "n"), ("INCRBY", "n", "5"),
                                   ("DECR", "n"), ("DECRBY", "n", "5")],
                          ids=["INCR", "INCRBY", "DECR", "DECRBY"])
@@ -591,18 +661,21 @@ def test_incr_and_decr_keep_the_ttl(r, args):
         "value, not the key)" % args[0])
 
 
+@pytest.mark.step("3c")
 def test_append_keeps_the_ttl(r):
     r.set(b"k", b"abc", ex=100)
     assert r.append(b"k", b"def") == 6
     assert r.ttl(b"k") == 100, "APPEND modifies the value: the TTL stays"
 
 
+@pytest.mark.step("3c")
 def test_set_removes_the_ttl(r):
     r.set(b"k", b"v", ex=100)
     r.set(b"k", b"w")
     assert r.ttl(b"k") == -1, "SET without KEEPTTL removes the TTL"
 
 
+@pytest.mark.step("3c")
 def test_mset_removes_the_ttl(r):
     r.set(b"a", b"1", ex=100)
     r.set(b"c", b"3", ex=100)
@@ -613,6 +686,7 @@ def test_mset_removes_the_ttl(r):
     assert r.ttl(b"c") == 100, "MSET must not touch keys it does not write"
 
 
+@pytest.mark.step("3c")
 def test_a_deleted_and_recreated_key_has_no_ttl(r):
     r.set(b"k", b"v", ex=100)
     assert r.delete(b"k") == 1
@@ -626,6 +700,7 @@ def test_a_deleted_and_recreated_key_has_no_ttl(r):
     assert r.ttl(b"n") == -1
 
 
+@pytest.mark.step("3c")
 def test_incr_keeps_a_short_ttl_until_it_fires(r):
     gone = expire_soon(r, b"n", b"5")
     assert r.incr(b"n") == 6
@@ -636,6 +711,7 @@ def test_incr_keeps_a_short_ttl_until_it_fires(r):
         "must be gone after 100 ms")
 
 
+@pytest.mark.step("3c")
 def test_flushall_removes_the_ttls_too(r):
     r.set(b"k", b"v", ex=100)
     r.flushall()
@@ -647,6 +723,7 @@ def test_flushall_removes_the_ttls_too(r):
 # Lazy expiry: a key whose time has passed looks missing to every command
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3b")
 def test_key_exists_until_its_time(r):
     r.set(b"k", b"v", px=2000)
     assert r.get(b"k") == b"v" and r.exists(b"k") == 1, (
@@ -671,6 +748,7 @@ LAZY_HINT = ("check the expiry time in the key lookup every command uses, and "
              "treat (and delete) a key whose time has passed as missing")
 
 
+@pytest.mark.step("3b")
 def test_expired_key_is_missing_for_reads(r, connect):
     r.set(b"live", b"1")
     expire_all_soon(r, b"get", b"exists", b"mget", b"strlen", b"ttl",
@@ -690,6 +768,7 @@ def test_expired_key_is_missing_for_reads(r, connect):
                       "left")
 
 
+@pytest.mark.step("3b")
 def test_keys_does_not_list_expired_keys(r, connect):
     r.set(b"live", b"1")
     expire_all_soon(r, b"dead1", b"dead2")
@@ -699,6 +778,7 @@ def test_keys_does_not_list_expired_keys(r, connect):
                       "passed (Redis skips them without deleting them)")
 
 
+@pytest.mark.step("3b")
 def test_writes_to_an_expired_key_start_from_nothing(r, connect):
     expire_all_soon(r, b"a", b"n")
     conn = connect()
@@ -712,6 +792,7 @@ def test_writes_to_an_expired_key_start_from_nothing(r, connect):
     expect_reply(conn, command("TTL", "n"), b":-1\r\n", chapter=3)
 
 
+@pytest.mark.step("3g")
 def test_expiry_commands_see_an_expired_key_as_missing(r, connect):
     cases = [("EXPIRE", "k1", "100"), ("PEXPIRE", "k2", "100000"),
              ("EXPIRE", "k3", "100", "LT"), ("PERSIST", "k4"), ("DEL", "k5")]
@@ -724,6 +805,7 @@ def test_expiry_commands_see_an_expired_key_as_missing(r, connect):
     assert r.exists(*[c[1] for c in cases]) == 0
 
 
+@pytest.mark.step("3g")
 def test_an_overwritten_ttl_never_fires(r):
     # Each key got a 100 ms TTL that a later command removed or replaced.
     # Long after those 100 ms, all must still be there.

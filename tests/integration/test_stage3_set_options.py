@@ -15,6 +15,29 @@ and the order shows in which error a bad command gets:
 A SET that fails changes nothing. A plain SET (or any SET that writes without
 KEEPTTL) removes the key's TTL. An expiry time already in the past is
 accepted, and the key is gone at once.
+
+The wrong servers these tests catch, step by step:
+  3a  one that stores EX's seconds as if they were an absolute time, reads
+      PX as seconds, keeps time on a monotonic clock (so EXAT and PXAT, Unix
+      times, come out wrong), compares option names case-sensitively, or
+      overflows on a huge time that still fits in 64-bit milliseconds;
+  3b  one whose GET still finds a key after its time (no lazy expiry), or
+      that refuses an EXAT or PXAT in the past instead of replying +OK and
+      expiring the key at once;
+  3c  one whose plain SET keeps the old TTL, or whose SET PX keeps the old
+      EX;
+  3d  one whose NX or XX writes anyway, or sets the TTL of a SET it
+      stopped; whose GET replies +OK, nil for an empty old value, or nil
+      when NX stopped the write; that refuses NX with GET (Redis 6.2 did) or
+      wants the options in a fixed order; whose SET ... GET or SET ... XX
+      keeps the TTL; whose KEEPTTL drops the TTL, or revives a dead key's;
+      or whose NX, XX or GET see an expired key as alive;
+  3e  one that parses each time as it meets it (so SET k v EX abc NX XX
+      gets the integer error, not the syntax error), accepts conflicting
+      options or an unknown word, treats a repeated option as a conflict or
+      parses an earlier repeated time, accepts a time that is 0, negative or
+      overflows once made absolute, parses times with atoi, or writes
+      anything when it replies an error.
 """
 
 import time
@@ -62,6 +85,7 @@ def assert_unchanged(r, key=b"k", value=b"old"):
 # EX PX EXAT PXAT: valid times
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3a")
 def test_set_ex_replies_ok_and_gives_the_key_a_ttl_in_seconds(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "k", "v", "EX", "100"), OK, chapter=3,
@@ -72,6 +96,7 @@ def test_set_ex_replies_ok_and_gives_the_key_a_ttl_in_seconds(r, connect):
     assert r.get(b"k") == b"v"
 
 
+@pytest.mark.step("3a")
 def test_set_px_gives_the_key_a_ttl_in_milliseconds(r):
     assert r.set(b"k", b"v", px=100000) is True
     pttl = r.pttl(b"k")
@@ -80,6 +105,7 @@ def test_set_px_gives_the_key_a_ttl_in_milliseconds(r):
         "PTTL replies the milliseconds left" % pttl)
 
 
+@pytest.mark.step("3a")
 def test_set_exat_expires_at_a_unix_time_in_seconds(r):
     at = int(time.time()) + 100
     assert r.set(b"k", b"v", exat=at) is True
@@ -89,6 +115,7 @@ def test_set_exat_expires_at_a_unix_time_in_seconds(r):
         "time in seconds (wall clock, not a monotonic one)" % ttl)
 
 
+@pytest.mark.step("3a")
 def test_set_pxat_expires_at_a_unix_time_in_milliseconds(r):
     at = now_ms() + 100000
     assert r.set(b"k", b"v", pxat=at) is True
@@ -102,6 +129,7 @@ CASES = [("ex", "100"), ("Ex", "100"), ("px", "100000"), ("pX", "100000"),
          ("exat", None), ("ExAt", None), ("pxat", None), ("PxAt", None)]
 
 
+@pytest.mark.step("3a")
 @pytest.mark.parametrize("option, amount", CASES, ids=[c[0] for c in CASES])
 def test_expiry_options_are_case_insensitive(r, connect, option, amount):
     if amount is None:
@@ -114,6 +142,7 @@ def test_expiry_options_are_case_insensitive(r, connect, option, amount):
     assert 98 <= r.ttl(b"k") <= 100
 
 
+@pytest.mark.step("3d")
 def test_options_may_come_in_any_order(r, connect):
     r.set(b"k", b"old")
     expect_reply(connect(), command("SET", "k", "new", "get", "ex", "100",
@@ -124,6 +153,7 @@ def test_options_may_come_in_any_order(r, connect):
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3a")
 def test_set_ex_with_a_huge_value_that_fits_is_accepted(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "k", "v", "EX", str(FAR_EX)), OK,
@@ -135,6 +165,7 @@ def test_set_ex_with_a_huge_value_that_fits_is_accepted(r, connect):
                       "overflowing")
 
 
+@pytest.mark.step("3a")
 def test_set_px_with_a_huge_value_that_fits_is_accepted(r, connect):
     expect_reply(connect(), command("SET", "k", "v", "PX", str(FAR_PX)), OK,
                  chapter=3)
@@ -143,6 +174,7 @@ def test_set_px_with_a_huge_value_that_fits_is_accepted(r, connect):
         "PTTL after SET ... PX %d was %d" % (FAR_PX, pttl))
 
 
+@pytest.mark.step("3a")
 @pytest.mark.parametrize("option, amount", [
     ("EXAT", INT64_MAX // 1000),
     ("PXAT", INT64_MAX),
@@ -168,6 +200,7 @@ NON_POSITIVE = [(opt, amount) for opt in ("EX", "PX", "EXAT", "PXAT")
                 for amount in ("0", "-1", str(INT64_MIN))]
 
 
+@pytest.mark.step("3e")
 @pytest.mark.parametrize("option, amount", NON_POSITIVE,
                          ids=["%s %s" % c for c in NON_POSITIVE])
 def test_zero_or_negative_time_is_an_invalid_expire_time(r, connect, option,
@@ -191,6 +224,7 @@ OVERFLOW = [
 ]
 
 
+@pytest.mark.step("3e")
 @pytest.mark.parametrize("option, amount", OVERFLOW,
                          ids=["%s %s" % c for c in OVERFLOW])
 def test_time_overflowing_64_bit_milliseconds_is_an_invalid_expire_time(
@@ -209,6 +243,7 @@ NOT_INTEGERS = ["abc", "1.5", "", " 10", "10 ", "+10", "010", "-0", "0x10",
                 "9223372036854775808", "-9223372036854775809"]
 
 
+@pytest.mark.step("3e")
 @pytest.mark.parametrize("amount", NOT_INTEGERS,
                          ids=[repr(a)[1:-1] or "empty" for a in NOT_INTEGERS])
 @pytest.mark.parametrize("option", ["EX", "PX", "EXAT", "PXAT"])
@@ -249,6 +284,7 @@ CONFLICTS = [
 ]
 
 
+@pytest.mark.step("3e")
 @pytest.mark.parametrize("options", CONFLICTS,
                          ids=[" ".join(c) for c in CONFLICTS])
 def test_conflicting_options_are_a_syntax_error(r, connect, options):
@@ -268,6 +304,7 @@ INCOMPLETE = [
 ]
 
 
+@pytest.mark.step("3e")
 @pytest.mark.parametrize("options", INCOMPLETE,
                          ids=[" ".join(c) for c in INCOMPLETE])
 def test_unknown_option_or_missing_time_is_a_syntax_error(r, connect,
@@ -281,12 +318,14 @@ def test_unknown_option_or_missing_time_is_a_syntax_error(r, connect,
     assert_unchanged(r)
 
 
+@pytest.mark.step("3e")
 def test_unknown_option_on_a_missing_key_creates_nothing(r, connect):
     expect_reply(connect(), command("SET", "k", "v", "NX", "FOO"), SYNTAX,
                  chapter=3)
     assert r.exists(b"k") == 0
 
 
+@pytest.mark.step("3e")
 @pytest.mark.parametrize("options", [
     ("EX", "abc", "NX", "XX"),
     ("NX", "XX", "EX", "abc"),
@@ -309,6 +348,7 @@ def test_syntax_is_checked_before_the_time(r, connect, options):
 # Repeated options
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3e")
 def test_repeated_ex_is_allowed_and_the_last_one_wins(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "k", "v", "EX", "10", "EX", "200"), OK,
@@ -318,6 +358,7 @@ def test_repeated_ex_is_allowed_and_the_last_one_wins(r, connect):
                  hint="with EX given twice, the last time counts")
 
 
+@pytest.mark.step("3e")
 def test_only_the_last_repeated_time_is_parsed(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "k", "v", "EX", "abc", "EX", "100"), OK,
@@ -335,6 +376,7 @@ def test_only_the_last_repeated_time_is_parsed(r, connect):
     assert_unchanged(r)
 
 
+@pytest.mark.step("3e")
 @pytest.mark.parametrize("options, expected", [
     (("NX", "NX"), OK),
     (("XX", "XX"), NIL),
@@ -351,6 +393,7 @@ def test_repeated_flags_are_allowed(r, connect, options, expected):
 # NX XX GET
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3d")
 def test_nx_sets_a_missing_key(r, connect):
     expect_reply(connect(), command("SET", "k", "v", "NX", "EX", "100"), OK,
                  chapter=3)
@@ -358,6 +401,7 @@ def test_nx_sets_a_missing_key(r, connect):
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3d")
 def test_nx_on_an_existing_key_replies_nil_and_changes_nothing(r, connect):
     r.set(b"k", b"old", ex=100)
     expect_reply(connect(), command("SET", "k", "new", "NX", "EX", "5"), NIL,
@@ -369,6 +413,7 @@ def test_nx_on_an_existing_key_replies_nil_and_changes_nothing(r, connect):
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3d")
 def test_xx_on_a_missing_key_replies_nil_and_creates_nothing(r, connect):
     expect_reply(connect(), command("SET", "k", "v", "XX"), NIL, chapter=3,
                  hint="SET XX only overwrites: on a missing key it replies "
@@ -376,6 +421,7 @@ def test_xx_on_a_missing_key_replies_nil_and_creates_nothing(r, connect):
     assert r.exists(b"k") == 0
 
 
+@pytest.mark.step("3d")
 def test_xx_overwrites_an_existing_key(r, connect):
     r.set(b"k", b"old")
     expect_reply(connect(), command("SET", "k", "new", "XX", "EX", "100"), OK,
@@ -384,6 +430,7 @@ def test_xx_overwrites_an_existing_key(r, connect):
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3d")
 def test_get_on_a_missing_key_replies_nil_and_sets_it(r, connect):
     expect_reply(connect(), command("SET", "k", "v", "GET"), NIL, chapter=3,
                  hint="SET ... GET replies the old value as a bulk string, "
@@ -391,6 +438,7 @@ def test_get_on_a_missing_key_replies_nil_and_sets_it(r, connect):
     assert r.get(b"k") == b"v"
 
 
+@pytest.mark.step("3d")
 def test_get_on_an_existing_key_replies_the_old_value(r, connect):
     r.set(b"k", b"old")
     expect_reply(connect(), command("SET", "k", "new", "GET", "EX", "100"),
@@ -401,12 +449,14 @@ def test_get_on_an_existing_key_replies_the_old_value(r, connect):
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3d")
 def test_get_of_an_empty_old_value_is_an_empty_bulk_string(r, connect):
     r.set(b"k", b"")
     expect_reply(connect(), command("SET", "k", "new", "GET"), b"$0\r\n\r\n",
                  chapter=3, hint="an empty old value is $0, not the null $-1")
 
 
+@pytest.mark.step("3d")
 def test_nx_with_get_is_allowed_and_sets_a_missing_key(r, connect):
     expect_reply(connect(), command("SET", "k", "v", "NX", "GET"), NIL,
                  chapter=3,
@@ -414,6 +464,7 @@ def test_nx_with_get_is_allowed_and_sets_a_missing_key(r, connect):
     assert r.get(b"k") == b"v"
 
 
+@pytest.mark.step("3d")
 def test_nx_with_get_on_an_existing_key_replies_it_and_keeps_it(r, connect):
     r.set(b"k", b"old")
     expect_reply(connect(), command("SET", "k", "new", "NX", "GET"),
@@ -423,6 +474,7 @@ def test_nx_with_get_on_an_existing_key_replies_it_and_keeps_it(r, connect):
     assert r.get(b"k") == b"old"
 
 
+@pytest.mark.step("3d")
 def test_xx_with_get_on_a_missing_key_replies_nil_and_creates_nothing(
         r, connect):
     expect_reply(connect(), command("SET", "k", "v", "XX", "GET"), NIL,
@@ -430,6 +482,7 @@ def test_xx_with_get_on_a_missing_key_replies_nil_and_creates_nothing(
     assert r.exists(b"k") == 0
 
 
+@pytest.mark.step("3d")
 def test_xx_with_get_on_an_existing_key_replies_the_old_value(r, connect):
     r.set(b"k", b"old")
     expect_reply(connect(), command("SET", "k", "new", "XX", "GET"),
@@ -437,6 +490,7 @@ def test_xx_with_get_on_an_existing_key_replies_the_old_value(r, connect):
     assert r.get(b"k") == b"new"
 
 
+@pytest.mark.step("3d")
 def test_get_is_case_insensitive_too(r, connect):
     r.set(b"k", b"old")
     expect_reply(connect(), command("set", "k", "new", "gEt", "nX"),
@@ -447,6 +501,7 @@ def test_get_is_case_insensitive_too(r, connect):
 # KEEPTTL, and a plain SET clearing the TTL
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3c")
 def test_plain_set_removes_the_ttl(r, connect):
     r.set(b"k", b"v", ex=100)
     conn = connect()
@@ -456,18 +511,21 @@ def test_plain_set_removes_the_ttl(r, connect):
                       "remove the key from the expires table too")
 
 
+@pytest.mark.step("3d")
 def test_set_with_get_but_without_keepttl_removes_the_ttl(r):
     r.set(b"k", b"v", ex=100)
     assert r.set(b"k", b"w", get=True) == b"v"
     assert r.ttl(b"k") == -1, "SET ... GET is still a SET: it clears the TTL"
 
 
+@pytest.mark.step("3d")
 def test_set_xx_without_keepttl_removes_the_ttl(r):
     r.set(b"k", b"v", ex=100)
     assert r.set(b"k", b"w", xx=True) is True
     assert r.ttl(b"k") == -1
 
 
+@pytest.mark.step("3d")
 def test_keepttl_keeps_the_ttl(r, connect):
     r.set(b"k", b"v", ex=100)
     conn = connect()
@@ -478,6 +536,7 @@ def test_keepttl_keeps_the_ttl(r, connect):
     assert r.get(b"k") == b"w"
 
 
+@pytest.mark.step("3d")
 def test_keepttl_with_get_keeps_the_ttl_and_replies_the_old_value(r,
                                                                  connect):
     r.set(b"k", b"v", ex=100)
@@ -486,6 +545,7 @@ def test_keepttl_with_get_keeps_the_ttl_and_replies_the_old_value(r,
     assert r.ttl(b"k") == 100
 
 
+@pytest.mark.step("3d")
 def test_keepttl_on_a_key_without_ttl_leaves_it_without(r, connect):
     r.set(b"k", b"v")
     conn = connect()
@@ -493,12 +553,14 @@ def test_keepttl_on_a_key_without_ttl_leaves_it_without(r, connect):
     expect_reply(conn, command("TTL", "k"), b":-1\r\n", chapter=3)
 
 
+@pytest.mark.step("3d")
 def test_keepttl_on_a_missing_key_creates_it_without_ttl(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "k", "v", "KEEPTTL"), OK, chapter=3)
     expect_reply(conn, command("TTL", "k"), b":-1\r\n", chapter=3)
 
 
+@pytest.mark.step("3c")
 def test_set_ex_replaces_an_earlier_ttl(r):
     r.set(b"k", b"v", ex=100)
     assert r.set(b"k", b"w", px=500000) is True
@@ -509,6 +571,7 @@ def test_set_ex_replaces_an_earlier_ttl(r):
 # Times in the past, and keys that expired
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("3b")
 @pytest.mark.parametrize("option", ["EXAT", "PXAT"])
 def test_absolute_time_in_the_past_is_accepted_and_the_key_is_gone(
         r, connect, option):
@@ -524,6 +587,7 @@ def test_absolute_time_in_the_past_is_accepted_and_the_key_is_gone(
     expect_reply(conn, command("EXISTS", "k"), b":0\r\n", chapter=3)
 
 
+@pytest.mark.step("3d")
 def test_get_with_a_past_time_still_replies_the_old_value(r, connect):
     r.set(b"k", b"old")
     expect_reply(connect(), command("SET", "k", "new", "EXAT", "1", "GET"),
@@ -531,6 +595,7 @@ def test_get_with_a_past_time_still_replies_the_old_value(r, connect):
     assert r.exists(b"k") == 0
 
 
+@pytest.mark.step("3b")
 def test_set_ex_key_expires(r):
     gone = expire_soon(r, b"k")
     assert r.get(b"k") == b"v", (
@@ -541,6 +606,7 @@ def test_set_ex_key_expires(r):
         "the expiry time on every lookup (lazy expiry)")
 
 
+@pytest.mark.step("3d")
 def test_nx_sets_a_key_that_has_expired(r):
     gone = expire_soon(r, b"k", b"old")
     sleep_until(gone)
@@ -551,6 +617,7 @@ def test_nx_sets_a_key_that_has_expired(r):
     assert r.ttl(b"k") == -1
 
 
+@pytest.mark.step("3d")
 def test_xx_does_not_revive_a_key_that_has_expired(r):
     gone = expire_soon(r, b"k", b"old")
     sleep_until(gone)
@@ -559,6 +626,7 @@ def test_xx_does_not_revive_a_key_that_has_expired(r):
     assert r.exists(b"k") == 0
 
 
+@pytest.mark.step("3d")
 def test_get_of_a_key_that_has_expired_replies_nil(r, connect):
     gone = expire_soon(r, b"k", b"old")
     sleep_until(gone)
@@ -569,6 +637,7 @@ def test_get_of_a_key_that_has_expired_replies_nil(r, connect):
     assert r.ttl(b"k") == -1
 
 
+@pytest.mark.step("3d")
 def test_keepttl_on_a_key_that_has_expired_does_not_keep_the_dead_ttl(r):
     gone = expire_soon(r, b"k", b"old")
     sleep_until(gone)

@@ -10,6 +10,55 @@ Every exact reply below was taken from redis-server 7.0.15. Out-of-range
 indices are clamped (LRANGE, LTRIM) or answer nil (LINDEX); LSET is the one
 command that refuses them with an error. Numbers are parsed as strictly as
 INCRBY's increment (stage 2): no "+", no spaces, no leading zeros.
+
+The wrong servers these tests catch, step by step:
+  4a  an LPUSH of several elements that keeps their order (a b c, not
+      c b a); a push that replies how many it pushed, not the new length;
+      an LPUSHX or RPUSHX that creates a missing key or pushes only its
+      first element; an LRANGE that does not count a negative index from
+      the tail, refuses or wraps an index out of range instead of clamping
+      it, or answers a missing key with nil instead of *0;
+  4b  a TYPE that does not say list for a list built at both ends;
+  4c  a pop with a count that replies a bare bulk for a count of 1, lists
+      RPOP's elements head first, answers a missing key with $-1 or *0
+      instead of *-1, pops something for a count of 0, chokes on a count
+      of LLONG_MAX, takes "-1", "-0", "+1" or "x" as a count, or looks the
+      key up before checking it; a pop of the last element that leaves an
+      empty list behind;
+  4d  a LINDEX that errors outside the list instead of answering nil; an
+      LSET that accepts an index outside the list, creates a missing key,
+      or parses the index before it looks the key up; an LTRIM that keeps
+      something other than what LRANGE would return, leaves an emptied
+      list in the keyspace, or creates a missing key;
+  4e  an LREM that removes from the head for a negative count, removes
+      every match for a count of N, or matches a prefix ("a" in "ab") or
+      ignores case; an LINSERT next to the last match instead of the
+      first, that wants BEFORE/AFTER in upper case, loses the tail after
+      inserting behind the last element, changes the list when the pivot
+      is missing, creates a missing key, or looks the key up before it
+      refuses a bad keyword; an LPOP, RPOP, LREM or LTRIM that leaves an
+      emptied list behind (KEYS, RPUSHX and LPUSH still find it);
+  4f  an LPOS whose RANK counts from the wrong end, that reports indexes
+      counted from the tail, ignores MAXLEN, treats COUNT 0 as COUNT 1,
+      replies *-1 for a missing key with COUNT, refuses RANK
+      -9223372036854775808, keeps the first value of an option given
+      twice, or checks its options after the key (or not left to right);
+  4g  an LMOVE that pushes to the wrong end, deletes a one-element list
+      moved onto itself, creates the destination when the source is
+      missing, accepts a direction other than LEFT or RIGHT, or looks the
+      source up before checking the directions; a list emptied by LMOVE
+      that stays;
+  4h  an index or count parser that takes "+1", " 1", "01", "1.5", "" or
+      2^63 for a number, a refused command that changed the list anyway,
+      and a wrong arity for any list command (LPOP with two counts);
+  4i  elements cut at a NUL or at \r\n, compared with strcmp ("a\0b" equal
+      to "a\0c"), stored as numbers that lose their text ("007", "-0"), or
+      an empty element lost; a packed list whose lengths break at 127/128
+      bytes, whose nodes break around 8 KB or for an element bigger than a
+      node, whose walk from the tail misreads a length, or which goes
+      wrong after LSET, LINSERT and LREM of big elements or across the
+      nodes of 20,000 elements; and, through 2,000 random commands checked
+      against a model, any reply that differs from Redis's.
 """
 
 import random
@@ -107,6 +156,7 @@ def expect_gone(r, key, after):
 # Pushing
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4a")
 def test_lpush_with_several_elements_pushes_them_one_by_one(r, connect):
     conn = connect()
     expect_reply(conn, command("LPUSH", "l", "a", "b", "c"), b":3\r\n",
@@ -118,6 +168,7 @@ def test_lpush_with_several_elements_pushes_them_one_by_one(r, connect):
                       "the list reads c b a")
 
 
+@pytest.mark.step("4a")
 def test_rpush_with_several_elements_keeps_their_order(r, connect):
     conn = connect()
     expect_reply(conn, command("RPUSH", "l", "a", "b", "c"), b":3\r\n",
@@ -129,6 +180,7 @@ def test_rpush_with_several_elements_keeps_their_order(r, connect):
                  bulks("a", "b", "c", "d"), chapter=CHAPTER)
 
 
+@pytest.mark.step("4b")
 def test_pushes_at_both_ends_build_one_list(r, connect):
     conn = connect()
     for cmd, reply in [(("RPUSH", "l", "c"), 1), (("LPUSH", "l", "b"), 2),
@@ -140,6 +192,7 @@ def test_pushes_at_both_ends_build_one_list(r, connect):
     expect_reply(conn, command("TYPE", "l"), b"+list\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4a")
 def test_pushx_on_a_missing_key_does_nothing_and_replies_zero(r, connect):
     conn = connect()
     for name in ("LPUSHX", "RPUSHX"):
@@ -151,6 +204,7 @@ def test_pushx_on_a_missing_key_does_nothing_and_replies_zero(r, connect):
                  hint="LPUSHX/RPUSHX on a missing key must not create it")
 
 
+@pytest.mark.step("4a")
 def test_pushx_on_an_existing_list_pushes_every_element(r, connect):
     conn = connect()
     r.rpush(b"l", b"m")
@@ -163,6 +217,7 @@ def test_pushx_on_an_existing_list_pushes_every_element(r, connect):
                  bulks("a", "b", "m", "y", "z"), chapter=CHAPTER)
 
 
+@pytest.mark.step("4a")
 def test_command_names_are_case_insensitive(r, connect):
     conn = connect()
     expect_reply(conn, command("rPuSh", "l", "a"), b":1\r\n", chapter=CHAPTER)
@@ -174,6 +229,7 @@ def test_command_names_are_case_insensitive(r, connect):
 # LLEN, LRANGE, LINDEX
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4a")
 def test_llen_counts_elements_and_is_zero_for_a_missing_key(r, connect):
     conn = connect()
     expect_reply(conn, command("LLEN", "l"), b":0\r\n", chapter=CHAPTER,
@@ -182,6 +238,7 @@ def test_llen_counts_elements_and_is_zero_for_a_missing_key(r, connect):
     expect_reply(conn, command("LLEN", "l"), b":3\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4a")
 def test_lrange_of_a_missing_key_is_an_empty_array(r, connect):
     expect_reply(connect(), command("LRANGE", "missing", 0, -1), EMPTY,
                  chapter=CHAPTER,
@@ -209,6 +266,7 @@ LRANGES = [
 ]
 
 
+@pytest.mark.step("4a")
 @pytest.mark.parametrize("bounds, elements", LRANGES,
                          ids=["%d..%d" % b for b, _ in LRANGES])
 def test_lrange_clamps_its_bounds_like_redis(r, connect, bounds, elements):
@@ -224,6 +282,7 @@ LINDEXES = [(0, "a"), (2, "c"), (4, "e"), (-1, "e"), (-5, "a"), (5, None),
             (-6, None), (100, None), (LLONG_MAX, None), (LLONG_MIN, None)]
 
 
+@pytest.mark.step("4d")
 @pytest.mark.parametrize("index, element", LINDEXES,
                          ids=[str(i) for i, _ in LINDEXES])
 def test_lindex_counts_from_both_ends_and_answers_nil_out_of_range(
@@ -235,6 +294,7 @@ def test_lindex_counts_from_both_ends_and_answers_nil_out_of_range(
                       "nil ($-1), not an error")
 
 
+@pytest.mark.step("4d")
 def test_lindex_of_a_missing_key_is_nil(r, connect):
     expect_reply(connect(), command("LINDEX", "missing", 0), NIL,
                  chapter=CHAPTER)
@@ -243,6 +303,7 @@ def test_lindex_of_a_missing_key_is_nil(r, connect):
 BAD_INTEGERS = ["x", "1.5", "+1", " 1", "01", "", "9223372036854775808"]
 
 
+@pytest.mark.step("4h")
 @pytest.mark.parametrize("bad", BAD_INTEGERS,
                          ids=[repr(b) for b in BAD_INTEGERS])
 def test_index_arguments_must_be_strict_integers(r, connect, bad):
@@ -264,6 +325,7 @@ def test_index_arguments_must_be_strict_integers(r, connect, bad):
 # LPOP and RPOP
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4c")
 def test_lpop_and_rpop_take_from_each_end(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b", b"c")
@@ -273,6 +335,7 @@ def test_lpop_and_rpop_take_from_each_end(r, connect):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("4c")
 def test_pop_of_a_missing_key_is_nil(r, connect):
     conn = connect()
     for name in ("LPOP", "RPOP"):
@@ -281,6 +344,7 @@ def test_pop_of_a_missing_key_is_nil(r, connect):
                           "the null bulk string $-1")
 
 
+@pytest.mark.step("4c")
 def test_pop_with_a_count_replies_an_array_in_pop_order(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b", b"c", b"d", b"e", b"f")
@@ -297,6 +361,7 @@ def test_pop_with_a_count_replies_an_array_in_pop_order(r, connect):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("4c")
 def test_pop_with_a_count_larger_than_the_list_pops_everything(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b", b"c")
@@ -311,6 +376,7 @@ def test_pop_with_a_count_larger_than_the_list_pops_everything(r, connect):
     expect_gone(r, b"l", "LPOP with a count")
 
 
+@pytest.mark.step("4c")
 def test_pop_with_count_zero_replies_an_empty_array(r, connect):
     conn = connect()
     r.rpush(b"l", b"a")
@@ -323,6 +389,7 @@ def test_pop_with_count_zero_replies_an_empty_array(r, connect):
         "chapter 4.")
 
 
+@pytest.mark.step("4c")
 @pytest.mark.parametrize("count", [0, 1, 5])
 @pytest.mark.parametrize("name", ["LPOP", "RPOP"])
 def test_pop_with_a_count_on_a_missing_key_is_the_null_array(r, connect,
@@ -337,6 +404,7 @@ BAD_COUNTS = ["-1", "x", "1.5", "+1", " 1", "-0", "00", "",
               "9223372036854775808", str(LLONG_MIN)]
 
 
+@pytest.mark.step("4c")
 @pytest.mark.parametrize("count", BAD_COUNTS,
                          ids=[repr(c) for c in BAD_COUNTS])
 @pytest.mark.parametrize("name", ["LPOP", "RPOP"])
@@ -360,6 +428,7 @@ def test_pop_with_a_bad_count_is_refused_with_must_be_positive(
 # LSET
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4d")
 def test_lset_replaces_an_element_by_index(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b", b"c")
@@ -370,6 +439,7 @@ def test_lset_replaces_an_element_by_index(r, connect):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("4d")
 @pytest.mark.parametrize("index", [3, -4, 100, LLONG_MAX, LLONG_MIN])
 def test_lset_out_of_range_is_an_error(r, connect, index):
     conn = connect()
@@ -382,6 +452,7 @@ def test_lset_out_of_range_is_an_error(r, connect, index):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("4d")
 def test_lset_on_a_missing_key_is_no_such_key(r, connect):
     conn = connect()
     expect_reply(conn, command("LSET", "missing", 0, "x"), NO_SUCH_KEY,
@@ -409,6 +480,7 @@ LTRIMS = [
 ]
 
 
+@pytest.mark.step("4d")
 @pytest.mark.parametrize("bounds, kept", LTRIMS,
                          ids=["%d..%d" % b for b, _ in LTRIMS])
 def test_ltrim_keeps_the_range_lrange_would_return(r, connect, bounds, kept):
@@ -421,6 +493,7 @@ def test_ltrim_keeps_the_range_lrange_would_return(r, connect, bounds, kept):
                       "what LRANGE with the same bounds would return")
 
 
+@pytest.mark.step("4d")
 @pytest.mark.parametrize("bounds", [(2, 1), (5, 10), (-1, -2), (-100, -50),
                                     (3, -5), (LLONG_MAX, LLONG_MIN)],
                          ids=lambda b: "%d..%d" % b)
@@ -432,6 +505,7 @@ def test_ltrim_to_an_empty_range_deletes_the_key(r, connect, bounds):
     expect_gone(r, b"l", "LTRIM")
 
 
+@pytest.mark.step("4d")
 def test_ltrim_of_a_missing_key_replies_ok_and_creates_nothing(r, connect):
     expect_reply(connect(), command("LTRIM", "missing", 0, 1), OK,
                  chapter=CHAPTER)
@@ -455,6 +529,7 @@ LREMS = [
 ]
 
 
+@pytest.mark.step("4e")
 @pytest.mark.parametrize("count, removed, left", LREMS,
                          ids=["count %d" % c for c, _, _ in LREMS])
 def test_lrem_removes_count_matches_from_the_head_or_tail(
@@ -470,6 +545,7 @@ def test_lrem_removes_count_matches_from_the_head_or_tail(
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("4e")
 def test_lrem_of_a_missing_element_or_key_replies_zero(r, connect):
     conn = connect()
     r.rpush(b"l", b"a")
@@ -480,6 +556,7 @@ def test_lrem_of_a_missing_element_or_key_replies_zero(r, connect):
     assert r.exists(b"missing") == 0
 
 
+@pytest.mark.step("4e")
 def test_lrem_compares_whole_elements(r, connect):
     r.rpush(b"l", b"a", b"ab", b"ba", b"A", b"a")
     expect_reply(connect(), command("LREM", "l", 0, "a"), b":2\r\n",
@@ -493,6 +570,7 @@ def test_lrem_compares_whole_elements(r, connect):
 # LINSERT
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4e")
 def test_linsert_before_and_after_the_first_match(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b", b"a")
@@ -513,6 +591,7 @@ def test_linsert_before_and_after_the_first_match(r, connect):
                  bulks("X", "a", "Z", "Y", "W", "b", "a"), chapter=CHAPTER)
 
 
+@pytest.mark.step("4e")
 def test_linsert_at_both_ends(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"z")
@@ -528,6 +607,7 @@ def test_linsert_at_both_ends(r, connect):
                       "tail: keep the tail pointer up to date")
 
 
+@pytest.mark.step("4e")
 def test_linsert_with_a_missing_pivot_replies_minus_one(r, connect):
     conn = connect()
     r.rpush(b"l", b"a")
@@ -537,6 +617,7 @@ def test_linsert_with_a_missing_pivot_replies_minus_one(r, connect):
     assert r.lrange(b"l", 0, -1) == [b"a"]
 
 
+@pytest.mark.step("4e")
 def test_linsert_on_a_missing_key_replies_zero(r, connect):
     expect_reply(connect(), command("LINSERT", "missing", "AFTER", "a", "X"),
                  b":0\r\n", chapter=CHAPTER,
@@ -544,6 +625,7 @@ def test_linsert_on_a_missing_key_replies_zero(r, connect):
     assert r.exists(b"missing") == 0
 
 
+@pytest.mark.step("4e")
 @pytest.mark.parametrize("key", ["l", "missing"])
 def test_linsert_with_a_bad_keyword_is_a_syntax_error(r, connect, key):
     r.rpush(b"l", b"a")
@@ -589,6 +671,7 @@ LPOSES = [
 ]
 
 
+@pytest.mark.step("4f")
 @pytest.mark.parametrize("options, reply", LPOSES,
                          ids=[" ".join(map(str, o)) or "plain"
                               for o, _ in LPOSES])
@@ -604,6 +687,7 @@ def test_lpos_finds_matches_with_rank_count_and_maxlen(r, connect, options,
                       "an option given twice takes its last value")
 
 
+@pytest.mark.step("4f")
 def test_lpos_with_no_match(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b")
@@ -613,6 +697,7 @@ def test_lpos_with_no_match(r, connect):
                  chapter=CHAPTER, hint="no match with COUNT: the empty array")
 
 
+@pytest.mark.step("4f")
 @pytest.mark.parametrize("options, reply", [((), NIL), (("RANK", 1), NIL),
                                             (("COUNT", 0), EMPTY),
                                             (("COUNT", 2), EMPTY)],
@@ -624,6 +709,7 @@ def test_lpos_on_a_missing_key(r, connect, options, reply):
                       "(never the null array *-1)")
 
 
+@pytest.mark.step("4f")
 def test_lpos_rank_llong_min_behaves_like_rank_minus_one(r, connect):
     # Redis 7.0 negates the rank; -LLONG_MIN does not fit in a long long and
     # the result still compares as "already reached", so 7.0.15 answers the
@@ -660,6 +746,7 @@ LPOS_ERRORS = [
 ]
 
 
+@pytest.mark.step("4f")
 @pytest.mark.parametrize("key", ["l", "missing"])
 @pytest.mark.parametrize("options, reply", LPOS_ERRORS,
                          ids=[" ".join(map(str, o)) for o, _ in LPOS_ERRORS])
@@ -688,6 +775,7 @@ LMOVES = [
 ]
 
 
+@pytest.mark.step("4g")
 @pytest.mark.parametrize("wherefrom, whereto, moved, src, dst", LMOVES,
                          ids=["%s %s" % m[:2] for m in LMOVES])
 def test_lmove_pops_one_end_and_pushes_the_other_list(
@@ -705,6 +793,7 @@ def test_lmove_pops_one_end_and_pushes_the_other_list(
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("4g")
 def test_lmove_creates_the_destination(r, connect):
     conn = connect()
     r.rpush(b"src", b"a", b"b")
@@ -716,6 +805,7 @@ def test_lmove_creates_the_destination(r, connect):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("4g")
 def test_lmove_of_a_missing_source_is_nil_and_creates_nothing(r, connect):
     conn = connect()
     expect_reply(conn, command("LMOVE", "missing", "dst", "LEFT", "RIGHT"),
@@ -733,6 +823,7 @@ ROTATIONS = [
 ]
 
 
+@pytest.mark.step("4g")
 @pytest.mark.parametrize("wherefrom, whereto, moved, after", ROTATIONS,
                          ids=["%s %s" % m[:2] for m in ROTATIONS])
 def test_lmove_onto_the_same_list_rotates_it(r, connect, wherefrom, whereto,
@@ -747,6 +838,7 @@ def test_lmove_onto_the_same_list_rotates_it(r, connect, wherefrom, whereto,
                  hint="LMOVE l l LEFT RIGHT moves the head to the tail")
 
 
+@pytest.mark.step("4g")
 def test_lmove_of_a_single_element_onto_itself_keeps_the_list(r, connect):
     conn = connect()
     r.rpush(b"l", b"only")
@@ -760,6 +852,7 @@ def test_lmove_of_a_single_element_onto_itself_keeps_the_list(r, connect):
     expect_reply(conn, command("TYPE", "l"), b"+list\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4g")
 @pytest.mark.parametrize("args", [("LEFT", "UP"), ("UP", "LEFT"),
                                   ("HEAD", "TAIL")],
                          ids=lambda a: " ".join(a))
@@ -776,6 +869,7 @@ def test_lmove_with_a_bad_direction_is_a_syntax_error(r, connect, args):
     assert r.exists(b"dst") == 0
 
 
+@pytest.mark.step("4g")
 def test_rpoplpush_pattern_with_lmove_drains_a_list_into_another(r):
     r.rpush(b"src", *[b"%d" % i for i in range(10)])
     moved = [r.lmove(b"src", b"dst", "RIGHT", "LEFT") for _ in range(10)]
@@ -802,13 +896,11 @@ EMPTYING = [
     ("LREM", [b"a", b"a"], ("LREM", "l", 0, "a")),
     ("LREM with count", [b"a", b"a"], ("LREM", "l", -2, "a")),
     ("LTRIM", [b"a", b"b"], ("LTRIM", "l", 1, 0)),
-    ("LMOVE", [b"a"], ("LMOVE", "l", "other", "LEFT", "RIGHT")),
 ]
 
 
-@pytest.mark.parametrize("name, elements, args", EMPTYING,
-                         ids=[e[0] for e in EMPTYING])
-def test_a_list_emptied_by_a_command_is_deleted(r, name, elements, args):
+def check_emptied_list_is_deleted(r, name, elements, args):
+    __tracebackhide__ = True
     r.rpush(b"l", *elements)
     r.execute_command(*args)
     r.delete(b"other")  # LMOVE's destination; DBSIZE must then be 0
@@ -824,6 +916,20 @@ def test_a_list_emptied_by_a_command_is_deleted(r, name, elements, args):
         "1. Read workshop.md chapter 4." % name)
 
 
+@pytest.mark.step("4e")
+@pytest.mark.parametrize("name, elements, args", EMPTYING,
+                         ids=[e[0] for e in EMPTYING])
+def test_a_list_emptied_by_a_command_is_deleted(r, name, elements, args):
+    check_emptied_list_is_deleted(r, name, elements, args)
+
+
+@pytest.mark.step("4g")
+def test_a_list_emptied_by_lmove_is_deleted(r):
+    check_emptied_list_is_deleted(r, "LMOVE", [b"a"],
+                                  ("LMOVE", "l", "other", "LEFT", "RIGHT"))
+
+
+@pytest.mark.step("4c")
 def test_pop_one_at_a_time_until_empty_then_nil(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b")
@@ -844,6 +950,7 @@ BINARY = [b"", b"\x00", b"a\x00b", b"a\x00c", b"\r\n", b"a\r\nb",
           "héllo".encode()]
 
 
+@pytest.mark.step("4i")
 def test_elements_are_binary_safe(r, connect):
     r.rpush(b"l", *BINARY)
     expect_same("LRANGE l 0 -1", r.lrange(b"l", 0, -1), BINARY,
@@ -857,6 +964,7 @@ def test_elements_are_binary_safe(r, connect):
                  hint="the bulk length counts the \\r\\n inside the element")
 
 
+@pytest.mark.step("4i")
 def test_matching_compares_all_bytes_not_up_to_a_nul(r, connect):
     conn = connect()
     r.rpush(b"l", b"a\x00b", b"a\x00c", b"a", b"a\x00c")
@@ -876,6 +984,7 @@ def test_matching_compares_all_bytes_not_up_to_a_nul(r, connect):
                  bulks(b"a\x00b", b"a", b"\x00"), chapter=CHAPTER)
 
 
+@pytest.mark.step("4i")
 def test_integer_like_elements_keep_their_exact_text(r, connect):
     texts = [b"123", b"007", b"-0", b"+5", b" 1", b"9223372036854775807",
              b"9223372036854775808", b"-9223372036854775808", b"1e3", b"0"]
@@ -892,6 +1001,7 @@ def test_integer_like_elements_keep_their_exact_text(r, connect):
                  chapter=CHAPTER, hint="\"-0\" is not \"0\"")
 
 
+@pytest.mark.step("4i")
 def test_empty_element_is_stored_and_matched(r, connect):
     conn = connect()
     expect_reply(conn, command("RPUSH", "l", ""), b":1\r\n", chapter=CHAPTER)
@@ -921,6 +1031,7 @@ BIG_SIZES = [0, 1, 126, 127, 128, 129, 255, 256, 4096, 8180, 8185, 8186,
              100_000, 5]
 
 
+@pytest.mark.step("4i")
 def test_big_elements_round_trip_from_both_ends(r):
     model = deque()
     pipe = r.pipeline(transaction=False)
@@ -955,6 +1066,7 @@ def test_big_elements_round_trip_from_both_ends(r):
                 "negative ranges walk from the tail")
 
 
+@pytest.mark.step("4i")
 def test_big_elements_survive_lset_linsert_lrem_and_pops(r):
     small = [b"s%d" % i for i in range(30)]
     r.rpush(b"l", *small)
@@ -1009,6 +1121,7 @@ def test_big_elements_survive_lset_linsert_lrem_and_pops(r):
     expect_gone(r, b"l", "the last pop")
 
 
+@pytest.mark.step("4i")
 def test_every_element_length_from_0_to_300_walks_both_ways(r):
     model = [_element(size, 7) for size in range(301)]
     r.rpush(b"l", *model)
@@ -1025,6 +1138,7 @@ def test_every_element_length_from_0_to_300_walks_both_ways(r):
     expect_gone(r, b"l", "RPOP")
 
 
+@pytest.mark.step("4i")
 def test_many_elements_across_many_nodes(r):
     n = 20_000
     rng = random.Random(4)
@@ -1128,6 +1242,7 @@ ARITY = [
 ]
 
 
+@pytest.mark.step("4h")
 @pytest.mark.parametrize("args", ARITY, ids=[" ".join(a) for a in ARITY])
 def test_list_commands_check_their_arity(r, connect, args):
     r.rpush(b"l", b"a")
@@ -1364,6 +1479,7 @@ def random_command(rng, model):
     raise ValueError(name)
 
 
+@pytest.mark.step("4i")
 def test_random_operations_match_a_model(r, connect):
     seed = 20240404
     steps = 2000

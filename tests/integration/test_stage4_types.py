@@ -15,6 +15,29 @@ changing nothing. The exceptions, all as in Redis 7.0.15:
 - a command whose arguments are malformed refuses them before it looks at
   the key at all (LRANGE l x 1 is "not an integer" even on a string), except
   LINDEX and LSET, which look the key up first.
+
+The wrong servers these tests catch, step by step:
+  4b  a TYPE that answers nil or an error for a missing key; GET, APPEND,
+      STRLEN, INCR, DECR, INCRBY, DECRBY or SET ... GET that read a list's
+      bytes or replace it instead of answering WRONGTYPE, or a WRONGTYPE
+      sent with an ERR prefix; an MGET that fails on a list; a SET or MSET
+      that refuses to replace a list, or keeps its TTL; DEL, EXISTS, KEYS,
+      DBSIZE or FLUSHALL that skip lists; EXPIRE, TTL or PERSIST that
+      refuse a list, or a TTL of 0 that does not delete it; a list past
+      its TTL that LLEN, LRANGE, LPUSHX or TYPE still see; a SET ... NX
+      that overwrites a list, or a SET ... XX that does not, because its
+      lookup only finds strings;
+  4c  a list emptied by LPOP whose TYPE is still list, or whose TTL comes
+      back on a new list of the same name;
+  4g  an LMOVE that pops before checking the destination's type (the
+      element is lost, a one-element source deleted), answers WRONGTYPE
+      for a string destination when the source is missing, or moves from
+      a string; a list that loses its TTL when pushed to, popped, set,
+      trimmed or moved from or to;
+  4h  an INCRBY that checks the type before the increment; a list command
+      (even LPUSHX, LTRIM or LMOVE) that works on a string or creates a
+      key; an order of checks in which WRONGTYPE wins over a bad number or
+      keyword, or, for LINDEX and LSET, loses to it.
 """
 
 import time
@@ -56,6 +79,7 @@ def expect_same(what, got, expected, hint, chapter=CHAPTER):
 # TYPE
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4b")
 def test_type_names_the_kind_of_value(r, connect):
     conn = connect()
     r.set(b"s", b"v")
@@ -70,6 +94,7 @@ def test_type_names_the_kind_of_value(r, connect):
                  hint="a missing key is +none, not nil and not an error")
 
 
+@pytest.mark.step("4b")
 def test_values_made_by_string_commands_are_strings(r, connect):
     conn = connect()
     r.incr(b"counter")
@@ -81,6 +106,7 @@ def test_values_made_by_string_commands_are_strings(r, connect):
                      hint="INCR, APPEND and MSET create strings")
 
 
+@pytest.mark.step("4g")
 def test_values_made_by_list_commands_are_lists(r, connect):
     conn = connect()
     r.lpush(b"a", b"x")
@@ -93,6 +119,7 @@ def test_values_made_by_list_commands_are_lists(r, connect):
                      hint="LPUSH, RPUSH and LMOVE's destination make lists")
 
 
+@pytest.mark.step("4c")
 def test_type_of_a_deleted_or_emptied_list_is_none(r, connect):
     conn = connect()
     r.rpush(b"l", b"a")
@@ -106,6 +133,7 @@ def test_type_of_a_deleted_or_emptied_list_is_none(r, connect):
                           "TYPE is none")
 
 
+@pytest.mark.step("4b")
 @pytest.mark.parametrize("args", [("TYPE",), ("TYPE", "a", "b")],
                          ids=["no key", "two keys"])
 def test_type_checks_its_arity(r, connect, args):
@@ -129,6 +157,7 @@ STRING_COMMANDS = [
 ]
 
 
+@pytest.mark.step("4b")
 @pytest.mark.parametrize("args", STRING_COMMANDS,
                          ids=[" ".join(a) for a in STRING_COMMANDS])
 def test_string_commands_on_a_list_are_wrongtype_and_change_nothing(
@@ -146,6 +175,7 @@ def test_string_commands_on_a_list_are_wrongtype_and_change_nothing(
                  hint="a command refused with WRONGTYPE changes nothing")
 
 
+@pytest.mark.step("4b")
 def test_set_get_on_a_list_is_wrongtype_and_keeps_the_list(r, connect):
     # SET ... GET replies the old value, so it must read it as a string first:
     # unlike plain SET, it refuses to overwrite a list.
@@ -163,6 +193,7 @@ def test_set_get_on_a_list_is_wrongtype_and_keeps_the_list(r, connect):
                  hint="on a string, SET ... GET replies the old value")
 
 
+@pytest.mark.step("4h")
 def test_incrby_checks_its_increment_before_the_type(r, connect):
     conn = connect()
     r.rpush(b"l", b"1")
@@ -173,6 +204,7 @@ def test_incrby_checks_its_increment_before_the_type(r, connect):
                           "'not an integer' even on a list" % name)
 
 
+@pytest.mark.step("4b")
 def test_mget_replies_nil_for_a_list(r, connect):
     r.set(b"a", b"1")
     r.rpush(b"l", b"x")
@@ -183,6 +215,7 @@ def test_mget_replies_nil_for_a_list(r, connect):
                       "hold a string is nil in its reply, like a missing one")
 
 
+@pytest.mark.step("4b")
 def test_set_overwrites_a_list_with_a_string(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b")
@@ -198,6 +231,7 @@ def test_set_overwrites_a_list_with_a_string(r, connect):
     expect_reply(conn, command("DBSIZE"), b":1\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4b")
 def test_mset_overwrites_a_list_with_a_string(r, connect):
     conn = connect()
     r.rpush(b"l", b"a")
@@ -205,6 +239,25 @@ def test_mset_overwrites_a_list_with_a_string(r, connect):
                  chapter=CHAPTER)
     expect_reply(conn, command("TYPE", "l"), b"+string\r\n", chapter=CHAPTER,
                  hint="MSET replaces any value, like SET")
+    expect_reply(conn, command("GET", "l"), bulk("v"), chapter=CHAPTER)
+
+
+@pytest.mark.step("4b")
+def test_set_nx_and_xx_see_a_list_as_an_existing_key(r, connect):
+    # NX and XX ask whether the key exists, whatever it holds: a lookup
+    # that only finds strings takes a list for a missing key.
+    conn = connect()
+    r.rpush(b"l", b"a")
+    expect_reply(conn, command("SET", "l", "v", "NX"), NIL, chapter=CHAPTER,
+                 hint="SET ... NX sets nothing when the key exists, and a "
+                      "list is a key that exists")
+    expect_reply(conn, command("LRANGE", "l", 0, -1), bulks("a"),
+                 chapter=CHAPTER, hint="SET ... NX must leave the list alone")
+    expect_reply(conn, command("SET", "l", "v", "XX"), b"+OK\r\n",
+                 chapter=CHAPTER,
+                 hint="SET ... XX sets when the key exists, whatever its "
+                      "type, and replaces the list with a string")
+    expect_reply(conn, command("TYPE", "l"), b"+string\r\n", chapter=CHAPTER)
     expect_reply(conn, command("GET", "l"), bulk("v"), chapter=CHAPTER)
 
 
@@ -226,6 +279,7 @@ LIST_COMMANDS = [
 ]
 
 
+@pytest.mark.step("4h")
 @pytest.mark.parametrize("args", LIST_COMMANDS,
                          ids=[" ".join(a) for a in LIST_COMMANDS])
 def test_list_commands_on_a_string_are_wrongtype_and_change_nothing(
@@ -266,6 +320,7 @@ CHECK_ORDER = [
 ]
 
 
+@pytest.mark.step("4h")
 @pytest.mark.parametrize("args, reply", CHECK_ORDER,
                          ids=[" ".join(a) for a, _ in CHECK_ORDER])
 def test_which_error_wins_when_both_arguments_and_type_are_wrong(
@@ -283,6 +338,7 @@ def test_which_error_wins_when_both_arguments_and_type_are_wrong(
 # LMOVE between types
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4g")
 def test_lmove_to_a_string_is_wrongtype_and_pops_nothing(r, connect):
     conn = connect()
     r.rpush(b"src", b"a", b"b")
@@ -297,6 +353,7 @@ def test_lmove_to_a_string_is_wrongtype_and_pops_nothing(r, connect):
     expect_reply(conn, command("GET", "s"), bulk("abc"), chapter=CHAPTER)
 
 
+@pytest.mark.step("4g")
 def test_lmove_of_a_one_element_list_to_a_string_keeps_the_list(r, connect):
     conn = connect()
     r.rpush(b"src", b"only")
@@ -309,6 +366,7 @@ def test_lmove_of_a_one_element_list_to_a_string_keeps_the_list(r, connect):
                       "check the destination first")
 
 
+@pytest.mark.step("4g")
 def test_lmove_of_a_missing_source_to_a_string_is_nil(r, connect):
     r.set(b"s", b"abc")
     expect_reply(connect(), command("LMOVE", "missing", "s", "LEFT", "LEFT"),
@@ -317,6 +375,7 @@ def test_lmove_of_a_missing_source_to_a_string_is_nil(r, connect):
                       "destination: nil, not WRONGTYPE")
 
 
+@pytest.mark.step("4g")
 def test_lmove_from_a_string_is_wrongtype(r, connect):
     conn = connect()
     r.set(b"s", b"abc")
@@ -331,6 +390,7 @@ def test_lmove_from_a_string_is_wrongtype(r, connect):
 # Keyspace commands work on every type
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4b")
 def test_del_exists_keys_and_dbsize_see_every_type(r, connect):
     conn = connect()
     r.set(b"s", b"v")
@@ -354,6 +414,7 @@ def test_del_exists_keys_and_dbsize_see_every_type(r, connect):
     expect_reply(conn, command("DBSIZE"), b":1\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4b")
 def test_a_deleted_key_can_change_type(r, connect):
     conn = connect()
     r.rpush(b"k", b"a")
@@ -367,6 +428,7 @@ def test_a_deleted_key_can_change_type(r, connect):
     expect_reply(conn, command("TYPE", "k"), b"+list\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4b")
 def test_flushall_removes_lists(r, connect):
     conn = connect()
     r.rpush(b"l", *[b"%d" % i for i in range(1000)])
@@ -381,6 +443,7 @@ def test_flushall_removes_lists(r, connect):
 # Expiry of lists (stage 3's commands on stage 4's type)
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("4b")
 def test_expire_ttl_and_persist_work_on_a_list(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b")
@@ -397,6 +460,7 @@ def test_expire_ttl_and_persist_work_on_a_list(r, connect):
     expect_reply(conn, command("TYPE", "l"), b"+list\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4g")
 def test_changing_a_list_keeps_its_ttl(r, connect):
     r.rpush(b"l", b"a", b"b", b"c")
     r.expire(b"l", 100)
@@ -416,6 +480,7 @@ def test_changing_a_list_keeps_its_ttl(r, connect):
                     % got)
 
 
+@pytest.mark.step("4b")
 def test_set_over_a_list_drops_its_ttl(r, connect):
     r.rpush(b"l", b"a")
     r.expire(b"l", 100)
@@ -425,6 +490,7 @@ def test_set_over_a_list_drops_its_ttl(r, connect):
                       "whatever the old type")
 
 
+@pytest.mark.step("4c")
 def test_a_list_emptied_and_pushed_again_has_no_ttl(r, connect):
     conn = connect()
     r.rpush(b"l", b"a")
@@ -439,6 +505,7 @@ def test_a_list_emptied_and_pushed_again_has_no_ttl(r, connect):
                       "from the expires table too")
 
 
+@pytest.mark.step("4b")
 def test_expire_in_the_past_deletes_a_list_at_once(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b")
@@ -449,6 +516,7 @@ def test_expire_in_the_past_deletes_a_list_at_once(r, connect):
     expect_reply(conn, command("TYPE", "l"), b"+none\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("4b")
 def test_a_list_with_a_ttl_expires_like_a_string(r, connect):
     conn = connect()
     r.rpush(b"l", b"a", b"b")

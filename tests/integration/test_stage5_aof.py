@@ -27,6 +27,38 @@ What Redis does, and these tests expect:
 - INFO persistence has aof_enabled, aof_rewrite_in_progress and
   aof_last_bgrewrite_status;
 - the start-up log says `DB loaded from append only file: 0.001 seconds`.
+
+The wrong servers these tests catch, step by step:
+  5a  one that reports appendfsync in the case it was given (ALWAYS),
+      takes "sometimes", "", "maybe" or "1", lets CONFIG SET change
+      appendfilename, changes a value it refused, or words a refusal
+      otherwise than Redis; one that reports dir as a relative path or
+      another directory; an INFO persistence without aof_enabled,
+      aof_rewrite_in_progress or aof_last_bgrewrite_status, or that says
+      aof_enabled:0 with --appendonly yes;
+  5b  a log that misses a kind of write (APPEND, MSET, INCRBY, DECRBY,
+      SET XX, LSET, LINSERT, LREM, LTRIM, LMOVE, RPUSHX, a pop with a
+      count, DEL, FLUSHALL, FLUSHDB), mangles a binary value, or holds a
+      record back past its reply (lost to a SIGKILL with always); a file
+      started afresh at each start instead of appended to; --dir or
+      --appendfilename ignored, or the default name not appendonly.aof;
+      no "DB loaded from append only file" line in the log;
+  5c  a relative expiry logged as sent, so that a restart restarts the
+      clock; a TTL lost on the way (EX, PX, EXAT, PXAT, PEXPIREAT, INCR,
+      KEEPTTL, EXPIRE ... GT); a key whose time passed, running or
+      stopped, that comes back; a replay that expires keys by today's
+      clock, so that a later PERSIST, PEXPIRE or APPEND in the file is
+      undone; EXPIRE k 0, PEXPIRE k -1, EXPIREAT k 1 or a past PEXPIREAT
+      whose delete comes back after a restart;
+  5g  a BGREWRITEAOF that loses a value, a binary value, a long list or a
+      TTL; that loses the writes made while the child runs; that runs the
+      rewrite to its end before replying, or starts a second one while
+      the first runs; a rewrite that does not end with
+      aof_last_bgrewrite_status:ok;
+  5h  a CONFIG SET appendonly yes that starts logging without writing the
+      data already there (and its TTLs), or says aof_enabled:1 only once
+      its rewrite is done; a CONFIG SET appendonly no that goes on
+      logging.
 """
 
 import os
@@ -127,6 +159,7 @@ def compare(before, after, what):
 # Restarts keep the data
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("5b")
 @pytest.mark.parametrize("how, fsync", RESTARTS, ids=RESTART_IDS)
 def test_strings_and_counters_survive_a_restart(aof_server, how, fsync):
     server = aof_server(fsync)
@@ -154,6 +187,7 @@ def test_strings_and_counters_survive_a_restart(aof_server, how, fsync):
             % (how.upper(), fsync))
 
 
+@pytest.mark.step("5b")
 @pytest.mark.parametrize("how, fsync", RESTARTS, ids=RESTART_IDS)
 def test_list_commands_survive_a_restart(aof_server, how, fsync):
     server = aof_server(fsync)
@@ -192,6 +226,7 @@ def test_list_commands_survive_a_restart(aof_server, how, fsync):
             % (how.upper(), fsync))
 
 
+@pytest.mark.step("5b")
 @pytest.mark.parametrize("how, fsync", RESTARTS, ids=RESTART_IDS)
 def test_del_flushall_and_flushdb_survive_a_restart(aof_server, how, fsync):
     server = aof_server(fsync)
@@ -214,6 +249,7 @@ def test_del_flushall_and_flushdb_survive_a_restart(aof_server, how, fsync):
         "file must delete what they deleted")
 
 
+@pytest.mark.step("5c")
 @pytest.mark.parametrize("how, fsync", RESTARTS, ids=RESTART_IDS)
 def test_a_ttl_keeps_counting_down_across_a_restart(aof_server, how, fsync):
     server = aof_server(fsync)
@@ -271,6 +307,7 @@ def test_a_ttl_keeps_counting_down_across_a_restart(aof_server, how, fsync):
             "log the absolute expiry in milliseconds since the Unix epoch")
 
 
+@pytest.mark.step("5c")
 @pytest.mark.parametrize("when", ["while-running", "while-stopped"])
 def test_a_key_that_expired_before_the_restart_stays_gone(aof_server, when):
     server = aof_server()
@@ -302,6 +339,7 @@ def test_a_key_that_expired_before_the_restart_stays_gone(aof_server, when):
         "EXISTS must check the expiry of replayed keys too")
 
 
+@pytest.mark.step("5c")
 def test_persist_set_and_keepttl_survive_a_restart(aof_server):
     server = aof_server()
     c = server.client()
@@ -341,6 +379,7 @@ def test_persist_set_and_keepttl_survive_a_restart(aof_server):
         "the option: PEXPIREAT k <ms> GT)")
 
 
+@pytest.mark.step("5c")
 def test_a_ttl_removed_or_extended_before_its_deadline_survives_a_restart_after_it(aof_server):
     # The file holds SET ... PXAT <soon> and, later, PERSIST or a new
     # PEXPIREAT. Replayed after <soon> has passed, the key must not die at
@@ -375,6 +414,7 @@ def test_a_ttl_removed_or_extended_before_its_deadline_survives_a_restart_after_
         "file is read")
 
 
+@pytest.mark.step("5c")
 def test_a_non_positive_expire_deletes_the_key_for_good(aof_server):
     server = aof_server()
     c = server.client()
@@ -396,6 +436,7 @@ def test_a_non_positive_expire_deletes_the_key_for_good(aof_server):
         "it as DEL k (Redis does)")
 
 
+@pytest.mark.step("5b")
 def test_writes_after_a_restart_are_appended_to_the_same_file(aof_server):
     server = aof_server()
     c = server.client()
@@ -418,6 +459,7 @@ def test_writes_after_a_restart_are_appended_to_the_same_file(aof_server):
         "session adds to it, never starts it over")
 
 
+@pytest.mark.step("5b")
 def test_the_start_up_log_says_the_file_was_loaded(aof_server):
     server = aof_server()
     server.client().set("k", "v")
@@ -431,6 +473,7 @@ def test_the_start_up_log_says_the_file_was_loaded(aof_server):
         "accept connections'")
 
 
+@pytest.mark.step("5b")
 def test_appendfilename_and_dir_choose_the_file(aof_server, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
@@ -473,6 +516,7 @@ def test_appendfilename_and_dir_choose_the_file(aof_server, tmp_path):
 # CONFIG GET / CONFIG SET and INFO persistence
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("5a")
 def test_config_get_reports_the_aof_defaults(r, server):
     got = {name: config_get(r, name) for name in
            ("appendonly", "appendfsync", "appendfilename")}
@@ -490,6 +534,7 @@ def test_config_get_reports_the_aof_defaults(r, server):
         "path (getcwd())")
 
 
+@pytest.mark.step("5a")
 @pytest.mark.parametrize("value, reported", [
     ("always", "always"), ("no", "no"), ("everysec", "everysec"),
     ("ALWAYS", "always")])
@@ -508,6 +553,7 @@ def test_config_set_appendfsync_changes_the_policy(r, connect, value,
         r.config_set("appendfsync", "everysec")
 
 
+@pytest.mark.step("5a")
 @pytest.mark.parametrize("name, value, reason", [
     ("appendfsync", "sometimes", "argument(s) must be one of the following: "
                                  "everysec, always, no"),
@@ -530,6 +576,7 @@ def test_config_set_refuses_bad_values_like_redis(r, connect, name, value,
         "check the value before changing anything")
 
 
+@pytest.mark.step("5a")
 def test_info_persistence_reports_the_aof_state(r, aof_server):
     info = r.info("persistence")
     expected = {"aof_enabled": 0, "aof_rewrite_in_progress": 0,
@@ -545,6 +592,7 @@ def test_info_persistence_reports_the_aof_state(r, aof_server):
         "aof_enabled:%r." % on.get("aof_enabled"), "aof_enabled:1")
 
 
+@pytest.mark.step("5h")
 def test_config_set_appendonly_yes_persists_the_data_already_there(
         server_factory, suite):
     server = RestartableServer(server_factory, *redis_only_options(suite))
@@ -588,6 +636,7 @@ def test_config_set_appendonly_yes_persists_the_data_already_there(
         "the rewrite writes each TTL as PEXPIREAT <absolute ms>")
 
 
+@pytest.mark.step("5h")
 def test_config_set_appendonly_no_stops_logging(aof_server):
     server = aof_server()
     c = server.client()
@@ -619,6 +668,7 @@ def preload(client, count, prefix="pre"):
                      for i in range(at, min(at + 1000, count))})
 
 
+@pytest.mark.step("5g")
 def test_bgrewriteaof_keeps_every_type_and_ttl(aof_server, connect):
     server = aof_server()
     c = server.client()
@@ -664,6 +714,7 @@ def test_bgrewriteaof_keeps_every_type_and_ttl(aof_server, connect):
             "<unix ms> or SET k v PXAT <unix ms>)")
 
 
+@pytest.mark.step("5g")
 def test_bgrewriteaof_while_clients_write_loses_nothing(aof_server):
     server = aof_server()
     c = server.client()
@@ -720,6 +771,7 @@ def wait_until_acked(writer, count, timeout=10.0):
     return True
 
 
+@pytest.mark.step("5g")
 def test_a_second_bgrewriteaof_while_one_runs_is_refused(aof_server):
     server = aof_server()
     c = server.client()

@@ -4,7 +4,11 @@ A server killed with SIGKILL runs no shutdown code: only what it had already
 written to its file survives. With --appendfsync always, a write is in the
 file before its reply leaves, so every acknowledged write survives; with
 everysec at most about a second of them may be lost. These two run against
-Redis too.
+Redis too, and so do two that tell what a SIGKILL cannot (what reached the
+disk) from the server's system calls, read with strace: with always, each
+reply is written after an fsync of the file that follows its record's
+write; with everysec, the record is written before the reply, and fsynced
+within seconds.
 
 The rest is about our file, DIR/appendonly.aof (marked project_only: Redis 7
 keeps a directory of files instead):
@@ -22,11 +26,44 @@ keeps a directory of files instead):
 - Redis 7 loads our file (it migrates a lone DIR/appendonly.aof into its
   appendonlydir/), and our server loads the command files Redis writes
   (--aof-use-rdb-preamble no), which start with SELECT 0.
+
+The wrong servers these tests catch, step by step:
+  5b  one that writes a file with --appendonly no; records that are not
+      RESP arrays of bulk strings, out of order, or missing a write; reads
+      (GET, LRANGE) in the file; writes that changed nothing in it (SET NX
+      on an existing key, SET XX on a missing one, DEL, LPOP, EXPIRE or
+      LREM of a missing key, PERSIST of a key without a TTL); a replay
+      that refuses Redis's own command files (SELECT 0, RPUSH in chunks
+      of 64, PXAT, PEXPIREAT);
+  5c  SET ... EX, PX or EXAT logged without PXAT <absolute ms>; EXPIRE,
+      PEXPIRE or EXPIREAT not logged as PEXPIREAT <absolute ms>; a key
+      found expired, or given EXPIRE 0, PEXPIRE -5 or EXPIREAT 1, not
+      logged as DEL k; a file that redis-server loads into other data;
+  5d  replies sent before the turn's records are written, so that a
+      SIGKILL loses acknowledged writes with always (20 rounds), or more
+      than about a second of them with everysec; a write logged or
+      replayed twice; with always, a reply sent before the file is
+      fsynced after the write, or no fsync at all; with everysec, a reply
+      sent before its record is written, or no fsync within 3 seconds
+      (these two read the server's system calls with strace, and are
+      skipped without it);
+  5e  one that refuses a file whose last command was cut at any byte,
+      applies the cut command, does not log how many bytes it dropped,
+      leaves them in the file or appends after them; one that starts on
+      a file damaged in the middle (a bad '*', count, '$' or length, or
+      "RPUSHxx" where RPUSH\r\n should be), does not name the offset, or
+      truncates the file;
+  5f  an aof-check that is missing, refuses a valid file, accepts a torn
+      one, writes without --fix, cuts at the wrong offset, or accepts
+      damage in the middle;
+  5g  a rewrite that does not compact (1,000 SETs of one key stay 1,000),
+      keeps an old value or drops a TTL, or whose file does not replay.
 """
 
 import random
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -34,9 +71,9 @@ import time
 import pytest
 import redis
 
-from helpers import (AckedWriter, AofError, RestartableServer, aof_commands,
-                     aof_on, aof_records, sleep_until, surviving_writes,
-                     wait_rewrite_done)
+from helpers import (AckedWriter, AofError, RawConnection, RestartableServer,
+                     aof_commands, aof_on, aof_records, command, sleep_until,
+                     surviving_writes, wait_rewrite_done)
 
 pytestmark = pytest.mark.stage(5)
 
@@ -147,6 +184,7 @@ def crash_round(factory, suite, fsync, delay):
     return writer, killed_at, held
 
 
+@pytest.mark.step("5d")
 def test_sigkill_with_appendfsync_always_loses_no_acknowledged_write(
         server_factory, suite):
     rng = random.Random(SEED)
@@ -171,6 +209,7 @@ def test_sigkill_with_appendfsync_always_loses_no_acknowledged_write(
             "log each write once; replay each record once")
 
 
+@pytest.mark.step("5d")
 def test_sigkill_with_appendfsync_everysec_loses_at_most_a_second(
         server_factory, suite):
     rng = random.Random(SEED)
@@ -193,6 +232,188 @@ def test_sigkill_with_appendfsync_everysec_loses_at_most_a_second(
                 "append each turn's writes to the file (write()) in "
                 "beforeSleep whatever the policy; everysec only delays the "
                 "fsync(), to at most once a second")
+
+
+# ---------------------------------------------------------------------------
+# fsync, seen in the server's system calls (both servers; needs strace)
+# ---------------------------------------------------------------------------
+#
+# A SIGKILL cannot tell a record that reached the disk from one still in the
+# kernel's page cache: only a power cut can. So these tests watch the
+# server's system calls with `strace -f -y -p PID` (every thread, each file
+# descriptor shown with its path) and read the order of the calls: a write()
+# to the *.aof file, an fsync() or fdatasync() of it, and the write() of
+# the reply "+OK\r\n" to the client's socket.
+
+STRACE = shutil.which("strace")
+TRACED = ("write", "writev", "pwrite64", "pwritev", "sendto", "sendmsg",
+          "fsync", "fdatasync")
+# "PID  name(args" of a call strace shows whole or as "<unfinished ...>",
+# and "PID  <... name resumed>" of one that finished on a later line.
+CALL = re.compile(r"^\d+\s+(\w+)\((.*)$")
+RESUMED = re.compile(r"^\d+\s+<\.\.\. (\w+) resumed>")
+AOF_FD = re.compile(r"^\d+<[^>]*\.aof>")
+REPLY = '"+OK\\r\\n"'
+
+
+class Syscalls:
+    """strace attached to every thread of a running server, as a context
+    manager: `with Syscalls(pid, path) as trace:` ... `trace.events()`.
+    Skips the test when strace is missing or may not attach (ptrace)."""
+
+    def __init__(self, pid, path):
+        self.pid, self.path = pid, path
+        self.proc = None
+
+    def __enter__(self):
+        if STRACE is None:
+            pytest.skip("strace is not installed")
+        self.proc = subprocess.Popen(
+            [STRACE, "-f", "-y", "-s", "32", "-o", str(self.path), "-e",
+             "trace=" + ",".join(TRACED), "-p", str(self.pid)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE)
+        # strace says "Process N attached" once every thread is traced.
+        line = self.proc.stderr.readline().decode(errors="replace")
+        if "attached" not in line:
+            self.proc.kill()
+            self.proc.wait()
+            pytest.skip("strace could not attach to the server: %s"
+                        % line.strip())
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)     # detach, then exit
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def events(self):
+        """The calls in the order strace saw them: ("aof-write", line) when
+        a write to a *.aof file starts, ("aof-synced", line) when an fsync
+        or fdatasync of one has returned, ("reply", line) when the write of
+        a "+OK\r\n" starts."""
+        found = []
+        try:
+            text = self.path.read_text(errors="replace")
+        except OSError:
+            return found
+        for line in text.splitlines():
+            resumed = RESUMED.match(line)
+            if resumed:
+                if resumed.group(1) in ("fsync", "fdatasync") and (
+                        line.rstrip().endswith("= 0")):
+                    found.append(("aof-synced", line))
+                continue
+            call = CALL.match(line)
+            if not call:
+                continue
+            name, args = call.groups()
+            if name in ("fsync", "fdatasync"):
+                if AOF_FD.match(args) and line.rstrip().endswith("= 0"):
+                    found.append(("aof-synced", line))
+            elif AOF_FD.match(args):
+                found.append(("aof-write", line))
+            elif REPLY in args:
+                found.append(("reply", line))
+        return found
+
+
+def shown_calls(events, limit=30):
+    return "\n".join("    " + line for _, line in events[-limit:]) or (
+        "    (none)")
+
+
+@pytest.mark.step("5d")
+def test_appendfsync_always_syncs_each_record_before_its_reply(
+        server_factory, suite, tmp_path):
+    server = RestartableServer(server_factory,
+                               *aof_on(suite.own_binary, "always"))
+    conn = RawConnection(server.process.host, server.process.port)
+    try:
+        with Syscalls(server.process.pid, tmp_path / "strace.txt") as trace:
+            for i in range(10):
+                conn.send(command("SET", "k%d" % i, "v%d" % i))
+                assert conn.read_exactly(5) == b"+OK\r\n", earlier(
+                    "SET k%d v%d did not reply +OK" % (i, i))
+            time.sleep(0.1)
+    finally:
+        conn.close()
+    events = trace.events()
+    replies = [at for at, (kind, _) in enumerate(events) if kind == "reply"]
+    assert len(replies) == 10, why(
+        "strace saw %d writes of +OK\\r\\n to the client for 10 SETs; the "
+        "calls it saw:\n%s" % (len(replies), shown_calls(events)),
+        "this test reads the server's system calls: it expects each reply "
+        "written with write(), writev(), send() or sendmsg()")
+    since = 0
+    for n, at in enumerate(replies):
+        kinds = [kind for kind, _ in events[since:at]]
+        wrote = "aof-write" in kinds
+        synced = wrote and "aof-synced" in kinds[kinds.index("aof-write"):]
+        assert synced, why(
+            "With appendfsync always, the reply to SET k%d v%d went out %s. "
+            "The calls before it:\n%s"
+            % (n, n, "before its record was written to the file"
+               if not wrote else "before an fsync of the file after the "
+               "write", shown_calls(events[:at + 1], 8)),
+            "in the loop's before-sleep hook: write() the turn's records, "
+            "fdatasync() the file, and only then write the replies; a reply "
+            "promises the write is on the disk, and only an fsync puts it "
+            "there")
+        since = at + 1
+
+
+@pytest.mark.step("5d")
+def test_appendfsync_everysec_writes_before_the_reply_and_syncs_within_seconds(
+        server_factory, suite, tmp_path):
+    server = RestartableServer(server_factory,
+                               *aof_on(suite.own_binary, "everysec"))
+    conn = RawConnection(server.process.host, server.process.port)
+    try:
+        with Syscalls(server.process.pid, tmp_path / "strace.txt") as trace:
+            conn.send(command("SET", "k", "v"))
+            assert conn.read_exactly(5) == b"+OK\r\n", earlier(
+                "SET k v did not reply +OK")
+            deadline = time.monotonic() + 3.0
+            while time.monotonic() < deadline:
+                kinds = [kind for kind, _ in trace.events()]
+                if "reply" in kinds and "aof-synced" in kinds[
+                        kinds.index("reply"):]:
+                    break
+                time.sleep(0.1)
+    finally:
+        conn.close()
+    events = trace.events()
+    kinds = [kind for kind, _ in events]
+    assert "reply" in kinds, why(
+        "strace saw no write of +OK\\r\\n to the client; the calls it "
+        "saw:\n%s" % shown_calls(events),
+        "this test reads the server's system calls: it expects the reply "
+        "written with write(), writev(), send() or sendmsg()")
+    reply = kinds.index("reply")
+    assert "aof-write" in kinds[:reply], why(
+        "With appendfsync everysec, the reply to SET k v went out before "
+        "its record was written to the file. The calls:\n%s"
+        % shown_calls(events),
+        "write() every record of the loop's turn before any of its "
+        "replies, whatever the policy: everysec delays the fsync, never "
+        "the write (a crash of the process alone must lose nothing that "
+        "was acknowledged)")
+    assert "aof-synced" in kinds[reply:], why(
+        "With appendfsync everysec, no fsync or fdatasync of the file "
+        "followed the write of SET k v within 3 seconds. The calls:\n%s"
+        % shown_calls(events),
+        "once a second, when something was written since the last one, "
+        "fsync the file (from a thread, so that the loop never waits for "
+        "the disk)")
 
 
 # ---------------------------------------------------------------------------
@@ -220,6 +441,7 @@ def commands_after(server, stop=True):
             "$<len>\\r\\n<arg>\\r\\n per argument")) from None
 
 
+@pytest.mark.step("5b")
 @pytest.mark.project_only
 def test_without_appendonly_no_file_is_written(server_factory):
     server = RestartableServer(server_factory)
@@ -230,6 +452,7 @@ def test_without_appendonly_no_file_is_written(server_factory):
         % aof_file(server), "appendonly defaults to no in stage 5")
 
 
+@pytest.mark.step("5b")
 @pytest.mark.project_only
 def test_the_file_holds_each_write_as_resp_in_order(ours):
     server = ours()
@@ -253,6 +476,7 @@ def test_the_file_holds_each_write_as_resp_in_order(ours):
         "the dataset; reads (GET, LRANGE) are not logged")
 
 
+@pytest.mark.step("5b")
 @pytest.mark.project_only
 def test_writes_that_change_nothing_are_not_logged(ours):
     server = ours()
@@ -273,6 +497,7 @@ def test_writes_that_change_nothing_are_not_logged(ours):
         "then)")
 
 
+@pytest.mark.step("5c")
 @pytest.mark.project_only
 @pytest.mark.parametrize("option, value, ms", [
     ("EX", "100", 100000), ("PX", "100000", 100000), ("EXAT", None, None)],
@@ -301,6 +526,7 @@ def test_set_with_an_expiry_is_logged_with_an_absolute_pxat(ours, option,
         "not extend it")
 
 
+@pytest.mark.step("5c")
 @pytest.mark.project_only
 @pytest.mark.parametrize("name, arg, ms", [
     ("EXPIRE", "100", 100000), ("PEXPIRE", "100000", 100000),
@@ -327,6 +553,7 @@ def test_the_expire_family_is_logged_as_pexpireat(ours, name, arg, ms):
         "milliseconds")
 
 
+@pytest.mark.step("5c")
 @pytest.mark.project_only
 def test_an_expired_key_is_logged_as_del(ours):
     server = ours()
@@ -344,6 +571,7 @@ def test_an_expired_key_is_logged_as_del(ours):
         "on the clock to delete it")
 
 
+@pytest.mark.step("5c")
 @pytest.mark.project_only
 @pytest.mark.parametrize("cmd", [("EXPIRE", "k", "0"),
                                  ("PEXPIRE", "k", "-5"),
@@ -363,6 +591,7 @@ def test_a_non_positive_expire_is_logged_as_del(ours, cmd):
         "an expiry not in the future deletes the key at once: log DEL k")
 
 
+@pytest.mark.step("5g")
 @pytest.mark.project_only
 def test_bgrewriteaof_compacts_a_key_overwritten_1000_times(ours):
     server = ours()
@@ -439,6 +668,7 @@ def check_earlier_records(c):
         "load every complete command before the cut")
 
 
+@pytest.mark.step("5e")
 @pytest.mark.project_only
 def test_a_truncated_last_command_is_cut_off_and_the_server_starts(
         server_factory, suite, written, tmp_path):
@@ -517,6 +747,7 @@ def corrupt(data, records, kind):
     return damaged, start, bad
 
 
+@pytest.mark.step("5e")
 @pytest.mark.project_only
 @pytest.mark.parametrize("kind", CORRUPTIONS)
 def test_corruption_in_the_middle_refuses_to_start(run_binary, written,
@@ -573,6 +804,7 @@ def aof_check(suite, *args):
     return done.returncode, done.stdout.decode(errors="replace")
 
 
+@pytest.mark.step("5f")
 @pytest.mark.project_only
 def test_aof_check_accepts_a_valid_file(suite, written, tmp_path):
     data, _ = written
@@ -585,6 +817,7 @@ def test_aof_check_accepts_a_valid_file(suite, written, tmp_path):
     assert path.read_bytes() == data, "aof-check changed a valid file"
 
 
+@pytest.mark.step("5f")
 @pytest.mark.project_only
 def test_aof_check_fix_truncates_a_damaged_tail(suite, written, tmp_path,
                                                 ours):
@@ -612,6 +845,7 @@ def test_aof_check_fix_truncates_a_damaged_tail(suite, written, tmp_path,
     check_earlier_records(server.client())
 
 
+@pytest.mark.step("5f")
 @pytest.mark.project_only
 @pytest.mark.parametrize("kind", CORRUPTIONS)
 def test_aof_check_rejects_damage_in_the_middle(suite, written, tmp_path,
@@ -690,6 +924,7 @@ def redis_state(process):
         c.connection_pool.disconnect()
 
 
+@pytest.mark.step("5c")
 @pytest.mark.project_only
 @needs_redis
 def test_redis_loads_a_file_our_server_wrote(ours, server_factory, tmp_path):
@@ -744,6 +979,7 @@ def redis_files(server_factory, rewrite):
     return before, aofdir, names[0]
 
 
+@pytest.mark.step("5b")
 @pytest.mark.project_only
 @needs_redis
 @pytest.mark.parametrize("rewrite", [False, True],

@@ -26,6 +26,18 @@ file: exit status 1 and a message naming the parameter and the value (not
 one saying the parameter is unknown), as Redis does
 (it turns its command-line options into config lines and reads both with
 one parser). These run against redis-server too.
+
+The wrong servers these tests catch, step by step:
+  6h  a parameter CONFIG GET * reports that the command line or a config
+      file does not take back unchanged, alone or all at once (ours); a
+      value with quotes, backslashes or odd bytes mangled on the way in;
+      memory units read wrong (k and kb, m and mb, g and gb mixed up, or
+      case-sensitive); a bad value accepted, refused with another exit
+      status than 1, called an unknown parameter, or refused differently
+      on the command line and in a file; --help missing a parameter, or
+      stage 2's --help naming those of later stages (ours); INFO's
+      config_file not the full path; a CONFIG SET naming one parameter
+      twice that is accepted, or refused under the first spelling.
 """
 
 import re
@@ -209,6 +221,7 @@ def retire(server_factory, process):
     server_factory.servers.remove(process)
 
 
+@pytest.mark.step("6h")
 @pytest.mark.project_only
 def test_every_reported_parameter_given_back_on_the_command_line_is_reported_unchanged(
         server_factory, reported):
@@ -230,6 +243,7 @@ def test_every_reported_parameter_given_back_on_the_command_line_is_reported_unc
         "CONFIG GET reports takes --name and the words it reports")
 
 
+@pytest.mark.step("6h")
 @pytest.mark.project_only
 def test_every_reported_parameter_given_back_in_a_config_file_is_reported_unchanged(
         server_factory, reported, tmp_path):
@@ -252,6 +266,7 @@ def test_every_reported_parameter_given_back_in_a_config_file_is_reported_unchan
         "each line is a name and the words of its value, quoted or not")
 
 
+@pytest.mark.step("6h")
 @pytest.mark.project_only
 def test_a_config_file_of_every_reported_parameter_gives_the_same_configuration(
         server_factory, reported, tmp_path):
@@ -277,6 +292,7 @@ def test_a_config_file_of_every_reported_parameter_gives_the_same_configuration(
         "configuration (port excepted: the suite's --port wins)")
 
 
+@pytest.mark.step("6h")
 @pytest.mark.parametrize("how", HOW)
 def test_a_value_with_quotes_backslashes_and_odd_bytes_comes_back_whole(
         server_factory, tmp_path, how):
@@ -315,6 +331,7 @@ def test_a_value_with_quotes_backslashes_and_odd_bytes_comes_back_whole(
 # Memory values: Redis's units
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6h")
 @pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize("name, given, expected", MEMORY_VALUES,
                          ids=["%s-%s" % (n, g) for n, g, _ in MEMORY_VALUES])
@@ -345,6 +362,7 @@ def test_a_memory_value_with_a_unit_is_read_as_redis_reads_it(
 # A bad value is refused the same way on the command line and in a file
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6h")
 @pytest.mark.parametrize("name, value", BAD_VALUES,
                          ids=["%s-%s" % row for row in BAD_VALUES])
 def test_a_bad_value_is_refused_the_same_way_on_the_command_line_and_in_a_config_file(
@@ -381,6 +399,7 @@ def test_a_bad_value_is_refused_the_same_way_on_the_command_line_and_in_a_config
 # --help is written from the table too
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6h")
 @pytest.mark.project_only
 def test_help_names_every_parameter_config_get_reports(suite, reported,
                                                        tmp_path):
@@ -397,6 +416,7 @@ def test_help_names_every_parameter_config_get_reports(suite, reported,
         "print --help from the configuration table, one line per row")
 
 
+@pytest.mark.step("6h")
 @pytest.mark.project_only
 def test_stage2_help_does_not_mention_parameters_of_later_stages(suite,
                                                                  tmp_path):
@@ -417,6 +437,7 @@ def test_stage2_help_does_not_mention_parameters_of_later_stages(suite,
         "only")
 
 
+@pytest.mark.step("6h")
 def test_info_names_the_config_file_by_its_full_path(server_factory,
                                                      tmp_path):
     conf = write_config(tmp_path / "shown.conf", ["timeout 0"])
@@ -436,6 +457,7 @@ def test_info_names_the_config_file_by_its_full_path(server_factory,
         "(realpath), as redis-server does")
 
 
+@pytest.mark.step("6h")
 def test_config_set_of_one_parameter_twice_is_refused_under_the_second_spelling(
         server_factory):
     fresh = server_factory.start()

@@ -40,6 +40,41 @@ CLIENT SETINFO LIB-NAME/LIB-VER came with Redis 7.2 (7.0.15 replies
 `-ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.`); redis-py 5 and
 other clients send it on connect and ignore an error. Ours replies +OK, as
 7.2 does (project_only test).
+
+The wrong servers these tests catch, step by step:
+  6c  a QUIT that closes without its +OK, or runs what was pipelined after
+      it; a TIME in milliseconds, as integers or zero-padded; CLIENT IDs
+      that repeat, shrink or change on one connection; a CLIENT SETNAME
+      that takes a space, a newline, a tab, a non-ASCII byte or DEL, or a
+      SETNAME "" that keeps the old name; arity errors not named as Redis
+      names them (client|id, client|setname, client|getname); a CLIENT
+      LIST line without the connection's own id, addr, laddr, name, db,
+      cmd (client|list) or resp, lines ended by CRLF, or only the caller's
+      line; a CLIENT INFO that lists everyone; a CLIENT KILL that replies
+      to the killed connection or leaves it open, kills the caller through
+      the ID filter, answers an error rather than :0 when nobody matches
+      (or :0 for the old ip:port form), or takes ID 0, -1 or abc; a
+      CLIENT SETINFO that closes the connection or sends nothing;
+  6d  a HELLO reply with other pairs, in another order, or with a wrong
+      proto, id or version (not INFO's redis_version); a bare HELLO after
+      HELLO 3 that answers in RESP2; NOPROTO, "not an integer" and "Syntax
+      error in HELLO option" errors worded otherwise, or a refused HELLO
+      (bad version, bad option, bad SETNAME name) that switches the
+      protocol anyway; HELLO options that are case-sensitive, or a first
+      SETNAME that wins; a RESP3 that keeps $-1 or *-1 for a null (GET,
+      LPOP, LPOP with a count, LINDEX, LPOS, LMOVE, SET ... GET, CLIENT
+      GETNAME, MGET's elements), turns *0 into a null, changes simple
+      strings, integers, errors or arrays, or sends INFO and CLIENT LIST as
+      bulk strings instead of verbatim ones (=<len> counting "txt:"); a
+      protocol switched for every connection instead of the one that sent
+      HELLO 3;
+  6e  an AUTH <password> without a configured password that replies OK
+      or words its error otherwise; AUTH default <any> or HELLO 3 AUTH
+      default <any> refused when no password is set, or a user other than
+      default accepted;
+  6f  COMMAND INFO of an unknown command that stays $-1 in RESP3;
+  6h  a CONFIG GET that stays a flat array in RESP3, or sends a map per
+      parameter.
 """
 
 import re
@@ -134,6 +169,7 @@ def local_addr(conn):
 # QUIT and TIME
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6c")
 def test_quit_replies_ok_then_closes(r, connect):
     expect_reply(connect(), command("QUIT"), OK, chapter=CHAPTER,
                  close_after=True,
@@ -141,11 +177,13 @@ def test_quit_replies_ok_then_closes(r, connect):
                       "connection")
 
 
+@pytest.mark.step("6c")
 def test_quit_as_an_inline_command_closes_too(r, connect):
     expect_reply(connect(), b"QUIT\r\n", OK, chapter=CHAPTER,
                  close_after=True)
 
 
+@pytest.mark.step("6c")
 def test_commands_pipelined_after_quit_are_not_run(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "before", "1") + command("QUIT") +
@@ -162,6 +200,7 @@ def test_commands_pipelined_after_quit_are_not_run(r, connect):
         "be closed after its reply")
 
 
+@pytest.mark.step("6c")
 def test_time_replies_seconds_and_microseconds_as_bulk_strings(r, connect):
     conn = connect()
     before = time.time()
@@ -183,6 +222,7 @@ def test_time_replies_seconds_and_microseconds_as_bulk_strings(r, connect):
         "use gettimeofday() or clock_gettime(CLOCK_REALTIME)")
 
 
+@pytest.mark.step("6c")
 def test_time_advances(r, connect):
     conn = connect()
     first = request(conn, "TIME")[0]
@@ -195,6 +235,7 @@ def test_time_advances(r, connect):
         "the second number is microseconds (0..999999), not milliseconds")
 
 
+@pytest.mark.step("6c")
 def test_time_with_an_argument_is_an_arity_error(r, connect):
     expect_reply(connect(), command("TIME", "x"), arity_error("time"),
                  chapter=CHAPTER)
@@ -204,6 +245,7 @@ def test_time_with_an_argument_is_an_arity_error(r, connect):
 # HELLO
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6d")
 def test_hello_3_replies_a_map_describing_the_server(r, connect):
     conn = connect()
     version, cid = server_version(conn), client_id(conn)
@@ -214,6 +256,7 @@ def test_hello_3_replies_a_map_describing_the_server(r, connect):
                       "mode standalone, role master, modules (empty array)")
 
 
+@pytest.mark.step("6d")
 @pytest.mark.parametrize("args", [("HELLO", "2"), ("HELLO",)],
                          ids=["hello-2", "bare-hello"])
 def test_hello_2_replies_a_flat_array(r, connect, args):
@@ -224,6 +267,7 @@ def test_hello_2_replies_a_flat_array(r, connect, args):
                  hint="in RESP2 the same 7 pairs go as a flat array of 14")
 
 
+@pytest.mark.step("6d")
 def test_bare_hello_after_hello_3_replies_in_resp3(r, connect):
     conn = connect()
     version, cid = server_version(conn), client_id(conn)
@@ -234,6 +278,7 @@ def test_bare_hello_after_hello_3_replies_in_resp3(r, connect):
                  hint="HELLO without a version keeps the current protocol")
 
 
+@pytest.mark.step("6d")
 def test_hello_reply_parses_as_a_map_with_the_expected_keys(r, connect):
     conn = connect()
     cid = client_id(conn)
@@ -250,6 +295,7 @@ def test_hello_reply_parses_as_a_map_with_the_expected_keys(r, connect):
         "proto is the protocol now in use, id the CLIENT ID")
 
 
+@pytest.mark.step("6d")
 @pytest.mark.parametrize("version", ["4", "1", "0", "-1"])
 def test_hello_with_an_unsupported_version_is_noproto(r, connect, version):
     conn = connect()
@@ -259,6 +305,7 @@ def test_hello_with_an_unsupported_version_is_noproto(r, connect, version):
                  hint="a refused HELLO leaves the protocol as it was")
 
 
+@pytest.mark.step("6d")
 @pytest.mark.parametrize("version", ["abc", "03", "3.0"])
 def test_hello_with_a_version_that_is_no_integer_is_an_error(r, connect,
                                                              version):
@@ -266,6 +313,7 @@ def test_hello_with_a_version_that_is_no_integer_is_an_error(r, connect,
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("6d")
 @pytest.mark.parametrize("args, option", [
     (("foo",), "foo"),
     (("SETNAME",), "SETNAME"),
@@ -283,6 +331,7 @@ def test_hello_with_a_bad_option_is_a_syntax_error(r, connect, args, option):
                  hint="a refused HELLO 3 must not switch to RESP3")
 
 
+@pytest.mark.step("6d")
 def test_hello_setname_names_the_connection(r, connect):
     conn = connect()
     value, raw = request(conn, "HELLO", "3", "SETNAME", "myname")
@@ -292,6 +341,7 @@ def test_hello_setname_names_the_connection(r, connect):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("6d")
 def test_hello_options_are_case_insensitive_and_the_last_name_wins(
         r, connect):
     conn = connect()
@@ -303,6 +353,7 @@ def test_hello_options_are_case_insensitive_and_the_last_name_wins(
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("6d")
 def test_hello_setname_with_a_bad_name_changes_nothing(r, connect):
     conn = connect()
     expect_reply(conn, command("HELLO", "3", "SETNAME", "bad name"), BAD_NAME,
@@ -313,6 +364,7 @@ def test_hello_setname_with_a_bad_name_changes_nothing(r, connect):
     expect_reply(conn, command("CLIENT", "GETNAME"), NIL2, chapter=CHAPTER)
 
 
+@pytest.mark.step("6e")
 def test_hello_auth_as_default_without_a_password_configured_succeeds(
         r, connect):
     # Without requirepass the default user has no password (nopass): any
@@ -328,6 +380,7 @@ def test_hello_auth_as_default_without_a_password_configured_succeeds(
                  hint="a user other than 'default' does not exist")
 
 
+@pytest.mark.step("6d")
 def test_hello_3_then_hello_2_goes_back_to_resp2(r, connect):
     conn = connect()
     request(conn, "HELLO", "3")
@@ -337,6 +390,23 @@ def test_hello_3_then_hello_2_goes_back_to_resp2(r, connect):
         "HELLO 2 replied %r." % raw, "the 14-item array of RESP2")
     expect_reply(conn, command("GET", "missing"), NIL2, chapter=CHAPTER,
                  hint="after HELLO 2 the null is $-1 again")
+
+
+@pytest.mark.step("6d")
+def test_hello_3_switches_only_its_own_connection(r, connect):
+    first, second = connect(), connect()
+    value, raw = request(first, "HELLO", "3")
+    assert isinstance(value, RespMap), why(
+        "HELLO 3 replied %r." % raw, "HELLO 3 switches to RESP3")
+    expect_reply(second, command("GET", "missing"), NIL2, chapter=CHAPTER,
+                 hint="the protocol belongs to the connection: HELLO 3 on "
+                      "another one must leave this one in RESP2")
+    third = connect()
+    expect_reply(third, command("GET", "missing"), NIL2, chapter=CHAPTER,
+                 hint="a new connection starts in RESP2, whatever the others "
+                      "chose")
+    expect_reply(first, command("GET", "missing"), NIL3, chapter=CHAPTER,
+                 hint="the connection that sent HELLO 3 stays in RESP3")
 
 
 # ---------------------------------------------------------------------------
@@ -354,6 +424,7 @@ def resp3(r, connect):
     return conn
 
 
+@pytest.mark.step("6d")
 def test_ping_and_echo_reply_the_same_in_resp3(resp3):
     expect_reply(resp3, command("PING"), b"+PONG\r\n", chapter=CHAPTER)
     expect_reply(resp3, command("PING", "hi"), bulk("hi"), chapter=CHAPTER)
@@ -361,6 +432,7 @@ def test_ping_and_echo_reply_the_same_in_resp3(resp3):
     expect_reply(resp3, command("ECHO", ""), bulk(""), chapter=CHAPTER)
 
 
+@pytest.mark.step("6d")
 @pytest.mark.parametrize("args", [
     ("GET", "missing"),
     ("LPOP", "missing"),
@@ -379,12 +451,14 @@ def test_a_null_reply_is_an_underscore_in_resp3(resp3, args):
                       "bulk string ($-1) and the null array (*-1) of RESP2")
 
 
+@pytest.mark.step("6d")
 def test_mget_elements_of_missing_keys_are_resp3_nulls(resp3):
     expect_reply(resp3, command("SET", "a", "1"), OK, chapter=CHAPTER)
     expect_reply(resp3, command("MGET", "a", "missing"),
                  b"*2\r\n$1\r\n1\r\n_\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("6d")
 def test_other_replies_do_not_change_in_resp3(resp3):
     expect_reply(resp3, command("SET", "k", "v"), OK, chapter=CHAPTER)
     expect_reply(resp3, command("GET", "k"), bulk("v"), chapter=CHAPTER)
@@ -403,6 +477,7 @@ def test_other_replies_do_not_change_in_resp3(resp3):
                        "kind of value"), chapter=CHAPTER)
 
 
+@pytest.mark.step("6h")
 def test_config_get_replies_a_map_in_resp3(resp3):
     expect_reply(resp3, command("CONFIG", "GET", "timeout"),
                  b"%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n", chapter=CHAPTER,
@@ -417,6 +492,7 @@ def test_config_get_replies_a_map_in_resp3(resp3):
         "one map with a pair per parameter")
 
 
+@pytest.mark.step("6d")
 def test_info_is_a_verbatim_string_in_resp3(resp3):
     expect_reply(resp3, command("INFO", "keyspace"),
                  b"=16\r\ntxt:# Keyspace\r\n\r\n", chapter=CHAPTER,
@@ -429,6 +505,7 @@ def test_info_is_a_verbatim_string_in_resp3(resp3):
         "INFO's text starts %r." % value[:40], "the first section is Server")
 
 
+@pytest.mark.step("6d")
 def test_client_list_and_info_are_verbatim_strings_in_resp3(resp3):
     cid = client_id(resp3)
     for sub in ("LIST", "INFO"):
@@ -444,6 +521,7 @@ def test_client_list_and_info_are_verbatim_strings_in_resp3(resp3):
             "resp= is the protocol the connection uses, 3 after HELLO 3")
 
 
+@pytest.mark.step("6f")
 def test_command_info_of_an_unknown_command_is_a_null_in_resp3(resp3):
     expect_reply(resp3, command("COMMAND", "INFO", "nosuchcommand"),
                  b"*1\r\n_\r\n", chapter=CHAPTER)
@@ -453,6 +531,7 @@ def test_command_info_of_an_unknown_command_is_a_null_in_resp3(resp3):
 # CLIENT ID, SETNAME, GETNAME
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6c")
 def test_client_id_is_an_integer_that_grows_with_each_connection(
         r, connect):
     first, second = connect(), connect()
@@ -466,6 +545,7 @@ def test_client_id_is_an_integer_that_grows_with_each_connection(
         "a connection keeps its id")
 
 
+@pytest.mark.step("6c")
 def test_client_id_with_an_argument_is_an_arity_error(r, connect):
     expect_reply(connect(), command("CLIENT", "ID", "x"),
                  arity_error("client|id"), chapter=CHAPTER,
@@ -473,6 +553,7 @@ def test_client_id_with_an_argument_is_an_arity_error(r, connect):
                       "'client|id'")
 
 
+@pytest.mark.step("6c")
 def test_client_getname_is_nil_until_setname(r, connect):
     conn = connect()
     expect_reply(conn, command("CLIENT", "GETNAME"), NIL2, chapter=CHAPTER,
@@ -487,6 +568,7 @@ def test_client_getname_is_nil_until_setname(r, connect):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("6c")
 def test_client_setname_with_an_empty_name_removes_the_name(r, connect):
     conn = connect()
     expect_reply(conn, command("CLIENT", "SETNAME", "x"), OK, chapter=CHAPTER)
@@ -495,6 +577,7 @@ def test_client_setname_with_an_empty_name_removes_the_name(r, connect):
                  hint="SETNAME '' clears the name: GETNAME is nil again")
 
 
+@pytest.mark.step("6c")
 @pytest.mark.parametrize("name", ["my name", "a\nb", "tab\there",
                                   "caf\u00e9", "del\x7f"],
                          ids=["space", "newline", "tab", "non-ascii", "del"])
@@ -508,6 +591,7 @@ def test_client_setname_refuses_spaces_and_special_characters(r, connect,
     expect_reply(conn, command("CLIENT", "GETNAME"), NIL2, chapter=CHAPTER)
 
 
+@pytest.mark.step("6c")
 @pytest.mark.parametrize("args, name", [
     (("SETNAME",), "client|setname"),
     (("SETNAME", "a", "b"), "client|setname"),
@@ -520,6 +604,7 @@ def test_client_with_a_wrong_number_of_arguments_is_an_arity_error(
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("6c")
 def test_client_with_an_unknown_subcommand_is_an_error(r, connect):
     expect_reply(connect(), command("CLIENT", "FOO"),
                  error("ERR unknown subcommand 'FOO'. Try CLIENT HELP."),
@@ -545,6 +630,7 @@ def my_line(conn, cid, sub="LIST"):
     return mine[0], lines
 
 
+@pytest.mark.step("6c")
 def test_client_list_describes_this_connection(r, connect, server):
     conn = connect()
     cid = client_id(conn)
@@ -562,6 +648,7 @@ def test_client_list_describes_this_connection(r, connect, server):
         "protocol")
 
 
+@pytest.mark.step("6c")
 def test_client_list_follows_setname_select_and_hello(r, connect):
     conn = connect()
     cid = client_id(conn)
@@ -575,6 +662,7 @@ def test_client_list_follows_setname_select_and_hello(r, connect):
         "name= and db= show the connection's current state")
 
 
+@pytest.mark.step("6c")
 def test_client_list_has_a_line_per_connection(r, connect):
     a, b = connect(), connect()
     ida, idb = client_id(a), client_id(b)
@@ -596,6 +684,7 @@ def test_client_list_has_a_line_per_connection(r, connect):
         "addr is the client's own ip:port")
 
 
+@pytest.mark.step("6c")
 def test_client_info_is_the_line_of_this_connection(r, connect):
     conn = connect()
     cid = client_id(conn)
@@ -606,6 +695,7 @@ def test_client_info_is_the_line_of_this_connection(r, connect):
         "ended by a newline")
 
 
+@pytest.mark.step("6c")
 def test_client_list_with_a_bad_option_is_an_error(r, connect):
     conn = connect()
     expect_reply(conn, command("CLIENT", "LIST", "foo"),
@@ -618,6 +708,7 @@ def test_client_list_with_a_bad_option_is_an_error(r, connect):
 # CLIENT KILL
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6c")
 def test_client_kill_id_closes_that_connection(r, connect):
     killer, victim = connect(), connect()
     vid = client_id(victim)
@@ -630,6 +721,7 @@ def test_client_kill_id_closes_that_connection(r, connect):
     expect_reply(killer, command("PING"), b"+PONG\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("6c")
 def test_client_kill_addr_closes_that_connection(r, connect):
     killer, victim = connect(), connect()
     client_id(victim)
@@ -639,6 +731,7 @@ def test_client_kill_addr_closes_that_connection(r, connect):
     expect_reply(victim, b"", b"", chapter=CHAPTER, close_after=True)
 
 
+@pytest.mark.step("6c")
 def test_client_kill_addr_option_closes_that_connection(r, connect):
     killer, victim = connect(), connect()
     client_id(victim)
@@ -647,6 +740,7 @@ def test_client_kill_addr_option_closes_that_connection(r, connect):
     expect_reply(victim, b"", b"", chapter=CHAPTER, close_after=True)
 
 
+@pytest.mark.step("6c")
 def test_client_kill_of_no_such_client(r, connect):
     conn = connect()
     expect_reply(conn, command("CLIENT", "KILL", "ID", "999999"), integer(0),
@@ -660,6 +754,7 @@ def test_client_kill_of_no_such_client(r, connect):
                       "client has that address")
 
 
+@pytest.mark.step("6c")
 def test_client_kill_id_of_this_connection_skips_it(r, connect):
     conn = connect()
     cid = client_id(conn)
@@ -670,6 +765,7 @@ def test_client_kill_id_of_this_connection_skips_it(r, connect):
     expect_reply(conn, command("PING"), b"+PONG\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("6c")
 def test_client_kill_addr_of_this_connection_replies_then_closes(r,
                                                                 connect):
     conn = connect()
@@ -679,6 +775,7 @@ def test_client_kill_addr_of_this_connection_replies_then_closes(r,
                  hint="the old form kills the caller too, after its +OK")
 
 
+@pytest.mark.step("6c")
 @pytest.mark.parametrize("args, reply", [
     (("ID", "abc"), BAD_CLIENT_ID),
     (("ID", "0"), BAD_CLIENT_ID),
@@ -699,6 +796,7 @@ def test_client_kill_with_bad_arguments_is_an_error(r, connect, args, reply):
 # CLIENT SETINFO (Redis 7.2)
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6c")
 def test_client_setinfo_replies_and_leaves_the_connection_usable(r, connect):
     # What clients do on connect: send it, ignore an error (Redis < 7.2).
     conn = connect()
@@ -712,6 +810,7 @@ def test_client_setinfo_replies_and_leaves_the_connection_usable(r, connect):
     expect_reply(conn, command("PING"), b"+PONG\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("6c")
 @pytest.mark.project_only
 def test_client_setinfo_lib_name_and_lib_ver_reply_ok(r, connect):
     conn = connect()
@@ -730,6 +829,7 @@ def test_client_setinfo_lib_name_and_lib_ver_reply_ok(r, connect):
 # AUTH without a password configured
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6e")
 def test_auth_without_a_password_configured_is_an_error(r, connect):
     expect_reply(connect(), command("AUTH", "x"), NO_PASSWORD,
                  chapter=CHAPTER,
@@ -737,6 +837,7 @@ def test_auth_without_a_password_configured_is_an_error(r, connect):
                       "this exact text")
 
 
+@pytest.mark.step("6e")
 def test_auth_default_user_without_a_password_configured_replies_ok(
         r, connect):
     conn = connect()

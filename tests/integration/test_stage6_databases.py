@@ -24,6 +24,26 @@ Exact replies, from redis-server 7.0.15:
 Stage 6 logs to the append-only file a SELECT whenever a write happens in
 another database than the previous one, so a restart puts every key back in
 its own database (the last tests).
+
+The wrong servers these tests catch, step by step:
+  6a  a SELECT that takes 16, -1 or 1000, or "abc", "1.5", "01", "+1",
+      " 1", "" or 99999999999999999999, that says "out of range" for
+      2147483648 instead of Redis's own message, or that switches the
+      database although it refused; one keyspace for all databases (GET,
+      EXISTS, KEYS, TYPE, DEL and DBSIZE see another database's keys); one
+      current database for every connection; redis-py's db=9 landing in
+      db 0; a FLUSHDB that flushes everything, a FLUSHALL that flushes only
+      the current database, or either taking a word other than ASYNC and
+      SYNC; a SWAPDB that swaps which database each client points at
+      instead of the contents, leaves the expiry tables behind, refuses
+      SWAPDB 0 0, or checks and words its errors otherwise; a key expiring
+      in the wrong database; an expiry cycle that walks db 0 only; INFO
+      keyspace lines for empty databases, out of order, or with a wrong
+      expires=; --databases or CONFIG GET databases ignored;
+  6b  a file without SELECT records, so that a restart (SIGTERM or
+      SIGKILL) or a rewrite puts every key in one database; after a
+      rewrite, a next write in db 15, or in db 1 as the last one before
+      it, logged without its SELECT.
 """
 
 import re
@@ -86,6 +106,7 @@ def keyspace_lines(r):
 # SELECT
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6a")
 @pytest.mark.parametrize("index", [0, 1, 9, 15])
 def test_select_of_each_default_database_replies_ok(r, connect, index):
     conn = connect()
@@ -93,6 +114,7 @@ def test_select_of_each_default_database_replies_ok(r, connect, index):
                  hint="there are 16 databases by default, 0 to 15")
 
 
+@pytest.mark.step("6a")
 @pytest.mark.parametrize("index", ["16", "-1", "1000"])
 def test_select_outside_the_databases_is_out_of_range(r, connect, index):
     expect_reply(connect(), command("SELECT", index), OUT_OF_RANGE,
@@ -101,6 +123,7 @@ def test_select_outside_the_databases_is_out_of_range(r, connect, index):
                       "with 'DB index is out of range'")
 
 
+@pytest.mark.step("6a")
 @pytest.mark.parametrize("index", ["abc", "1.5", "01", "+1", " 1", "",
                                    "99999999999999999999"])
 def test_select_of_a_non_integer_is_an_error(r, connect, index):
@@ -110,6 +133,7 @@ def test_select_of_a_non_integer_is_an_error(r, connect, index):
                       "(stage 2): no sign '+', no spaces, no leading zeros")
 
 
+@pytest.mark.step("6a")
 def test_select_of_an_index_beyond_an_int_has_its_own_error(r, connect):
     expect_reply(connect(), command("SELECT", "2147483648"), NOT_AN_INT,
                  chapter=CHAPTER,
@@ -118,6 +142,7 @@ def test_select_of_an_index_beyond_an_int_has_its_own_error(r, connect):
                       "'value must between'")
 
 
+@pytest.mark.step("6a")
 def test_select_with_a_wrong_number_of_arguments_is_an_arity_error(
         r, connect):
     conn = connect()
@@ -127,6 +152,7 @@ def test_select_with_a_wrong_number_of_arguments_is_an_arity_error(
                  chapter=CHAPTER, hint="SELECT takes exactly one argument")
 
 
+@pytest.mark.step("6a")
 def test_a_failed_select_keeps_the_current_database(r, connect):
     conn = connect()
     select(conn, 2)
@@ -141,6 +167,7 @@ def test_a_failed_select_keeps_the_current_database(r, connect):
 # Keys are per database
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6a")
 def test_a_key_set_in_db_1_does_not_exist_in_db_0(r, connect):
     conn = connect()
     select(conn, 1)
@@ -158,6 +185,7 @@ def test_a_key_set_in_db_1_does_not_exist_in_db_0(r, connect):
                  hint=hint)
 
 
+@pytest.mark.step("6a")
 def test_the_same_name_holds_a_different_value_in_each_database(r, connect):
     conn = connect()
     for index in (0, 1, 15):
@@ -172,6 +200,7 @@ def test_the_same_name_holds_a_different_value_in_each_database(r, connect):
                           "this one's key")
 
 
+@pytest.mark.step("6a")
 def test_del_in_one_database_leaves_the_others_alone(r, connect):
     conn = connect()
     for index in (0, 3):
@@ -183,6 +212,7 @@ def test_del_in_one_database_leaves_the_others_alone(r, connect):
                  hint="DEL in db 3 deleted the key of db 0")
 
 
+@pytest.mark.step("6a")
 def test_each_connection_has_its_own_current_database(r, connect):
     a, b = connect(), connect()
     select(a, 5)
@@ -194,6 +224,7 @@ def test_each_connection_has_its_own_current_database(r, connect):
     expect_reply(b, command("GET", "k"), bulk("five"), chapter=CHAPTER)
 
 
+@pytest.mark.step("6a")
 def test_dbsize_counts_the_keys_of_the_current_database(r, connect):
     conn = connect()
     select(conn, 0)
@@ -208,6 +239,7 @@ def test_dbsize_counts_the_keys_of_the_current_database(r, connect):
     expect_reply(conn, command("DBSIZE"), integer(0), chapter=CHAPTER)
 
 
+@pytest.mark.step("6a")
 def test_redis_py_with_db_selects_that_database(r, server, connect):
     client = redis.Redis(host=server.host, port=server.port, db=9,
                          socket_timeout=10)
@@ -231,6 +263,7 @@ def test_redis_py_with_db_selects_that_database(r, server, connect):
 # FLUSHDB and FLUSHALL
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6a")
 def test_flushdb_empties_only_the_current_database(r, connect):
     conn = connect()
     select(conn, 0)
@@ -248,6 +281,7 @@ def test_flushdb_empties_only_the_current_database(r, connect):
     expect_reply(conn, command("DBSIZE"), integer(1), chapter=CHAPTER)
 
 
+@pytest.mark.step("6a")
 def test_flushall_empties_every_database(r, connect):
     conn = connect()
     for index in (0, 4, 15):
@@ -262,6 +296,7 @@ def test_flushall_empties_every_database(r, connect):
                           "one the client is in")
 
 
+@pytest.mark.step("6a")
 @pytest.mark.parametrize("name", ["FLUSHDB", "FLUSHALL"])
 def test_flush_takes_async_or_sync_and_nothing_else(r, connect, name):
     conn = connect()
@@ -278,6 +313,7 @@ def test_flush_takes_async_or_sync_and_nothing_else(r, connect, name):
 # SWAPDB
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6a")
 def test_swapdb_swaps_the_data_under_a_client_that_stays_in_db_0(r, connect):
     a, b = connect(), connect()
     select(b, 1)
@@ -297,6 +333,7 @@ def test_swapdb_swaps_the_data_under_a_client_that_stays_in_db_0(r, connect):
                  hint=hint)
 
 
+@pytest.mark.step("6a")
 def test_swapdb_moves_the_expiry_times_too(r, connect):
     conn = connect()
     select(conn, 1)
@@ -311,6 +348,7 @@ def test_swapdb_moves_the_expiry_times_too(r, connect):
         "the expiry table belongs to the database and is swapped with it")
 
 
+@pytest.mark.step("6a")
 def test_swapdb_of_a_database_with_itself_replies_ok(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "k", "v"), OK, chapter=CHAPTER)
@@ -318,6 +356,7 @@ def test_swapdb_of_a_database_with_itself_replies_ok(r, connect):
     expect_reply(conn, command("GET", "k"), bulk("v"), chapter=CHAPTER)
 
 
+@pytest.mark.step("6a")
 @pytest.mark.parametrize("args, reply", [
     (("a", "0"), INVALID_FIRST),
     (("1.5", "0"), INVALID_FIRST),
@@ -336,6 +375,7 @@ def test_swapdb_with_a_bad_index_is_an_error(r, connect, args, reply):
                       "first/second DB index'), then that both are in range")
 
 
+@pytest.mark.step("6a")
 def test_swapdb_with_a_wrong_number_of_arguments_is_an_arity_error(
         r, connect):
     conn = connect()
@@ -349,6 +389,7 @@ def test_swapdb_with_a_wrong_number_of_arguments_is_an_arity_error(
 # Expiry and lists in another database
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6a")
 def test_a_key_expires_in_the_database_it_was_set_in(r, connect):
     conn = connect()
     select(conn, 2)
@@ -370,6 +411,7 @@ def test_a_key_expires_in_the_database_it_was_set_in(r, connect):
     expect_reply(conn, command("GET", "k0"), bulk("stays"), chapter=CHAPTER)
 
 
+@pytest.mark.step("6a")
 def test_active_expiry_collects_keys_of_every_database(r, connect):
     conn = connect()
     select(conn, 7)
@@ -387,6 +429,7 @@ def test_active_expiry_collects_keys_of_every_database(r, connect):
         "db 0's only")
 
 
+@pytest.mark.step("6a")
 def test_lists_work_in_another_database(r, connect):
     conn = connect()
     select(conn, 4)
@@ -412,6 +455,7 @@ def test_lists_work_in_another_database(r, connect):
 # INFO keyspace
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6a")
 def test_info_keyspace_of_an_empty_server_is_only_the_header(r):
     got = raw_info(r, "keyspace")
     assert got == b"$12\r\n# Keyspace\r\n\r\n", why(
@@ -419,6 +463,7 @@ def test_info_keyspace_of_an_empty_server_is_only_the_header(r):
         "a database without keys has no line: only '# Keyspace' remains")
 
 
+@pytest.mark.step("6a")
 def test_info_keyspace_has_a_line_per_database_in_index_order(r, connect):
     conn = connect()
     for index, count in ((12, 1), (0, 2), (3, 1)):
@@ -438,6 +483,7 @@ def test_info_keyspace_has_a_line_per_database_in_index_order(r, connect):
         "keys, in increasing N; each line ends with CRLF")
 
 
+@pytest.mark.step("6a")
 def test_info_keyspace_counts_expires_per_database(r, connect):
     conn = connect()
     select(conn, 5)
@@ -463,6 +509,7 @@ def test_info_keyspace_counts_expires_per_database(r, connect):
 # --databases N
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6a")
 def test_databases_option_sets_how_many_there_are(server_factory):
     fresh = server_factory.start("--databases", "4")
     conn = RawConnection(fresh.host, fresh.port)
@@ -482,6 +529,7 @@ def test_databases_option_sets_how_many_there_are(server_factory):
         conn.close()
 
 
+@pytest.mark.step("6a")
 def test_default_number_of_databases_is_16(r, connect):
     expect_reply(connect(), command("CONFIG", "GET", "databases"),
                  b"*2\r\n$9\r\ndatabases\r\n$2\r\n16\r\n", chapter=CHAPTER)
@@ -533,6 +581,7 @@ def check_databases(server, what):
             client.connection_pool.disconnect()
 
 
+@pytest.mark.step("6b")
 @pytest.mark.parametrize("how, fsync", [("term", "everysec"),
                                         ("kill", "always")],
                          ids=["sigterm-everysec", "sigkill-always"])
@@ -547,6 +596,7 @@ def test_keys_of_several_databases_survive_a_restart(server_factory, suite,
     check_databases(server, "a restart")
 
 
+@pytest.mark.step("6b")
 def test_keys_of_several_databases_survive_a_rewrite(server_factory, suite):
     server = RestartableServer(server_factory, *aof_on(suite.own_binary))
     clients = fill_databases(server)
@@ -570,6 +620,7 @@ def test_keys_of_several_databases_survive_a_rewrite(server_factory, suite):
     check_databases(server, "a rewrite and a restart")
 
 
+@pytest.mark.step("6b")
 def test_a_write_in_the_same_database_after_a_rewrite_stays_in_it(server_factory, suite):
     # The last record before the rewrite was in db 1, and so is the next:
     # only a server that forgets which database the new file ends in

@@ -4,6 +4,20 @@ Each test is a case a reviewer reproduced against an early stage 6 and
 redis-server 7.0.15: the AOF's database after a restart, the limits on a
 client that has not authenticated, a password holding a NUL byte, and
 IPv6 addresses in CLIENT LIST. All run against both servers.
+
+The wrong servers these tests catch, step by step:
+  6a  a SWAPDB that checks the first index's range before it parses the
+      second index;
+  6b  a server that believes, after a replay, that its file ends in db 0:
+      a write to db 0 after a restart is logged without SELECT 0 and comes
+      back in db 5;
+  6c  CLIENT LIST and CLIENT INFO showing an IPv6 address without
+      brackets (skipped where the server does not listen on ::1); a line
+      built in a fixed buffer that cuts the fields after a 600-byte name;
+  6e  a client that has not authenticated allowed a request of more than
+      10 arguments or an argument over 16 KB, or one refused at 16 KB
+      exactly, or refused in other words; a password compared as a C
+      string, so that AUTH "" passes for "\0secret".
 """
 
 import socket
@@ -24,6 +38,7 @@ def why(problem, hint):
     return "%s\n    hint: %s\n    Read workshop.md chapter %d." % (problem, hint, CHAPTER)
 
 
+@pytest.mark.step("6b")
 def test_a_restart_after_a_write_in_another_database_keeps_new_writes_in_theirs(server_factory, suite):
     # The file ends with "SELECT 5, SET k5": after a restart, a write to
     # database 0 must say SELECT 0 first, or its replay lands in db 5.
@@ -46,6 +61,7 @@ def test_a_restart_after_a_write_in_another_database_keeps_new_writes_in_theirs(
         db5.connection_pool.disconnect()
 
 
+@pytest.mark.step("6e")
 @pytest.mark.parametrize("request_bytes, reply", [
     (b"*11\r\n", "ERR Protocol error: unauthenticated multibulk length"),
     (b"*1\r\n$16385\r\n", "ERR Protocol error: unauthenticated bulk length"),
@@ -62,6 +78,7 @@ def test_a_client_that_has_not_authenticated_may_send_only_small_requests(server
         conn.close()
 
 
+@pytest.mark.step("6e")
 def test_small_requests_before_auth_still_get_noauth(server_factory):
     fresh = server_factory.start("--requirepass", PASSWORD)
     conn = RawConnection(fresh.host, fresh.port)
@@ -73,6 +90,7 @@ def test_small_requests_before_auth_still_get_noauth(server_factory):
         conn.close()
 
 
+@pytest.mark.step("6e")
 def test_a_password_with_a_nul_byte_is_compared_whole(r):
     assert r.execute_command("CONFIG", "SET", "requirepass", b"\x00secret") == b"OK"
     other = redis.Redis(host=r.connection_pool.connection_kwargs["host"],
@@ -90,6 +108,7 @@ def test_a_password_with_a_nul_byte_is_compared_whole(r):
         r.execute_command("CONFIG", "SET", "requirepass", "")
 
 
+@pytest.mark.step("6c")
 def test_client_list_writes_an_ipv6_address_in_brackets(server):
     try:
         sock = socket.create_connection(("::1", server.port), timeout=5)
@@ -108,6 +127,7 @@ def test_client_list_writes_an_ipv6_address_in_brackets(server):
         conn.close()
 
 
+@pytest.mark.step("6a")
 @pytest.mark.parametrize("args, reply", [
     (("99999999999", "0"), "ERR invalid first DB index"),
     (("99", "x"), "ERR invalid second DB index"),
@@ -123,6 +143,7 @@ def test_swapdb_parses_both_indexes_before_checking_their_range(server, args, re
         conn.close()
 
 
+@pytest.mark.step("6c")
 def test_client_list_keeps_every_field_after_a_long_name(r):
     name = "n" * 600
     r.client_setname(name)

@@ -28,6 +28,33 @@ line; an unknown section gives an empty string ($0). The tests read: server
 (loading, aof_enabled), stats (total_connections_received,
 total_commands_processed, keyspace_hits, keyspace_misses, expired_keys) and
 keyspace. CONFIG RESETSTAT zeroes the stats counters.
+
+The wrong servers these tests catch, step by step:
+  6f  a COMMAND COUNT that disagrees with COMMAND LIST or counts
+      subcommands; a COMMAND LIST missing a command, naming one twice, or
+      in upper case; a COMMAND without arguments missing entries; an entry
+      that is not Redis 7's 10 items, or has a wrong arity, first, last or
+      step (MSET's step 2, LMOVE's last key 2, KEYS's 0 0 0) or no
+      write/readonly flag; a COMMAND INFO that leaves an unknown name out
+      instead of sending nil in its place; CONFIG without its subcommands
+      (config|get, arity -3); COMMAND DOCS without a summary, with entries
+      for unknown names, or not for every command; COMMAND's arity and
+      unknown-subcommand errors worded otherwise; an INFO that does not
+      start with # Server, has a bare \n, misses a default section or
+      sends them out of order, ignores "all", several names or the case of
+      a name, sends sections not asked for, or answers an unknown section
+      with an error; a wrong process_id, tcp_port or uptime; a
+      connected_clients that counts closed connections; a used_memory that
+      does not follow a 1 MB value set and deleted; loading or aof_enabled
+      missing; total_connections_received or total_commands_processed
+      miscounted, counting an unknown command or an arity error, or not
+      counting a command that ran and failed; keyspace hits, misses or
+      expired_keys miscounted; a CONFIG RESETSTAT that leaves a counter, or
+      takes an argument; INFO lines redis-py cannot parse;
+  6g  INFO's maxclients disagreeing with CONFIG GET maxclients, or no
+      positive maxclients;
+  6h  CONFIG GET of databases, timeout, requirepass or protected-mode
+      reporting another default, or not answering several names at once.
 """
 
 import re
@@ -135,6 +162,7 @@ def check_entry_shape(entry, name):
 # COMMAND COUNT, LIST, INFO, DOCS
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6f")
 def test_command_count_is_the_number_of_commands_in_command_list(r,
                                                                  connect):
     conn = connect()
@@ -149,6 +177,7 @@ def test_command_count_is_the_number_of_commands_in_command_list(r,
         "both come from the same command table")
 
 
+@pytest.mark.step("6f")
 def test_command_list_names_the_commands_in_lower_case(r, connect):
     names = command_list(connect())
     missing = [name for name in REQUIRED_COMMANDS if name not in names]
@@ -160,6 +189,7 @@ def test_command_list_names_the_commands_in_lower_case(r, connect):
                           "names are lower case")
 
 
+@pytest.mark.step("6f")
 def test_command_without_argument_replies_every_entry(r, connect):
     conn = connect()
     count = command_count(conn)
@@ -177,6 +207,7 @@ def test_command_without_argument_replies_every_entry(r, connect):
         "one entry per command")
 
 
+@pytest.mark.step("6f")
 @pytest.mark.parametrize("name, arity, first, last, step, flag",
                          COMMAND_TABLE, ids=[row[0] for row in COMMAND_TABLE])
 def test_command_info_entry(r, connect, name, arity, first, last, step,
@@ -202,6 +233,7 @@ def test_command_info_entry(r, connect, name, arity, first, last, step,
             % (name, flag))
 
 
+@pytest.mark.step("6f")
 def test_command_info_of_several_commands_with_an_unknown_one(r, connect):
     value, raw = request(connect(), "COMMAND", "INFO", "get", "nosuchcommand",
                          "Set")
@@ -215,12 +247,14 @@ def test_command_info_of_several_commands_with_an_unknown_one(r, connect):
     check_entry_shape(value[2], "set")
 
 
+@pytest.mark.step("6f")
 def test_command_info_of_an_unknown_command_is_a_nil_entry(r, connect):
     expect_reply(connect(), command("COMMAND", "INFO", "nosuchcommand"),
                  b"*1\r\n$-1\r\n", chapter=CHAPTER,
                  hint="an array of one null bulk string")
 
 
+@pytest.mark.step("6f")
 def test_command_info_of_config_lists_its_subcommands(r, connect):
     value, raw = request(connect(), "COMMAND", "INFO", "config")
     entry = value[0]
@@ -238,6 +272,7 @@ def test_command_info_of_config_lists_its_subcommands(r, connect):
         "-3: CONFIG GET pattern [pattern ...]")
 
 
+@pytest.mark.step("6f")
 def test_command_docs_describes_a_command(r, connect):
     value, raw = request(connect(), "COMMAND", "DOCS", "get")
     assert (isinstance(value, list) and len(value) == 2 and
@@ -255,12 +290,14 @@ def test_command_docs_describes_a_command(r, connect):
         "summary is a one-line description (redis-cli shows it)")
 
 
+@pytest.mark.step("6f")
 def test_command_docs_of_an_unknown_command_is_an_empty_array(r, connect):
     expect_reply(connect(), command("COMMAND", "DOCS", "nosuchcommand"),
                  b"*0\r\n", chapter=CHAPTER,
                  hint="unknown names are left out of the reply")
 
 
+@pytest.mark.step("6f")
 def test_command_docs_without_argument_documents_every_command(r, connect):
     # redis-cli sends this when it starts, to learn the commands' arguments.
     conn = connect()
@@ -273,6 +310,7 @@ def test_command_docs_without_argument_documents_every_command(r, connect):
         "every command of the table")
 
 
+@pytest.mark.step("6f")
 def test_command_errors(r, connect):
     conn = connect()
     expect_reply(conn, command("COMMAND", "COUNT", "x"),
@@ -315,6 +353,7 @@ def int_field(fields, name, section):
     return int(value)
 
 
+@pytest.mark.step("6f")
 def test_info_format_headers_fields_and_blank_lines(r, connect):
     text = info_text(connect())
     assert text.startswith("# Server\r\n") and text.endswith("\r\n"), why(
@@ -331,6 +370,7 @@ def test_info_format_headers_fields_and_blank_lines(r, connect):
             "empty line")
 
 
+@pytest.mark.step("6f")
 def test_info_default_sections_in_order(r, connect):
     text = info_text(connect())
     headers = [line[2:] for line in text.split("\r\n")
@@ -344,6 +384,7 @@ def test_info_default_sections_in_order(r, connect):
         % ", ".join(wanted))
 
 
+@pytest.mark.step("6f")
 def test_info_all_has_the_sections_too(r, connect):
     headers = [line for line in info_text(connect(), "all").split("\r\n")
                if line.startswith("# ")]
@@ -352,6 +393,7 @@ def test_info_all_has_the_sections_too(r, connect):
         "all is every section")
 
 
+@pytest.mark.step("6f")
 def test_info_section_names_are_case_insensitive(r, connect):
     conn = connect()
     assert info_text(conn, "SERVER").startswith("# Server\r\n"), why(
@@ -359,6 +401,7 @@ def test_info_section_names_are_case_insensitive(r, connect):
         "compare section names case-insensitively")
 
 
+@pytest.mark.step("6f")
 def test_info_with_several_sections(r, connect):
     fields = info_fields(connect(), "server", "clients")
     assert "redis_version" in fields and "connected_clients" in fields, why(
@@ -368,12 +411,14 @@ def test_info_with_several_sections(r, connect):
         "INFO server clients has the memory section.", "only those asked")
 
 
+@pytest.mark.step("6f")
 def test_info_of_an_unknown_section_is_an_empty_string(r, connect):
     expect_reply(connect(), command("INFO", "nosuchsection"), b"$0\r\n\r\n",
                  chapter=CHAPTER,
                  hint="an unknown section is not an error: nothing to show")
 
 
+@pytest.mark.step("6f")
 def test_info_server(r, connect, server):
     fields = info_fields(connect(), "server")
     assert re.fullmatch(r"\d+\.\d+\.\d+", fields.get("redis_version", "")), (
@@ -393,6 +438,7 @@ def test_info_server(r, connect, server):
         "seconds since the server started")
 
 
+@pytest.mark.step("6f")
 def test_info_clients_counts_connections(server_factory):
     fresh = server_factory.start()
     conn = RawConnection(fresh.host, fresh.port)
@@ -421,6 +467,7 @@ def test_info_clients_counts_connections(server_factory):
         conn.close()
 
 
+@pytest.mark.step("6g")
 def test_info_clients_reports_maxclients(r, connect):
     conn = connect()
     fields = info_fields(conn, "clients")
@@ -431,6 +478,7 @@ def test_info_clients_reports_maxclients(r, connect):
         % (maxclients, raw), "both report the same setting")
 
 
+@pytest.mark.step("6f")
 def test_info_memory_used_memory_follows_the_data(r, connect):
     conn = connect()
     before = int_field(info_fields(conn, "memory"), "used_memory", "memory")
@@ -448,6 +496,7 @@ def test_info_memory_used_memory_follows_the_data(r, connect):
         "allocation and free")
 
 
+@pytest.mark.step("6f")
 def test_info_persistence(r, connect):
     fields = info_fields(connect(), "persistence")
     got = (fields.get("loading"), fields.get("aof_enabled"))
@@ -464,6 +513,7 @@ def stats(conn):
         "keyspace_hits", "keyspace_misses", "expired_keys")}
 
 
+@pytest.mark.step("6f")
 def test_info_stats_counts_connections_and_commands(r, connect):
     conn = connect()
     before = stats(conn)
@@ -483,6 +533,31 @@ def test_info_stats_counts_connections_and_commands(r, connect):
         "count every accepted connection, and every command run")
 
 
+@pytest.mark.step("6f")
+def test_info_stats_counts_the_commands_that_ran_not_the_refused_ones(
+        r, connect):
+    conn = connect()
+    expect_reply(conn, command("SET", "s", "abc"), OK, chapter=CHAPTER)
+    before = stats(conn)["total_commands_processed"]
+    expect_reply(conn, command("NOSUCHCOMMAND"),
+                 error("ERR unknown command 'NOSUCHCOMMAND', with args "
+                       "beginning with: "), chapter=CHAPTER)
+    expect_reply(conn, command("GET"), arity_error("get"), chapter=CHAPTER)
+    expect_reply(conn, command("INCR", "s"),
+                 error("ERR value is not an integer or out of range"),
+                 chapter=CHAPTER)
+    after = stats(conn)["total_commands_processed"]
+    assert after - before == 2, why(
+        "Between two INFO stats, an unknown command, a GET without its key "
+        "and an INCR of a string that holds no number: "
+        "total_commands_processed moved by %d, expected 2 (the INCR, which "
+        "ran and failed, and the first INFO)." % (after - before),
+        "count a command when it runs, whatever it replies; an unknown "
+        "command or a wrong number of arguments is refused before it runs "
+        "and does not count")
+
+
+@pytest.mark.step("6f")
 def test_info_stats_counts_keyspace_hits_and_misses(r, connect):
     conn = connect()
     expect_reply(conn, command("SET", "k", "v"), OK, chapter=CHAPTER)
@@ -503,6 +578,7 @@ def test_info_stats_counts_keyspace_hits_and_misses(r, connect):
         "miss")
 
 
+@pytest.mark.step("6f")
 def test_info_stats_counts_expired_keys(r, connect):
     conn = connect()
     before = stats(conn)["expired_keys"]
@@ -518,6 +594,7 @@ def test_info_stats_counts_expired_keys(r, connect):
         "or the expiry cycle found it")
 
 
+@pytest.mark.step("6f")
 def test_config_resetstat_zeroes_the_counters(r, connect):
     conn = connect()
     for _ in range(20):
@@ -537,6 +614,7 @@ def test_config_resetstat_zeroes_the_counters(r, connect):
         "RESETSTAT itself, maybe INFO too)")
 
 
+@pytest.mark.step("6f")
 def test_config_resetstat_with_an_argument_is_an_arity_error(r, connect):
     expect_reply(connect(), command("CONFIG", "RESETSTAT", "x"),
                  arity_error("config|resetstat"), chapter=CHAPTER)
@@ -546,6 +624,7 @@ def test_config_resetstat_with_an_argument_is_an_arity_error(r, connect):
 # CONFIG GET of the stage 6 settings
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6h")
 @pytest.mark.parametrize("name, value", [
     ("databases", "16"), ("timeout", "0"), ("requirepass", ""),
     ("protected-mode", "yes"),
@@ -558,6 +637,7 @@ def test_config_get_default_setting(r, name, value):
         "report the setting in use, as its config-file text")
 
 
+@pytest.mark.step("6g")
 def test_config_get_maxclients_is_a_positive_number(r):
     got = r.config_get("maxclients").get("maxclients", "")
     assert re.fullmatch(r"[1-9]\d*", got), why(
@@ -566,6 +646,7 @@ def test_config_get_maxclients_is_a_positive_number(r):
         "low)")
 
 
+@pytest.mark.step("6h")
 def test_config_get_of_several_stage_6_settings_at_once(r):
     got = r.execute_command("CONFIG GET", "databases", "timeout",
                             "requirepass")
@@ -574,6 +655,7 @@ def test_config_get_of_several_stage_6_settings_at_once(r):
             "one name/value pair per parameter matched"))
 
 
+@pytest.mark.step("6f")
 def test_redis_py_info_parses_the_reply(r, server):
     # redis-py turns INFO into a dict: a malformed line breaks it.
     info = r.info()

@@ -30,6 +30,33 @@ message naming the line: Redis prints
     Reading the configuration file, at line 4
     >>> 'nosuchdirective 1'
     Bad directive or wrong number of arguments
+
+The wrong servers these tests catch, step by step:
+  6e  a command run before AUTH (a SET that sets, a SELECT that selects),
+      a NOAUTH worded otherwise, or given before the unknown-command and
+      arity errors; a QUIT refused before AUTH; AUTH default <password>
+      refused; a wrong password, a wrong user, or a password that is a
+      prefix, an extension or another case of the right one accepted; a
+      failed AUTH that logs an authenticated connection out; AUTH with
+      three arguments not a syntax error; one connection's AUTH letting
+      another in; HELLO allowed before AUTH, or refused with the short
+      NOAUTH; a HELLO 3 AUTH that does not authenticate, switch and name,
+      or a failed one that switches the protocol; CONFIG GET requirepass
+      not reporting the password; redis-py, with a password or a user and
+      a password, unable to work, or without one unable to tell why;
+  6f  COMMAND COUNT or COMMAND DOCS answered before AUTH;
+  6g  a client beyond --maxclients served, or refused without the error,
+      a place not freed when a client leaves; a --timeout that closes an
+      active client, closes an idle or a silent one early (under 0.9 s),
+      late (after 4 s), or with a reply; protected mode that lets an
+      outside client in without a password, refuses the loopback, or
+      still applies with a password or with protected-mode no (these
+      need a non-loopback address and are skipped without one);
+  6h  config file settings (requirepass, databases) ignored; a file that
+      wins over the command line; quoted values and extra spaces not
+      read as redis.conf reads them; an unknown directive, a bad value or
+      a missing value that does not stop the start with a non-zero status
+      and the line's number; a missing file that does not stop it.
 """
 
 import os
@@ -122,12 +149,12 @@ def raw(request):
 # requirepass and AUTH
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6e")
 @pytest.mark.parametrize("args", [
     ("PING",), ("GET", "k"), ("SET", "k", "v"), ("SELECT", "1"),
     ("DBSIZE",), ("KEYS", "*"), ("FLUSHALL",), ("ECHO", "hi"), ("TIME",),
     ("INFO",), ("CONFIG", "GET", "*"), ("CLIENT", "ID"),
-    ("CLIENT", "SETNAME", "x"), ("COMMAND", "COUNT"), ("SWAPDB", "0", "1"),
-    ("LPUSH", "l", "a"),
+    ("CLIENT", "SETNAME", "x"), ("SWAPDB", "0", "1"), ("LPUSH", "l", "a"),
 ], ids=lambda args: "-".join(args).lower().replace("*", "star"))
 def test_commands_before_auth_are_refused_with_noauth(protected, raw, args):
     conn = raw(protected)
@@ -136,6 +163,18 @@ def test_commands_before_auth_are_refused_with_noauth(protected, raw, args):
                       "authenticated may only send AUTH, HELLO and QUIT")
 
 
+# COMMAND comes after AUTH (a step of its own): redis-cli sends COMMAND DOCS
+# as it starts, and it must not give the command table away either.
+@pytest.mark.step("6f")
+@pytest.mark.parametrize("args", [("COMMAND", "COUNT"), ("COMMAND", "DOCS")],
+                         ids=["command-count", "command-docs"])
+def test_command_before_auth_is_refused_with_noauth(protected, raw, args):
+    expect_reply(raw(protected), command(*args), NOAUTH, chapter=CHAPTER,
+                 hint="COMMAND is no exception: before AUTH only AUTH, HELLO "
+                      "and QUIT run")
+
+
+@pytest.mark.step("6e")
 def test_nothing_refused_with_noauth_was_run(protected, raw):
     conn = raw(protected)
     expect_reply(conn, command("SET", "k", "v"), NOAUTH, chapter=CHAPTER)
@@ -148,6 +187,7 @@ def test_nothing_refused_with_noauth_was_run(protected, raw):
                       "database either")
 
 
+@pytest.mark.step("6e")
 def test_unknown_commands_and_arity_errors_come_before_noauth(protected,
                                                               raw):
     conn = raw(protected)
@@ -159,11 +199,13 @@ def test_unknown_commands_and_arity_errors_come_before_noauth(protected,
     expect_reply(conn, command("GET"), arity_error("get"), chapter=CHAPTER)
 
 
+@pytest.mark.step("6e")
 def test_quit_before_auth_replies_ok_and_closes(protected, raw):
     expect_reply(raw(protected), command("QUIT"), OK, chapter=CHAPTER,
                  close_after=True, hint="QUIT needs no authentication")
 
 
+@pytest.mark.step("6e")
 def test_auth_with_the_password_lets_commands_through(protected, raw):
     conn = raw(protected)
     expect_reply(conn, command("AUTH", PASSWORD), OK, chapter=CHAPTER)
@@ -172,6 +214,7 @@ def test_auth_with_the_password_lets_commands_through(protected, raw):
     expect_reply(conn, command("GET", "k"), bulk("v"), chapter=CHAPTER)
 
 
+@pytest.mark.step("6e")
 def test_auth_as_the_default_user_lets_commands_through(protected, raw):
     conn = raw(protected)
     expect_reply(conn, command("AUTH", "default", PASSWORD), OK,
@@ -181,6 +224,7 @@ def test_auth_as_the_default_user_lets_commands_through(protected, raw):
     expect_reply(conn, command("PING"), PONG, chapter=CHAPTER)
 
 
+@pytest.mark.step("6e")
 @pytest.mark.parametrize("args", [("wrong",), ("default", "wrong"),
                                   ("nouser", PASSWORD)],
                          ids=["wrong-password", "default-wrong-password",
@@ -193,6 +237,23 @@ def test_auth_with_wrong_credentials_is_wrongpass(protected, raw, args):
                       "authenticated")
 
 
+@pytest.mark.step("6e")
+@pytest.mark.parametrize("password", ["secre", "secretx", "SECRET", ""],
+                         ids=["prefix", "longer", "other-case", "empty"])
+def test_auth_with_a_password_close_to_the_right_one_is_wrongpass(
+        protected, raw, password):
+    # strncmp(given, password, strlen(given)) accepts a prefix, and
+    # strncmp(given, password, strlen(password)) a longer password.
+    conn = raw(protected)
+    for args in (("AUTH", password), ("AUTH", "default", password)):
+        expect_reply(conn, command(*args), WRONGPASS, chapter=CHAPTER,
+                     hint="the password matches only if it has the same "
+                          "length and the same bytes: compare the lengths, "
+                          "then every byte")
+    expect_reply(conn, command("PING"), NOAUTH, chapter=CHAPTER)
+
+
+@pytest.mark.step("6e")
 def test_a_failed_auth_keeps_an_earlier_successful_one(protected, raw):
     conn = raw(protected)
     expect_reply(conn, command("AUTH", PASSWORD), OK, chapter=CHAPTER)
@@ -202,6 +263,7 @@ def test_a_failed_auth_keeps_an_earlier_successful_one(protected, raw):
                       "fails")
 
 
+@pytest.mark.step("6e")
 def test_auth_errors(protected, raw):
     conn = raw(protected)
     expect_reply(conn, command("AUTH"), arity_error("auth"), chapter=CHAPTER)
@@ -210,6 +272,7 @@ def test_auth_errors(protected, raw):
                  hint="AUTH takes a password, or a user and a password")
 
 
+@pytest.mark.step("6e")
 def test_each_connection_authenticates_on_its_own(protected, raw):
     first, second = raw(protected), raw(protected)
     expect_reply(first, command("AUTH", PASSWORD), OK, chapter=CHAPTER)
@@ -217,6 +280,7 @@ def test_each_connection_authenticates_on_its_own(protected, raw):
                  hint="authentication belongs to the connection")
 
 
+@pytest.mark.step("6e")
 def test_hello_without_auth_is_refused(protected, raw):
     conn = raw(protected)
     for args in (("HELLO",), ("HELLO", "3")):
@@ -226,6 +290,7 @@ def test_hello_without_auth_is_refused(protected, raw):
     expect_reply(conn, command("GET", "k"), NOAUTH, chapter=CHAPTER)
 
 
+@pytest.mark.step("6e")
 def test_hello_3_with_auth_authenticates_and_switches(protected, raw):
     conn = raw(protected)
     value, got = request(conn, "HELLO", "3", "AUTH", "default", PASSWORD,
@@ -239,6 +304,7 @@ def test_hello_3_with_auth_authenticates_and_switches(protected, raw):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("6e")
 def test_hello_with_wrong_auth_is_wrongpass_and_changes_nothing(protected,
                                                                 raw):
     conn = raw(protected)
@@ -250,6 +316,7 @@ def test_hello_with_wrong_auth_is_wrongpass_and_changes_nothing(protected,
                       "the protocol")
 
 
+@pytest.mark.step("6e")
 def test_config_get_requirepass_reports_the_password(protected, raw):
     conn = raw(protected)
     expect_reply(conn, command("AUTH", PASSWORD), OK, chapter=CHAPTER)
@@ -258,6 +325,7 @@ def test_config_get_requirepass_reports_the_password(protected, raw):
                  chapter=CHAPTER)
 
 
+@pytest.mark.step("6e")
 def test_redis_py_with_a_password(protected):
     for kwargs in ({"password": PASSWORD},
                    {"username": "default", "password": PASSWORD}):
@@ -275,6 +343,7 @@ def test_redis_py_with_a_password(protected):
             client.connection_pool.disconnect()
 
 
+@pytest.mark.step("6e")
 def test_redis_py_without_or_with_a_wrong_password_fails(protected):
     # redis-py drops the NOAUTH code from the message, keeps WRONGPASS.
     for kwargs, code in (({}, "Authentication required."),
@@ -305,6 +374,7 @@ def connected_clients(conn):
                              % got, "INFO clients counts the connections"))
 
 
+@pytest.mark.step("6g")
 def test_a_connection_beyond_maxclients_is_refused(server_factory, raw):
     fresh = server_factory.start("--maxclients", "3")
     first = raw(fresh)
@@ -336,6 +406,7 @@ def test_a_connection_beyond_maxclients_is_refused(server_factory, raw):
 # timeout
 # ---------------------------------------------------------------------------
 
+@pytest.mark.step("6g")
 def test_idle_clients_are_closed_after_timeout(server_factory, raw):
     fresh = server_factory.start("--timeout", "1")
     idle = raw(fresh)
@@ -415,6 +486,7 @@ def outside_address():
     return address
 
 
+@pytest.mark.step("6g")
 def test_protected_mode_denies_clients_from_outside(server_factory, raw,
                                                     outside_address):
     fresh = server_factory.start("--bind", "127.0.0.1", outside_address,
@@ -429,6 +501,7 @@ def test_protected_mode_denies_clients_from_outside(server_factory, raw,
                  hint="clients from 127.0.0.1 are always accepted")
 
 
+@pytest.mark.step("6g")
 def test_protected_mode_lets_outside_clients_in_with_a_password(
         server_factory, raw, outside_address):
     fresh = server_factory.start("--bind", "127.0.0.1", outside_address,
@@ -441,6 +514,7 @@ def test_protected_mode_lets_outside_clients_in_with_a_password(
     expect_reply(conn, command("AUTH", PASSWORD), OK, chapter=CHAPTER)
 
 
+@pytest.mark.step("6g")
 def test_protected_mode_no_lets_outside_clients_in(server_factory, raw,
                                                    outside_address):
     fresh = server_factory.start("--bind", "127.0.0.1", outside_address,
@@ -459,6 +533,7 @@ def write_config(tmp_path, text, name="redis.conf"):
     return path
 
 
+@pytest.mark.step("6h")
 def test_config_file_settings_apply(server_factory, raw, tmp_path):
     conf = write_config(tmp_path, "# stage 6 settings\n\ndatabases 4\n"
                                   "requirepass x\ntimeout 0\n")
@@ -475,6 +550,7 @@ def test_config_file_settings_apply(server_factory, raw, tmp_path):
                  b"*2\r\n$9\r\ndatabases\r\n$1\r\n4\r\n", chapter=CHAPTER)
 
 
+@pytest.mark.step("6h")
 def test_command_line_options_override_the_config_file(server_factory, raw,
                                                        tmp_path):
     conf = write_config(tmp_path, "databases 4\nrequirepass x\n")
@@ -490,6 +566,7 @@ def test_command_line_options_override_the_config_file(server_factory, raw,
                  error("ERR DB index is out of range"), chapter=CHAPTER)
 
 
+@pytest.mark.step("6h")
 def test_config_file_with_quotes_and_extra_spaces(server_factory, raw,
                                                   tmp_path):
     conf = write_config(tmp_path, '  maxclients   5  \n'
@@ -504,6 +581,7 @@ def test_config_file_with_quotes_and_extra_spaces(server_factory, raw,
                  hint="spaces around and between the words do not matter")
 
 
+@pytest.mark.step("6h")
 @pytest.mark.parametrize("text, line, word", [
     ("# comment\n\nport 7777\nnosuchdirective 1\n", 4, "nosuchdirective"),
     ("databases abc\n", 1, "databases"),
@@ -525,6 +603,7 @@ def test_a_bad_config_file_line_stops_the_server(server_factory, tmp_path,
         "name the line ('at line %d') and show it, as Redis does" % line)
 
 
+@pytest.mark.step("6h")
 def test_a_missing_config_file_stops_the_server(server_factory, tmp_path):
     missing = tmp_path / "nosuchfile.conf"
     code, output = server_factory.run_until_exit(config_file=missing)

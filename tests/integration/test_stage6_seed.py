@@ -1,4 +1,4 @@
-"""Stage 6: the first workshop server's command line (common/seed.c).
+"""Stage 6: the first workshop server's command line (seed/seed.c; workshop.md, Appendix A).
 
 The Python server the workshop grew from took short options, and stage 6
 keeps them: `-p 8888` is a TCP echo server, `-p 8888-9000` one on every
@@ -13,6 +13,25 @@ These servers are not the suite's usual ones (those always get --port), so
 the module starts and stops its own: free ports, a temporary directory,
 stopped by PID with SIGTERM and expected to exit 0 (which is how valgrind
 and the sanitizers report what they found), killed if they do not.
+
+The wrong servers these tests catch, step by step:
+  6j  a TCP echo that serves one client at a time, changes or loses bytes
+      of a 1 MB send, or closes a half-closed client before echoing all it
+      sent; a port range that gives up on a taken port (or does not log
+      it), or a single taken port that does not stop the start; a UDP
+      echo that answers from another port or to another sender, or
+      drops an empty or a 60 KB datagram; a dump that differs from
+      `hexdump -C` of each chunk, or none for UDP; an exec mode that runs
+      a program off the allowlist (or by a path), goes through a shell
+      ($HOME, ;, `, |, >), passes its environment on, lets a command run
+      past the time limit or its output past the cap, keeps the command
+      of a client that aborted, takes a line over 4096 bytes, stops
+      serving others while a command runs, runs anything without -e true,
+      answers beyond the loopback, does not warn when run as root, or
+      starts with unsafe or unclear options; a -p N -i I that is not the
+      Redis server, or drops the options after it; a --help without both
+      sets of options; a SIGINT or SIGTERM that does not stop the exec or
+      echo mode cleanly, killing the running commands.
 """
 
 import os
@@ -29,12 +48,13 @@ import time
 
 import pytest
 
-pytestmark = [pytest.mark.stage(6), pytest.mark.project_only]
+pytestmark = [pytest.mark.stage(6), pytest.mark.project_only,
+              pytest.mark.step("6j")]
 
 REDIS_DEFAULT_PORT = 6379
 LOG_LINE = re.compile(r"^\d+:M \d{2} [A-Z][a-z]{2} \d{4} "
                       r"\d{2}:\d{2}:\d{2}\.\d{3} ([.\-*#]) (.*)$")
-HINT = "  Read workshop.md chapter 6 (the seed's modes) and common/seed.c."
+HINT = "  Read workshop.md, Appendix A (the seed workshop's modes), and seed/seed.c."
 
 
 # ---------------------------------------------------------------------------

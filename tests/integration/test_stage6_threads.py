@@ -17,6 +17,16 @@ once. Whatever the threads, a command must look as if it ran alone:
 The clients send pipelines (100 commands per round trip) so that the test
 is quick even under valgrind; the server still runs each command on its
 own.
+
+The wrong servers these tests catch, step by step:
+  6i  --threads N not honoured, CONFIG GET threads not saying N, or 0,
+      -1, "many" or 257 taken (ours); a MGET that sees part of an MSET; an
+      INCR that loses counts or returns one number twice; a pushed value
+      lost or popped twice; a CLIENT KILL that cannot close a client of
+      another thread, or leaves it in CLIENT LIST and connected_clients;
+      a --timeout that closes the idle clients of one thread only; with
+      appendfsync always, a reply on any thread sent before the fsync
+      that covers its record, lost to a SIGKILL (3 rounds).
 """
 
 import random
@@ -77,6 +87,7 @@ def run_all(workers):
         raise errors[0]
 
 
+@pytest.mark.step("6i")
 @pytest.mark.project_only
 def test_the_server_serves_from_the_threads_it_was_given(busy):
     line = "Serving clients from %d threads" % THREADS
@@ -86,6 +97,7 @@ def test_the_server_serves_from_the_threads_it_was_given(busy):
         "--threads N starts N reactor threads; log how many at start")
 
 
+@pytest.mark.step("6i")
 @pytest.mark.project_only
 def test_config_get_threads_says_how_many(busy):
     got = client_of(busy).config_get("threads")
@@ -94,6 +106,7 @@ def test_config_get_threads_says_how_many(busy):
         "threads is a read-only parameter: the --threads the server started with")
 
 
+@pytest.mark.step("6i")
 @pytest.mark.project_only
 @pytest.mark.parametrize("value", ["0", "-1", "many", "257"])
 def test_a_bad_thread_count_is_refused_at_start(server_factory, value):
@@ -103,6 +116,7 @@ def test_a_bad_thread_count_is_refused_at_start(server_factory, value):
         "--threads takes a number from 1 to 256; anything else stops the start")
 
 
+@pytest.mark.step("6i")
 def test_a_concurrent_mget_sees_an_mset_whole_or_not_at_all(busy):
     keys = ["mset:%d" % i for i in range(10)]
     client_of(busy).mset({k: "start" for k in keys})
@@ -146,6 +160,7 @@ def test_a_concurrent_mget_sees_an_mset_whole_or_not_at_all(busy):
         "command must not run in the middle of it")
 
 
+@pytest.mark.step("6i")
 def test_incr_from_8_clients_10000_times_each_ends_at_80000(busy):
     replies = []
 
@@ -175,6 +190,7 @@ def test_incr_from_8_clients_10000_times_each_ends_at_80000(busy):
             "a client's commands run in the order it sent them")
 
 
+@pytest.mark.step("6i")
 def test_pushes_and_pops_from_many_clients_lose_and_duplicate_nothing(busy):
     pushers, per_pusher = 4, 2500
     popped = []
@@ -228,6 +244,7 @@ def test_pushes_and_pops_from_many_clients_lose_and_duplicate_nothing(busy):
         "a push on one thread and a pop on another must not lose an element")
 
 
+@pytest.mark.step("6i")
 def test_client_kill_closes_a_client_served_by_another_thread(busy):
     admin = RawConnection(busy.host, busy.port)
     victims = [RawConnection(busy.host, busy.port) for _ in range(THREADS)]
@@ -257,6 +274,7 @@ def test_client_kill_closes_a_client_served_by_another_thread(busy):
             v.close()
 
 
+@pytest.mark.step("6i")
 def test_idle_clients_of_every_thread_are_closed_by_the_timeout(server_factory, suite):
     server = server_factory.start("--timeout", "1", *threaded(suite))
     idle = [RawConnection(server.host, server.port) for _ in range(THREADS)]
@@ -306,6 +324,7 @@ class ListWriter(threading.Thread):
             sock.close()
 
 
+@pytest.mark.step("6i")
 def test_sigkill_keeps_every_write_acknowledged_on_any_thread(server_factory, suite):
     server = RestartableServer(server_factory, *aof_on(suite.own_binary, "always"), *threaded(suite))
     rng = random.Random(6)
