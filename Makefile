@@ -36,7 +36,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .SECONDARY:
 
-.PHONY: all $(STAGES) run test unit integration oracle check valgrind asan tsan fuzz bench bench-ext clean help deps clients cluster-demo docs-check layers
+.PHONY: all $(STAGES) run test unit integration grade grade-starters oracle check valgrind asan tsan fuzz bench bench-ext clean help deps clients cluster-demo docs-check layers
 
 all: $(STAGE_BINS) $(TOOL_BINS) $(UNIT_BINS)
 
@@ -47,6 +47,7 @@ help:
 	@echo "make check      everything CI runs: units, suite on every stage, oracle, sanitizers, valgrind, fuzz"
 	@echo "make stageN     build one stage into $(BUILD)/stageN      make all: every stage and unit test"
 	@echo "make test       unit tests + integration suite for stage $(STAGE)"
+	@echo "make grade      the grade table, step by step: SERVER='yourserver --port {port}' grades yours (STAGE=N)"
 	@echo "make valgrind   integration suite against stage $(STAGE) under valgrind memcheck"
 	@echo "make tsan       integration suite against stage $(STAGE) built with -fsanitize=thread"
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS=$(FUZZ_SECONDS)"
@@ -123,6 +124,21 @@ test: unit integration
 # through others. `/usr/bin/python3 ci/check-layers.py --dot` draws the graph.
 layers:
 	@/usr/bin/python3 ci/check-layers.py
+
+# The grade table (tests/grade.py): stage by stage, step by step, stopping
+# at the first stage not complete. SERVER='CMD {port} {dir}' grades your own
+# server; without it, each stage is graded on this project's build/stageN.
+# STAGE=N grades stages 0..N only; EXT=names picks the Part II rows.
+GIVEN = $(filter command line environment,$(origin $(1)))
+grade: export GRADE_SERVER = $(SERVER)
+grade: deps $(if $(call GIVEN,SERVER),,all)
+	@/usr/bin/python3 tests/grade.py --build-dir $(BUILD) \
+	  $(if $(call GIVEN,SERVER),--server-cmd "$$GRADE_SERVER") \
+	  $(if $(call GIVEN,STAGE),--stage $(STAGE)) $(if $(EXT),--extension $(EXT))
+
+# The starter kits, untouched, must build and stop at step 0a.
+grade-starters: deps
+	@ci/grade-starters.sh
 
 oracle:
 	$(PYTEST) tests/integration -q --server-cmd "redis-server --port {port} --dir {dir} --save '' --appendonly no"

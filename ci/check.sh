@@ -34,6 +34,10 @@ for dir in stages/stage*; do
     step "suite-stage$n" make --no-print-directory integration STAGE="$n"
 done
 step oracle make --no-print-directory oracle
+# The grade table on every stage's own binary and every extension, then the
+# untouched starter kits, which must stop at step 0a with its explanation.
+step grade make --no-print-directory grade
+step grade-starters make --no-print-directory grade-starters
 # Real clients against stage 6 (the node ones from npm's cache, or its
 # registry the first time on a machine): about 10 s.
 step clients make --no-print-directory clients
