@@ -3,16 +3,24 @@
 
 One line per problem, "document:line: what is wrong, and what to do"; exit 1 if any:
   1. a function `like_this()` (in backticks or a code block; after `server_enable_aof()`,
-     `_threads()` reads server_enable_threads) or a `file.c:function` that no .c/.h
-     under common/ seed/ stages/ tools/ defines or declares;
-  2. a file or folder in backticks or a link that exists neither from the root nor
+     `_threads()` reads server_enable_threads) that no .c/.h under common/ seed/ stages/
+     tools/ defines or declares;
+  2. a `file.c:function` (anywhere in a document: workshop.md's reading orders are made
+     of them) whose file does not define that function (a declaration is not enough),
+     or a `file.h:name` whose header neither declares nor defines that name;
+     workshop.md's "Where it lives in this project" sections without such a reading order;
+  3. a file or folder in backticks or a link that exists neither from the root nor
      under common/ (`io/loop.c` is common/io/loop.c; build/ paths are skipped);
-  3. any mention of DESIGN.md, anywhere in the repository: it is not in it;
-  4. a figure quoted from the code (FIGURES) that is no longer true.
+  4. any mention of DESIGN.md, anywhere in the repository: it is not in it;
+  5. a figure quoted from the code (FIGURES) that is no longer true;
+  6. a step of tests/integration/steps (what `make grade` grades) that its chapter's
+     "Build it yourself, step by step" section of workshop.md does not teach under a
+     line starting "**Step <id>: <title>", in the order of the chapter's step file.
 To fix one, write the name, path or figure as it is now in the document; only a name
 that is not the project's (libc, POSIX, Redis, a client) goes in the lists below.
 Usage: /usr/bin/python3 ci/check-docs.py [path/to/stage6]     (default build/stage6)
 """
+import functools
 import os
 import re
 import socket
@@ -111,6 +119,117 @@ def defined_functions(path):
     return {a or b for a, b in found}
 
 
+@functools.lru_cache(maxsize=None)
+def source_text(path):
+    return path.read_text(errors="replace")
+
+
+def defines(path, name):
+    """Whether a .c file defines function `name` (its body follows: a prototype is not a
+    definition) or a function-like macro; whether a .h file declares or defines `name`:
+    a prototype, an inline function, a macro, a struct, union, enum or typedef, a variable."""
+    text, n = source_text(path), re.escape(name)
+    if re.search(rf"^(?![\s#/*}}])[^;=(\n]*?\b{n}\s*\([^;{{]*?\)\s*\{{|^#\s*define\s+{n}\(", text, re.M):
+        return True
+    return path.suffix == ".h" and bool(re.search(
+        rf"^(?![\s#/*}}])[^;=(\n]*?\b{n}\s*\(|^#\s*define\s+{n}\b|\b(?:struct|union|enum)\s+{n}\s*\{{"
+        rf"|^(?:\}}|typedef\b[^;]*?|extern\b[^;]*?)\s*\b{n}\s*[;\[]", text, re.M))
+
+
+def reading_orders(doc, text):
+    """workshop.md: each "Where it lives in this project" must give its reading order,
+    a numbered list whose items open with a `file.c:function`."""
+    if doc != "workshop.md":
+        return
+    for m in re.finditer(r"^### Where it lives in this project\n(.*?)(?=^#{1,3} |\Z)", text, re.M | re.S):
+        if not re.search(r"^\d+\. `[\w./-]+\.[ch]:\w+`", m.group(1), re.M):
+            problems.add((doc, text.count("\n", 0, m.start()) + 1,
+                          "no reading order: list the functions this chapter adds, in the order "
+                          "to read them, as numbered items opening with `path/file.c:function`"))
+
+
+def section_lines(text, heading, after):
+    """(its heading's line number, its lines) of the section under `heading` (a "### "
+    line) in the chapter whose "## " heading is line index `after`, up to the next heading
+    of level 1 to 3; (None, []) if the chapter has no such section. Lines in code blocks
+    (a "# comment" in a shell session) are not headings."""
+    lines, start, in_block = text.splitlines(), None, False
+    for i in range(after + 1, len(lines)):
+        if lines[i].lstrip().startswith("```"):
+            in_block = not in_block
+        elif in_block or not re.match(r"#{1,3} ", lines[i]):
+            continue
+        elif start is not None or lines[i].startswith(("# ", "## ")):
+            return (start + 1, lines[start + 1:i]) if start is not None else (None, [])
+        elif lines[i] == heading:
+            start = i
+    return (start + 1, lines[start + 1:]) if start is not None else (None, [])
+
+
+def build_it_steps(doc, text):
+    """workshop.md: each step of tests/integration/steps/chapterNN.py, the steps `make grade`
+    grades and names ('read workshop.md chapter 1, "Build it yourself", step 1c'), has its
+    part of the chapter's "Build it yourself, step by step" section, opened by a line
+    starting "**Step 1c: a command split across reads", in the order of the chapter's file."""
+    if doc != "workshop.md":
+        return
+    sys.path.insert(0, str(ROOT / "tests/integration"))
+    try:
+        import steps
+    except Exception as e:  # a broken step file is a problem to report, not a crash
+        problems.add(("tests/integration/steps/__init__.py", 0, f"cannot import the steps ({e}): fix that"))
+        return
+    finally:
+        sys.path.pop(0)
+    lines = text.splitlines()
+    for chapter in steps.CHAPTERS:
+        source = f"tests/integration/steps/chapter{chapter.number:02d}.py"
+        top = next((i for i, line in enumerate(lines) if line.startswith(f"## Chapter {chapter.number}:")), None)
+        if top is None:
+            problems.add((doc, 0, f"no \"## Chapter {chapter.number}:\" for the steps of {source}"))
+            continue
+        first, section = section_lines(text, "### Build it yourself, step by step", top)
+        if first is None or not any(line.startswith("**Step ") for line in section):
+            problems.add((doc, top + 1, f"chapter {chapter.number} has no \"Build it yourself, step by step\" "
+                          f"divided into the steps of {source}: open each step's part with a line "
+                          f"\"**Step <id>: <title>.**\""))
+            continue
+        heads = {}              # step id -> line number of its head
+        for number, line in enumerate(section, first + 1):
+            m = re.match(r"\*\*Step (\d+[a-z]+): ", line)
+            if m and m.group(1) not in heads:
+                heads[m.group(1)] = number
+                step = steps.find(m.group(1))
+                if step is None or step.chapter != chapter.number:
+                    problems.add((doc, number, f"step {m.group(1)} is not a step of {source}: "
+                                  "name the steps as that file does"))
+                elif not line.startswith(f"**Step {step.id}: {step.title}"):
+                    problems.add((doc, number, f"step {step.id} is titled \"{step.title}\" in {source}: "
+                                  f"open its part with \"**Step {step.id}: {step.title}.**\""))
+        last = None             # the previous step found
+        for step in chapter.steps:
+            if step.id not in heads:
+                problems.add((doc, first, f"chapter {chapter.number}'s \"Build it yourself\" has no step "
+                              f"{step.id} ({source}): teach it under a line \"**Step {step.id}: "
+                              f"{step.title}.**\""))
+                continue
+            if last and heads[step.id] < heads[last]:
+                problems.add((doc, heads[step.id], f"step {step.id} comes before step {last} in chapter "
+                              f"{chapter.number}'s \"Build it yourself\": put the steps in the order of {source}"))
+            last = step.id
+
+
+def check_references(doc, text):
+    """Every file.c:function and file.h:name, in code or prose."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for file, name in re.findall(r"(?<![\w./-])([\w./-]+\.[ch]):([A-Za-z_]\w*)", line):
+            found = resolve(file)
+            if not any(defines(p, name) for p in found):
+                kind = "define" if file.endswith(".c") else "declare or define"
+                what = f"{file} does not {kind} {name}" if found else f"{file} does not exist"
+                problems.add((doc, number, f"{file}:{name}: {what}: cite them as they are now"))
+
+
 def resolve(path):
     """The files a cited path names: from the root or common/ (stageN: any stage),
     or for a bare file name, wherever it is."""
@@ -144,13 +263,11 @@ def check_document(doc, known):
                 problems.add((doc, number, f"{name}() is defined or declared nowhere in common/ "
                               "seed/ stages/ tools/: name the function as it is now "
                               "(or add it to ALLOWED_FUNCTIONS if it is not ours)"))
-        for file, name in re.findall(r"([\w./-]+\.[ch]):([A-Za-z_]\w*)", code):
-            found = resolve(file)
-            if not any(name in defined_functions(p) for p in found):
-                what = f"{file} does not define {name}" if found else f"{file} does not exist"
-                problems.add((doc, number, f"{file}:{name}: {what}: cite them as they are now"))
         for token in [] if in_block else code.split():
             check_path(doc, number, token.rstrip(".,;:)"))
+    check_references(doc, text)
+    reading_orders(doc, text)
+    build_it_steps(doc, text)
     for number, line in enumerate(text.splitlines(), 1):
         for target in re.findall(r"\]\(([^)\s#]+)[^)]*\)", line):
             if not re.match(r"[a-z]+:", target) and not (ROOT / doc).parent.joinpath(target).exists():
