@@ -206,20 +206,27 @@ bool resp_split_words(resp_parser *p, const char *line, size_t len)
     return resp_split_inline(p, line, len);
 }
 
+/* The search for the line's end resumes where the last call stopped: a
+ * line arriving a few bytes per read would otherwise be scanned again from
+ * its start on every read, which is quadratic up to RESP_INLINE_MAX. A NUL
+ * stops the search for good (see resp_find), so it stays the stop. */
 static resp_status resp_parse_inline(resp_parser *p, const char *data, size_t len)
 {
-    long newline = resp_find(data, 0, len, '\n');
-    if (newline < 0) {
+    size_t i = p->scan;
+    while (i < len && data[i] != '\n' && data[i] != '\0')
+        i++;
+    p->scan = i;
+    if (i == len || data[i] == '\0') {
         if (len > RESP_INLINE_MAX)
             return resp_fail(p, "ERR Protocol error: too big inline request");
         return RESP_INCOMPLETE;
     }
-    size_t end = (size_t)newline;
+    size_t newline = i, end = i;
     if (end > 0 && data[end - 1] == '\r')
         end--;
     if (!resp_split_inline(p, data, end))
         return resp_fail(p, "ERR Protocol error: unbalanced quotes in request");
-    p->consumed = (size_t)newline + 1;
+    p->consumed = newline + 1;
     return RESP_DONE;
 }
 

@@ -616,6 +616,48 @@ Test(resp, a_nul_byte_hides_the_newline_until_the_request_is_too_big)
     resp_parser_free(&p);
 }
 
+/* The search for an inline line's end resumes where the last call
+ * stopped; a NUL met on the way must stop every later search too, however
+ * many bytes come after it, newlines included. */
+Test(resp, a_nul_byte_keeps_hiding_the_newline_as_the_line_grows)
+{
+    const char line[] = "GET a\0b c\r\nPING\r\n";
+    size_t len = sizeof(line) - 1;
+    resp_parser p;
+    resp_parser_init(&p);
+    for (size_t k = 1; k <= len; k++) {
+        char *part = copy_of(line, k);
+        cr_expect_eq(resp_parse(&p, part, k), RESP_INCOMPLETE, "after %zu bytes", k);
+        free(part);
+    }
+    resp_parser_free(&p);
+}
+
+Test(resp, an_inline_line_parsed_in_pieces_is_the_same_as_in_one_read)
+{
+    const char line[] = "SET \"a b\" 'c\\'d' e\r\n";
+    size_t len = sizeof(line) - 1;
+    resp_parser p;
+    resp_parser_init(&p);
+    resp_status s = RESP_INCOMPLETE;
+    for (size_t n = 3; s == RESP_INCOMPLETE; n = n + 3 < len ? n + 3 : len) {
+        char *part = copy_of(line, n);
+        s = resp_parse(&p, part, n);
+        cr_assert(s == RESP_DONE || n < len, "incomplete with the whole line");
+        if (s == RESP_DONE) {
+            cr_expect_eq(p.argc, 4);
+            cr_expect_eq(p.argvlen[1], 3);
+            cr_expect_eq(memcmp(p.argv[1], "a b", 3), 0);
+            cr_expect_eq(p.argvlen[2], 3);
+            cr_expect_eq(memcmp(p.argv[2], "c'd", 3), 0);
+            cr_expect_eq(p.consumed, len);
+        }
+        free(part);
+    }
+    cr_expect_eq(s, RESP_DONE);
+    resp_parser_free(&p);
+}
+
 Test(resp, a_nul_byte_after_the_line_end_belongs_to_the_next_request)
 {
     resp_parser p;
