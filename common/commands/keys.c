@@ -18,12 +18,13 @@ static void cmd_del(client *c)
     reply_int(c, deleted);
 }
 
-/* EXISTS key [key ...]  (a key named twice counts twice, as in Redis) */
+/* EXISTS key [key ...]  (a key named twice counts twice, as in Redis;
+ * looking is not a use of the key, for LRU and LFU) */
 static void cmd_exists(client *c)
 {
     long long found = 0;
     for (int i = 1; i < c->argc; i++)
-        found += db_get(c->db, c->argv[i], c->argvlen[i]) != NULL;
+        found += db_find_notouch(c->db, c->argv[i], c->argvlen[i]) != NULL;
     reply_int(c, found);
 }
 

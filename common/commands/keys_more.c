@@ -227,7 +227,7 @@ static void cmd_randomkey(client *c)
  * lives forever. Seconds are rounded to the nearest, as Redis does. */
 static void keysmore_expiretime(client *c, bool in_ms)
 {
-    dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
+    dict_entry *e = db_find_notouch(c->db, c->argv[1], c->argvlen[1]);    /* not a use, as TTL */
     if (e == NULL) {
         reply_int(c, -2);
         return;

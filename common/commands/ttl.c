@@ -286,7 +286,8 @@ static void cmd_pexpireat(client *c)
  * to the nearest second. */
 static void ttl_generic(client *c, bool in_ms)
 {
-    dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
+    /* Asking how long a key lives is not a use of it (for LRU and LFU). */
+    dict_entry *e = db_find_notouch(c->db, c->argv[1], c->argvlen[1]);
     if (e == NULL) {
         reply_int(c, -2);
         return;

@@ -97,8 +97,9 @@ db_value *db_get(db *d, const char *key, size_t len)
     return e ? e->value : NULL;
 }
 
-/* OBJECT and TYPE look without it counting as a use (Part II): the
- * access time is left as it was; hits, misses and expiry as db_find. */
+/* OBJECT, TYPE, EXISTS and the TTL commands look without it counting as a
+ * use (Part II), as Redis's LOOKUP_NOTOUCH: the access time is left as it
+ * was; hits, misses and expiry as db_find. */
 dict_entry *db_find_notouch(db *d, const char *key, size_t len)
 {
     dict_entry *e = dict_find(d->keys, key, len);

@@ -80,7 +80,7 @@ void db_destroy(db *d);
 
 db_value *db_get(db *d, const char *key, size_t len);
 dict_entry *db_find(db *d, const char *key, size_t len);   /* to replace e->value in place */
-dict_entry *db_find_notouch(db *d, const char *key, size_t len);   /* not a use: OBJECT, TYPE (Part II) */
+dict_entry *db_find_notouch(db *d, const char *key, size_t len);   /* not a use: OBJECT, TYPE, EXISTS, TTL (Part II) */
 dict_entry *db_set(db *d, const char *key, size_t len, db_value *value);   /* takes value; drops any TTL */
 void db_overwrite(db *d, dict_entry *e, db_value *value);    /* takes value; keeps the TTL */
 /* Changes so far, in all databases: stage 5 logs a command that made any.

@@ -69,7 +69,7 @@ import redis
 
 import steps
 from helpers import (RestartableServer, aof_on, arity_error, array, bulk,
-                     command, error, expect_reply, integer)
+                     command, error, expect_reply, integer, request)
 
 pytestmark = [pytest.mark.stage(6), pytest.mark.extension("keys")]
 
@@ -514,19 +514,24 @@ def test_object_freq_needs_an_lfu_policy_and_idletime_is_a_number(r, connect):
 
 @pytest.mark.step("10f")
 def test_object_idletime_grows_until_the_key_is_used(r, connect):
-    """Catches: an OBJECT that touches the key it looks at, and a TOUCH
-    that only counts keys (as EXISTS does) without stamping their access
-    time, which is TOUCH's purpose."""
+    """Catches: an OBJECT that touches the key it looks at, EXISTS, TYPE
+    or the TTL commands counted as a use of the key (Redis looks them up
+    without touching it, so they do not keep a key from eviction), and a
+    TOUCH that only counts keys without stamping their access time, which
+    is TOUCH's purpose."""
     conn = connect()
     r.set("k", "v")
     r.set("t", "v")
     time.sleep(2.2)
-    for _ in range(2):
+    for look in ("OBJECT IDLETIME", "OBJECT IDLETIME", "EXISTS", "TYPE",
+                 "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"):
+        request(conn, *look.split(), "k")
         idle = r.object("idletime", "k")
         assert 1 <= idle <= 3, why(
-            "OBJECT IDLETIME of a key left alone for 2.2 s is %r" % idle,
-            "answer the seconds since the last access; OBJECT itself only "
-            "looks, so asking twice must not reset it")
+            "OBJECT IDLETIME of a key left alone for 2.2 s is %r after %s"
+            % (idle, look),
+            "answer the seconds since the last access; %s only looks at "
+            "the key, which is no access" % look)
     r.get("k")
     idle = r.object("idletime", "k")
     assert idle == 0, why("OBJECT IDLETIME right after GET is %r" % idle,
