@@ -18,7 +18,6 @@ The exit status is 0 only when every row graded is complete.
 import argparse
 import json
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -28,8 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 import steps  # noqa: E402  (needs the path above)
-
-EXPLANATION_LINES = 32   # the first failure's text is cut to this
+from grading import RowResult, print_grade  # noqa: E402
 
 
 def parse_args():
@@ -99,108 +97,6 @@ def run_row(chapter, args, out_dir):
     return data
 
 
-class RowResult:
-    """One row of the table: per step, its tests' outcomes."""
-
-    def __init__(self, chapter, data):
-        self.chapter = chapter
-        self.data = data
-        self.by_step = {step.id: [] for step in chapter.steps}
-        for test in data["tests"]:
-            self.by_step.setdefault(test["step"], []).append(test)
-
-    def step_state(self, step_id):
-        tests = self.by_step.get(step_id, [])
-        counted = [t for t in tests if t["outcome"] != "skipped"]
-        failed = [t for t in counted if t["outcome"] == "failed"]
-        passed = [t for t in counted if t["outcome"] == "passed"]
-        if failed:
-            return "FAILED"
-        if not tests:
-            return "no tests"
-        if not counted:
-            return "skipped"
-        if len(passed) < len(counted):
-            return "not run"
-        return "passed"
-
-    def steps_done(self):
-        states = [self.step_state(s.id) for s in self.chapter.steps]
-        done = sum(1 for s in states if s in ("passed", "skipped"))
-        return done, len(states)
-
-    def tests_passed(self):
-        tests = [t for t in self.data["tests"] if t["outcome"] != "skipped"]
-        return sum(1 for t in tests if t["outcome"] == "passed"), len(tests)
-
-    @property
-    def complete(self):
-        done, total = self.steps_done()
-        return done == total and not self.data.get("stopped")
-
-    def first_failure(self):
-        """(step, test) of the first failing test in step order."""
-        for step in self.chapter.steps:
-            for test in self.by_step.get(step.id, []):
-                if test["outcome"] == "failed":
-                    return step, test
-        return None, None
-
-
-def print_table(results, rows):
-    print("%-13s %-46s %7s %9s" % ("", "concept", "steps", "tests"))
-    graded = {r.chapter.number: r for r in results}
-    for chapter in rows:
-        result = graded.get(chapter.number)
-        title = chapter.title if len(chapter.title) <= 46 else \
-            chapter.title[:43] + "..."
-        if result is None:
-            print("%-13s %-46s %7s %9s  not graded" % (chapter.row, title, "-", "-"))
-            continue
-        done, total = result.steps_done()
-        ok, count = result.tests_passed()
-        mark = "complete" if result.complete else "INCOMPLETE"
-        print("%-13s %-46s %7s %9s  %s" % (chapter.row, title,
-                                           "%d/%d" % (done, total),
-                                           "%d/%d" % (ok, count), mark))
-
-
-def print_steps(result):
-    print()
-    print("%s, step by step:" % result.chapter.row.capitalize())
-    for step in result.chapter.steps:
-        commands = " ".join(step.commands)
-        print("  %-4s %-50s %-8s %s" % (step.id, step.title[:50],
-                                        result.step_state(step.id), commands))
-
-
-def print_explanation(result, args):
-    step, test = result.first_failure()
-    print()
-    if step is None:
-        stopped = result.data.get("stopped") or "no test failed"
-        print("The run stopped: %s" % stopped)
-        print("Full output: %s" % result.data["log"])
-        return
-    print("The first failing step: %s, %s" % (step.id, step.title))
-    print("  test: %s" % test["nodeid"].split("::", 1)[-1])
-    print("  in:   %s" % test["nodeid"].split("::", 1)[0])
-    # pytest's "+ where 2 = <bound method ...>" lines name redis-py's
-    # objects, which the explanation below shows better.
-    lines = [line for line in test["text"].rstrip().splitlines()
-             if not re.match(r"E\s+\+\s+(where|and) ", line)]
-    if len(lines) > EXPLANATION_LINES:
-        # The explanation is at the end; the start of a traceback can go.
-        lines = ["  ..."] + lines[-EXPLANATION_LINES:]
-    for line in lines:
-        print("  " + line if line else "")
-    print("Full output: %s" % result.data["log"])
-    print("This step alone: /usr/bin/python3 -m pytest tests/integration "
-          "--step %s %s" % (step.id, "--server-cmd " + shlex.quote(
-              args.server_cmd) if args.server_cmd else
-              "--build-dir " + args.build_dir))
-
-
 def main():
     args = parse_args()
     rows = rows_to_grade(args)
@@ -220,15 +116,9 @@ def main():
         if chapter.stage is not None and not result.complete:
             stages_ok = False
     print()
-    print_table(results, rows)
-    first_bad = next((r for r in results if not r.complete), None)
-    if first_bad is None:
-        print()
-        print("Every row graded is complete.")
-        return 0
-    print_steps(first_bad)
-    print_explanation(first_bad, args)
-    return 1
+    rerun = ("--server-cmd " + shlex.quote(args.server_cmd) if args.server_cmd
+             else "--build-dir " + args.build_dir)
+    return 0 if print_grade(results, rows, rerun) else 1
 
 
 if __name__ == "__main__":

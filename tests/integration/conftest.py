@@ -44,6 +44,7 @@ import pytest
 import redis
 
 import explain
+import grading
 import steps
 
 HERE = Path(__file__).resolve().parent
@@ -94,6 +95,10 @@ def pytest_addoption(parser):
     group.addoption("--step", default=None,
                     help="only the tests of this step, e.g. 1c (--stage "
                          "defaults to the step's stage)")
+    group.addoption("--grade", action="store_true",
+                    help="grade the server as make grade does: the tests in "
+                         "step order, stopping after the first stage not "
+                         "complete, and the grade table at the end")
     group.addoption("--grade-report", default=None, metavar="PATH",
                     help="write each test's step and outcome, and the "
                          "explanation of each failure, to PATH as JSON "
@@ -166,6 +171,22 @@ class SuiteConfig:
             return ", no extensions"
         return ", only extensions " + ",".join(sorted(self.extensions))
 
+    def rows(self):
+        """The chapters graded: the stages up to this one, and from the
+        final stage on the extensions --extension selects."""
+        rows = [c for c in steps.CHAPTERS
+                if c.stage is not None and c.stage <= self.stage]
+        if self.stage >= 6:
+            rows += [c for c in steps.CHAPTERS if c.extension and (
+                self.extensions is None or c.extension in self.extensions)]
+        return rows
+
+    def rerun(self):
+        """The options that test this server again."""
+        if self.server_cmd:
+            return "--server-cmd " + shlex.quote(self.server_cmd)
+        return "--build-dir " + shlex.quote(str(self.build_dir))
+
     def selects(self, item):
         """False for a test --extension, --step or --only-stage leaves out,
         or one of a later stage than the one under test."""
@@ -203,20 +224,31 @@ def pytest_configure(config):
                    "whose x87 emulation has 64-bit precision")
     config.workshop = SuiteConfig(config)
     path = config.getoption("--grade-report")
-    if path:
-        config.pluginmanager.register(GradeReport(path), "workshop-grade")
+    grading = config.getoption("--grade")
+    if path or grading:
+        config.pluginmanager.register(GradeReport(path, grading),
+                                      "workshop-grade")
+    if grading:
+        # The table explains the first failure; pytest's own report of
+        # every failure would bury it.
+        config.option.tbstyle = "no"
+        config.option.reportchars = ""
 
 
 class GradeReport:
-    """Each selected test's step and outcome, written as JSON for
-    tests/grade.py (--grade-report PATH)."""
+    """Each selected test's step and outcome: written as JSON for
+    tests/grade.py (--grade-report PATH), or shown as the grade table
+    (--grade)."""
 
-    NOT_RUN = "its step has already failed"
+    NOT_RUN = "not run: its step has already failed"
+    NOT_GRADED = "not run: an earlier stage is not complete"
 
-    def __init__(self, path):
+    def __init__(self, path, grading):
         self.path = path
+        self.grading = grading
         self.tests = {}     # nodeid -> record, in collection order
         self.failed_steps = set()
+        self.failed_stages = set()
 
     def pytest_runtest_setup(self, item):
         # One failure is enough to mark a step as failing, and against a
@@ -224,6 +256,12 @@ class GradeReport:
         # timeout: the rest of a failing step is not run.
         if step_of(item).id in self.failed_steps:
             pytest.skip(self.NOT_RUN)
+        # Graded in one run, the tests come row by row (step order): the
+        # first test past a stage that failed ends the run.
+        chapter = chapter_of(item)
+        if self.grading and any(n < chapter.number for n in self.failed_stages):
+            item.session.shouldstop = "a stage is not complete"
+            pytest.skip(self.NOT_GRADED)
 
     @pytest.hookimpl(trylast=True)  # after the selection above
     def pytest_collection_modifyitems(self, items):
@@ -237,6 +275,9 @@ class GradeReport:
             return
         if report.failed:
             self.failed_steps.add(test["step"])
+            chapter = steps.chapter_of_step(steps.find(test["step"]))
+            if chapter.stage is not None:
+                self.failed_stages.add(chapter.number)
             if test["outcome"] != "failed":
                 test["outcome"] = "failed"
                 sections = "".join("\n--- %s ---\n%s" % (name, text)
@@ -244,17 +285,29 @@ class GradeReport:
                                    if name == "explanation")
                 test["text"] = report.longreprtext + sections
         elif report.skipped and test["outcome"] == "not run":
-            if self.NOT_RUN not in str(report.longrepr):
+            if "not run: " not in str(report.longrepr):
                 test["outcome"] = "skipped"
         elif report.when == "call" and report.passed \
                 and test["outcome"] == "not run":
             test["outcome"] = "passed"
 
-    def pytest_sessionfinish(self, session):
-        data = {"stopped": session.config.workshop.stopped,
+    def data(self, config):
+        return {"stopped": config.workshop.stopped,
                 "tests": [dict(nodeid=k, **v) for k, v in self.tests.items()]}
-        with open(self.path, "w") as out:
-            json.dump(data, out, indent=1)
+
+    def pytest_sessionfinish(self, session):
+        if self.path:
+            with open(self.path, "w") as out:
+                json.dump(self.data(session.config), out, indent=1)
+
+    def pytest_terminal_summary(self, terminalreporter, config):
+        if self.grading:
+            suite = config.workshop
+            rows = suite.rows()
+            results = grading.split_by_row(self.data(config), rows)
+            terminalreporter.write_line("")
+            grading.print_grade(results, rows, suite.rerun(),
+                                terminalreporter.write_line)
 
 
 def pytest_report_header(config):
@@ -316,7 +369,7 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(
             items=[item for item in items if not suite.selects(item)])
         items[:] = selected
-    if config.getoption("--grade-report"):
+    if config.getoption("--grade-report") or config.getoption("--grade"):
         # Graded, the tests run in the order a learner builds the steps, so
         # that what fails first is the earliest step (modules interleave,
         # and a module's server is started again when its turn comes back).
@@ -633,7 +686,8 @@ def transcript(request):
 
 @pytest.fixture
 def r(request, server, suite, transcript):
-    """A redis-py client of the module's server; FLUSHALL first (stage >= 2).
+    """A redis-py client of the module's server; FLUSHALL first (for the
+    tests of stage 2 on).
 
     A server that does not know FLUSHALL cannot run any test that needs an
     empty database: the session stops at once, saying what to build first,
@@ -642,7 +696,7 @@ def r(request, server, suite, transcript):
     client = explain.recording_client(server.host, server.port, transcript,
                                       socket_timeout=10,
                                       decode_responses=False)
-    if suite.stage >= 2:
+    if stage_of(request.node) >= 2:
         unknown = False
         try:
             client.flushall()

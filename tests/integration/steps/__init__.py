@@ -90,13 +90,21 @@ def chapter_of_extension(name):
     return None
 
 
+def chapter_of_step(step):
+    """The Chapter `step` belongs to."""
+    for chapter in CHAPTERS:
+        if chapter.number == step.chapter:
+            return chapter
+    return None
+
+
 def stage_of_step(step):
     """The stage whose binary can run `step`'s tests: the chapter's stage,
     or 6 for the extensions of the final server."""
-    for chapter in CHAPTERS:
-        if chapter.number == step.chapter:
-            return chapter.stage if chapter.stage is not None else 6
-    return None
+    chapter = chapter_of_step(step)
+    if chapter is None:
+        return None
+    return chapter.stage if chapter.stage is not None else 6
 
 
 def step_for_command(name):
