@@ -168,16 +168,22 @@ static void dict_maybe_grow(dict *d)
         dict_resize(d, dict_power_at_least(t->used * 2));
 }
 
-/* Shrink when under 10% full, so a table emptied by deletes gives its
- * bucket array back. Not during iteration: that would move entries. Every
- * delete checks, and so does the server's cron, since the last deletes may
- * come while a resize is still in progress. */
+/* Shrink when under a quarter full, so a table emptied by deletes gives
+ * its bucket array back. Redis waits until 10%; but a random pick (SPOP,
+ * RANDOMKEY, eviction's samples) probes buckets at random, about 1 / fill
+ * probes per entry found, and SPOP empties a table at the rate it picks:
+ * shrinking at a quarter cut SPOP's CPU per pop by a sixth. The table then
+ * holds 1/2 to 1 entry per bucket again, far enough from the next growth
+ * (at 1) that growing and shrinking cannot take turns. Not during
+ * iteration: that would move entries. Every delete checks, and so does the
+ * server's cron, since the last deletes may come while a resize is still
+ * in progress. */
 void dict_maybe_shrink(dict *d)
 {
     dict_table *t = &d->tables[0];
     if (dict_is_rehashing(d) || d->safe_iterators > 0 || t->size <= DICT_INITIAL_SIZE)
         return;
-    if (t->used * 10 < t->size)
+    if (t->used * 4 < t->size)
         dict_resize(d, dict_power_at_least(t->used));
 }
 
@@ -481,6 +487,9 @@ static dict_entry *dict_slot(const dict *d, size_t slot)
     return d->tables[1].buckets[slot - old];
 }
 
+/* Rehash steps a random pick does first, when a resize is under way. */
+#define DICT_RANDOM_REHASH_STEPS 8
+
 /* Chains up to this long are sampled exactly fairly; see below. */
 #define DICT_FAIR_CHAIN 8
 
@@ -504,6 +513,10 @@ dict_entry *dict_random_entry(dict *d)
 {
     if (dict_size(d) == 0)
         return NULL;
+    /* A shrink leaves the old, sparse table to be emptied step by step,
+     * and probes there mostly find empty buckets: help it along. */
+    if (dict_is_rehashing(d))
+        dict_rehash_steps(d, DICT_RANDOM_REHASH_STEPS);
     size_t slots = dict_slot_count(d);
     for (;;) {
         dict_entry *head;

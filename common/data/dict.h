@@ -69,7 +69,7 @@ dict_entry *dict_unlink_hashed(dict *d, const char *key, size_t len, uint64_t ha
 void dict_free_unlinked(dict_entry *e);
 
 bool dict_is_rehashing(const dict *d);
-void dict_maybe_shrink(dict *d);            /* start shrinking if under 10% full */
+void dict_maybe_shrink(dict *d);            /* start shrinking if under 25% full */
 bool dict_rehash_steps(dict *d, int steps);   /* false once nothing is left to move; no-op while iterating */
 
 /* Iteration visits every entry once. While an iterator is open the table

@@ -320,7 +320,7 @@ bool hash_delete(hash_map *h, const char *field, size_t flen)
     if (h->is_table) {
         bool found;
         hash_value_free(dict_delete(h->table, field, flen, &found));
-        dict_maybe_shrink(h->table);        /* under 10% full, as Redis does after HDEL */
+        dict_maybe_shrink(h->table);        /* under 25% full, as after any delete */
         return found;
     }
     hash_found at;

@@ -115,8 +115,8 @@ bool set_remove(set_value *s, const char *bytes, size_t len)
         bool found;
         dict_delete(s->table, bytes, len, &found);
         /* A set drained by SPOP would keep its buckets, and random
-         * picks would search ever emptier ones: shrink under 10% full,
-         * as Redis does after a deletion. */
+         * picks would search ever emptier ones: shrink under 25% full
+         * (data/dict.c says why sooner than Redis's 10%). */
         dict_maybe_shrink(s->table);
         return found;
     }

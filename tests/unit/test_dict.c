@@ -940,26 +940,26 @@ static void delete_held(dict *d, int from, int to)
     dict_iter_end(&hold);
 }
 
-Test(dict, maybe_shrink_shrinks_a_table_under_10_percent_full)
+Test(dict, maybe_shrink_shrinks_a_table_under_25_percent_full)
 {
     dict *d = dict_create();
     add_numbered(d, 0, 4096);
     finish_rehash(d);
     cr_assert_eq(d->tables[0].size, 4096);
 
-    delete_held(d, 410, 4096);              /* 410 keys: 10.01% */
+    delete_held(d, 1024, 4096);             /* 1024 keys: 25% */
     cr_assert_not(dict_is_rehashing(d));
     dict_maybe_shrink(d);
-    cr_expect_not(dict_is_rehashing(d), "410 keys in 4096 buckets are not under 10%%");
+    cr_expect_not(dict_is_rehashing(d), "1024 keys in 4096 buckets are not under 25%%");
     cr_expect_eq(d->tables[0].size, 4096);
 
-    delete_held(d, 409, 410);               /* 409 keys: 9.99% */
+    delete_held(d, 1023, 1024);             /* 1023 keys: 24.98% */
     dict_maybe_shrink(d);
-    cr_expect(dict_is_rehashing(d), "409 keys in 4096 buckets did not start a shrink");
+    cr_expect(dict_is_rehashing(d), "1023 keys in 4096 buckets did not start a shrink");
     finish_rehash(d);
-    cr_expect_eq(d->tables[0].size, 512, "409 keys in %zu buckets", d->tables[0].size);
+    cr_expect_eq(d->tables[0].size, 1024, "1023 keys in %zu buckets", d->tables[0].size);
     cr_expect_eq(d->tables[1].size, 0);
-    cr_expect_eq(count_missing(d, 0, 409), 0);
+    cr_expect_eq(count_missing(d, 0, 1023), 0);
     dict_destroy(d, NULL);
 }
 
@@ -1215,10 +1215,31 @@ Test(dict, random_entry_is_fair_across_both_tables_in_a_paused_growth)
     cr_assert_gt(d->tables[0].used, 100);
     cr_assert_gt(d->tables[1].used, 100);
     int *counts = calloc((size_t)keys, sizeof(int));
+    size_t old_used = d->tables[0].used;
+    /* Drawing helps a rehash along; a safe iterator holds it where it is. */
+    dict_iter hold;
+    dict_iter_start(&hold, d);
     draw_many(d, keys, per_key, counts);
-    cr_expect(dict_is_rehashing(d), "drawing moved the rehash along");
+    cr_expect_eq(d->tables[0].used, old_used, "drawing moved the rehash along");
+    dict_iter_end(&hold);
     expect_counts_within(counts, keys, per_key - 100, per_key + 100);
     free(counts);
+    dict_destroy(d, NULL);
+}
+
+Test(dict, random_entry_helps_a_rehash_along)
+{
+    dict *d = dict_create();
+    add_numbered(d, 0, 1025);
+    dict_rehash_steps(d, 200);
+    cr_assert(dict_is_rehashing(d));
+    size_t old_used = d->tables[0].used;
+    cr_assert_not_null(dict_random_entry(d));
+    cr_expect_lt(d->tables[0].used, old_used, "a draw during a rehash moved no bucket");
+    for (int i = 0; i < 2000 && dict_is_rehashing(d); i++)
+        cr_assert_not_null(dict_random_entry(d));
+    cr_expect_not(dict_is_rehashing(d), "2,000 draws did not finish the rehash");
+    cr_expect_eq(count_missing(d, 0, 1025), 0);
     dict_destroy(d, NULL);
 }
 
