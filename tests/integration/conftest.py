@@ -705,9 +705,9 @@ def r(request, server, suite, transcript):
                 raise
             unknown = True
         if unknown:
-            stop_session(request, "The tests of stage 2 on start each with "
-                         "FLUSHALL, which this server does not know: %s."
-                         % explain.missing_command_advice("FLUSHALL"))
+            stop_session(request, "From stage 2 on, every test starts "
+                         "with FLUSHALL, which this server does not know: "
+                         "%s." % explain.missing_command_advice("FLUSHALL"))
     yield client
     client.close()
     client.connection_pool.disconnect()
