@@ -130,7 +130,7 @@ layers:
 # server; without it, each stage is graded on this project's build/stageN.
 # STAGE=N grades stages 0..N only; EXT=names picks the Part II rows.
 GIVEN = $(filter command line environment,$(origin $(1)))
-grade: export GRADE_SERVER = $(SERVER)
+grade: export GRADE_SERVER = $(value SERVER)
 grade: deps $(if $(call GIVEN,SERVER),,all)
 	@/usr/bin/python3 tests/grade.py --build-dir $(BUILD) \
 	  $(if $(call GIVEN,SERVER),--server-cmd "$$GRADE_SERVER") \

@@ -82,15 +82,18 @@ def run_row(chapter, args, out_dir):
     else:
         argv += ["--build-dir", args.build_dir]
     with open(log, "w") as out:
-        subprocess.run(argv, cwd=os.getcwd(), stdout=out,
-                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        done = subprocess.run(argv, cwd=os.getcwd(), stdout=out,
+                              stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL)
     data = {"stopped": None, "tests": []}
     if report.exists():
         with open(report) as f:
             data = json.load(f)
-    if not data["tests"] and not data["stopped"]:
-        # A usage error (a test without a step, a bad option): pytest says
-        # why in its last lines.
+    failed = any(t["outcome"] == "failed" for t in data["tests"])
+    if (not data["tests"] or done.returncode > 2) and not failed \
+            and not data["stopped"]:
+        # A usage error (a test without a step, a missing binary), or
+        # pytest itself failing: pytest says why in its last lines.
         tail = log.read_text(errors="replace").strip().splitlines()[-3:]
         data["stopped"] = "pytest ran no test:\n  " + "\n  ".join(tail)
     data["log"] = str(log)
@@ -107,9 +110,7 @@ def main():
     results = []
     stages_ok = True
     for chapter in rows:
-        if chapter.stage is not None and not stages_ok:
-            break
-        if chapter.extension and not stages_ok:
+        if not stages_ok:
             break
         result = RowResult(chapter, run_row(chapter, args, out_dir))
         results.append(result)

@@ -126,7 +126,12 @@ class SuiteConfig:
             stage = steps.stage_of_step(self.step)
         self.stage = default_stage() if stage is None else stage
         self.only_stage = config.getoption("--only-stage")
+        if self.step is not None and config.getoption("--grade"):
+            raise pytest.UsageError("--grade grades whole stages: leave out "
+                                    "--step")
         self.stopped = None  # why the session stopped early, if it did
+        self.stopped_step = None            # in the test of which step
+        self.any_server_started = False
         self.server_cmd = config.getoption("--server-cmd")
         self.wrapper = shlex.split(config.getoption("--wrapper") or "")
         build_dir = Path(config.getoption("--build-dir"))
@@ -285,7 +290,10 @@ class GradeReport:
                                    if name == "explanation")
                 test["text"] = report.longreprtext + sections
         elif report.skipped and test["outcome"] == "not run":
-            if "not run: " not in str(report.longrepr):
+            reason = report.longrepr[2] if isinstance(report.longrepr,
+                                                      tuple) else ""
+            if reason not in ("Skipped: " + self.NOT_RUN,
+                              "Skipped: " + self.NOT_GRADED):
                 test["outcome"] = "skipped"
         elif report.when == "call" and report.passed \
                 and test["outcome"] == "not run":
@@ -293,6 +301,7 @@ class GradeReport:
 
     def data(self, config):
         return {"stopped": config.workshop.stopped,
+                "stopped_step": config.workshop.stopped_step,
                 "tests": [dict(nodeid=k, **v) for k, v in self.tests.items()]}
 
     def pytest_sessionfinish(self, session):
@@ -436,15 +445,17 @@ class ServerProcess:
     def _argv(self, extra):
         conf = [] if self.config_file is None else [str(self.config_file)]
         if self.suite.server_cmd:
-            line = self.suite.server_cmd.format(port=self.port,
-                                                dir=str(self.workdir))
-            argv = shlex.split(line)
+            # Only {port} and {dir} are replaced: other braces (${HOME} in
+            # a shell line) are the learner's.
+            line = self.suite.server_cmd.replace("{port}", str(self.port))
+            argv = shlex.split(line.replace("{dir}", str(self.workdir)))
             # The server runs inside its temp dir, so a relative program
-            # path (./myserver), or a script's (python3 me/server.py), is
+            # path (./myserver), or a script's (python3 server.py), is
             # resolved where pytest was started.
             for i, word in enumerate(argv):
-                if "/" in word and not os.path.isabs(word) and (
-                        i == 0 or os.path.exists(word)):
+                relative = not os.path.isabs(word) and not word.startswith("-")
+                if relative and ((i == 0 and "/" in word) or
+                                 (i > 0 and os.path.isfile(word))):
                     argv[i] = os.path.abspath(word)
             return argv[:1] + conf + argv[1:] + extra
         # Stage 6 logs to an append-only file by default; the suite runs it
@@ -469,9 +480,13 @@ class ServerProcess:
         except OSError:
             self.log_offset = 0
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(self.argv, cwd=self.workdir,
-                                         stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=subprocess.STDOUT)
+            try:
+                self.proc = subprocess.Popen(self.argv, cwd=self.workdir,
+                                             stdin=subprocess.DEVNULL,
+                                             stdout=log,
+                                             stderr=subprocess.STDOUT)
+            except OSError as exc:
+                raise ServerFailed("the command cannot be run (%s)" % exc)
         deadline = time.monotonic() + self.suite.startup_timeout
         while True:
             code = self.proc.poll()
@@ -576,7 +591,9 @@ def launch(suite, workdir, extra_args=(), config_file=None):
     for attempt in range(3):
         server = ServerProcess(suite, workdir, extra_args, config_file)
         try:
-            return server.start()
+            started = server.start()
+            suite.any_server_started = True
+            return started
         except ServerFailed as exc:
             problem = str(exc)
         if attempt < 2 and "in use" in server.log_since_start().lower():
@@ -620,6 +637,7 @@ def stop_session(request, message):
     """Fail this test with `message` and run no more: what every later test
     would fail on too (no server, no FLUSHALL) is said once."""
     request.config.workshop.stopped = message
+    request.config.workshop.stopped_step = step_of(request.node).id
     request.session.shouldstop = message.splitlines()[0]
     pytest.fail(message, pytrace=False)
 
@@ -658,12 +676,14 @@ def server(request, _module_server):
     with the log tail, and the next test gets a fresh server. A server that
     does not start at all stops the session: no test can pass without it.
     """
-    first_start = _module_server.current is None
+    # A server that never started in this run will not start for the next
+    # module either; one that did and fails now is this module's problem.
+    never_started = not request.config.workshop.any_server_started
     problem = None
     try:
         process = _module_server.ensure()
     except pytest.fail.Exception as exc:
-        if not first_start:
+        if not never_started:
             raise
         problem = str(exc)
     if problem is not None:
@@ -871,8 +891,11 @@ def failure_explanation(item, report):
     transcript = getattr(item, "transcript", None)
     if transcript is None or "Redis replies:" in report.longreprtext:
         transcript = explain.Transcript()
-    return explain.explanation(transcript, step_of(item),
-                               item.config.workshop)
+    try:
+        return explain.explanation(transcript, step_of(item),
+                                   item.config.workshop)
+    except Exception as exc:    # never hide the failure it should explain
+        return "(no explanation: %s: %s)" % (type(exc).__name__, exc)
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -885,7 +908,8 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 def _outside_redis_py(entry):
-    return "/redis/" not in str(entry.path)
+    path = str(entry.path)
+    return "/redis/" not in path and not path.endswith("/explain.py")
 
 
 def _without_redis_py_frames(item, call, report):

@@ -11,10 +11,12 @@ on a fresh one when redis-server is installed), the step's hint and the
 section of workshop.md to read.
 """
 
+import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import redis
@@ -25,31 +27,37 @@ from helpers import BadReply, IncompleteReply, parse_reply
 SHOW_LIMIT = 300        # bytes of a command or reply shown
 EXCHANGES_SHOWN = 3     # the last exchanges of a failing test
 REPLAY_TIMEOUT = 5.0    # seconds the oracle may take per reply
+REPLAY_MAX_WAIT = 10.0  # seconds of the test's own pauses a replay repeats
 
 
 class Transcript:
     """What one test sent and received, in order, on every connection."""
 
     def __init__(self):
-        self.events = []        # (connection number, "sent" | "got", bytes)
+        # (connection number, "sent" | "got", bytes, time.monotonic())
+        self.events = []
         self.connections = 0
+        self.lock = threading.Lock()    # tests may talk from threads
 
     def new_connection(self):
-        self.connections += 1
-        return self.connections
+        with self.lock:
+            self.connections += 1
+            return self.connections
 
     def record(self, conn, kind, data):
         if data:
-            self.events.append((conn, kind, bytes(data)))
+            with self.lock:
+                self.events.append((conn, kind, bytes(data), time.monotonic()))
 
     def exchanges(self):
-        """[(connection, bytes sent, bytes received after it)], in order."""
+        """[(connection, bytes sent, bytes received after it, when sent)],
+        in order."""
         result = []
         last_of = {}
-        for conn, kind, data in self.events:
+        for conn, kind, data, when in self.events:
             if kind == "sent":
                 last_of[conn] = len(result)
-                result.append([conn, data, b""])
+                result.append([conn, data, b"", when])
             elif conn in last_of:
                 result[last_of[conn]][2] += data
         return [tuple(x) for x in result]
@@ -75,6 +83,11 @@ class RecordingSocket:
         data = self._sock.recv(size, *args)
         self._transcript.record(self._number, "got", data)
         return data
+
+    def recv_into(self, buffer, *args):     # redis-py's hiredis parser
+        n = self._sock.recv_into(buffer, *args)
+        self._transcript.record(self._number, "got", memoryview(buffer)[:n])
+        return n
 
     def __getattr__(self, name):
         return getattr(self._sock, name)
@@ -115,7 +128,7 @@ def split_commands(data):
             return None
         try:
             value, pos = parse_reply(data, pos)
-        except (IncompleteReply, BadReply):
+        except (IncompleteReply, BadReply, ValueError, RecursionError):
             return None
         if not isinstance(value, list) or not all(
                 isinstance(v, bytes) for v in value):
@@ -191,46 +204,56 @@ def oracle_available(suite):
 
 
 def replay_on_redis(exchanges):
-    """Send the same bytes, connection by connection and in the same
-    order, to a fresh redis-server; returns its reply to each exchange
-    (None where it could not be replayed), or a string saying why not."""
+    """Send the same bytes, connection by connection, in the same order and
+    with the same pauses (expiry tests wait), to a fresh redis-server;
+    returns its reply to each exchange (None where none came), or a string
+    saying why it could not be replayed."""
+    pauses = [b[3] - a[3] for a, b in zip(exchanges, exchanges[1:])]
+    if sum(pauses) > REPLAY_MAX_WAIT:
+        return "the test waits %.0f s between its requests" % sum(pauses)
     with tempfile.TemporaryDirectory() as workdir:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        proc = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", workdir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # A Unix socket of its own: the replay can reach no other server.
+        path = os.path.join(workdir, "redis.sock")
         try:
-            return _replay(port, exchanges)
+            proc = subprocess.Popen(
+                ["redis-server", "--port", "0", "--unixsocket", path,
+                 "--save", "", "--appendonly", "no", "--dir", workdir],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except OSError as exc:
-            return "could not reach redis-server (%s)" % exc
+            return "could not start redis-server (%s)" % exc
+        try:
+            return _replay(proc, path, exchanges, [0.0] + pauses)
+        except OSError as exc:
+            return "could not talk to redis-server (%s)" % exc
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            proc.kill()
+            proc.wait()
 
 
-def _connect_when_up(port):
+def _connect_when_up(proc, path):
     deadline = time.monotonic() + 5
     while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            return socket.create_connection(("127.0.0.1", port), timeout=1)
+            sock.connect(path)
+            return sock
         except OSError:
-            if time.monotonic() > deadline:
+            sock.close()
+            if proc.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
 
 
-def _replay(port, exchanges):
+def _replay(proc, path, exchanges, pauses):
     socks, replies = {}, []
     try:
-        for conn, sent, _ in exchanges:
+        for (conn, sent, _, _), pause in zip(exchanges, pauses):
             commands = split_commands(sent)
             if commands is None:
                 return "a request is not a sequence of whole commands"
             if conn not in socks:
-                socks[conn] = _connect_when_up(port)
+                socks[conn] = _connect_when_up(proc, path)
+            time.sleep(max(0.0, pause))
             sock = socks[conn]
             sock.sendall(sent)
             replies.append(_read_replies(sock, len(commands)))
@@ -281,7 +304,7 @@ def explanation(transcript, step, suite):
         lines.append("The last %s the test sent (of %d), oldest first:"
                      % ("request" if len(shown) == 1 else
                         "%d requests" % len(shown), len(exchanges)))
-        for i, (conn, sent, got) in enumerate(shown):
+        for i, (conn, sent, got, _) in enumerate(shown):
             lines.extend(_describe_exchange(conn, sent, got,
                                             redis_replies, i))
         missing = unknown_command(exchanges[-1][2])

@@ -125,8 +125,10 @@ def split_by_row(data, rows):
     for chapter in rows:
         ids = {step.id for step in chapter.steps}
         tests = [t for t in data["tests"] if t["step"] in ids]
+        # A stop (no FLUSHALL ...) belongs to the row whose test it failed.
+        stopped = data["stopped"] if data.get("stopped_step") in ids else None
         if any(t["outcome"] != "not run" for t in tests):
-            results.append(RowResult(chapter, {"stopped": data["stopped"],
+            results.append(RowResult(chapter, {"stopped": stopped,
                                                "tests": tests}))
     return results
 
