@@ -319,8 +319,7 @@ bool hash_delete(hash_map *h, const char *field, size_t flen)
 {
     if (h->is_table) {
         bool found;
-        hash_value_free(dict_delete(h->table, field, flen, &found));
-        dict_maybe_shrink(h->table);        /* under 25% full, as after any delete */
+        hash_value_free(dict_delete(h->table, field, flen, &found));    /* shrinks too */
         return found;
     }
     hash_found at;

@@ -113,11 +113,9 @@ bool set_remove(set_value *s, const char *bytes, size_t len)
 {
     if (s->encoding == SET_HASHTABLE) {
         bool found;
+        /* The delete also shrinks a table left under a quarter full, which
+         * a set drained by SPOP needs (data/dict.c says why). */
         dict_delete(s->table, bytes, len, &found);
-        /* A set drained by SPOP would keep its buckets, and random
-         * picks would search ever emptier ones: shrink under 25% full
-         * (data/dict.c says why sooner than Redis's 10%). */
-        dict_maybe_shrink(s->table);
         return found;
     }
     int64_t v;
