@@ -50,18 +50,11 @@ def parse_args():
 
 def rows_to_grade(args):
     """The chapters to grade, in order: the stages, then the extensions."""
-    last = 6 if args.stage is None else args.stage
-    rows = [c for c in steps.CHAPTERS if c.stage is not None and c.stage <= last]
-    if last < 6:
-        return rows
     wanted = None
     if args.extension is not None:
         wanted = {n.strip() for n in args.extension.split(",") if n.strip()}
         wanted.discard("none")
-    for chapter in steps.CHAPTERS:
-        if chapter.extension and (wanted is None or chapter.extension in wanted):
-            rows.append(chapter)
-    return rows
+    return steps.rows(6 if args.stage is None else args.stage, wanted)
 
 
 def run_row(chapter, args, out_dir):

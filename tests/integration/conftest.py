@@ -176,16 +176,6 @@ class SuiteConfig:
             return ", no extensions"
         return ", only extensions " + ",".join(sorted(self.extensions))
 
-    def rows(self):
-        """The chapters graded: the stages up to this one, and from the
-        final stage on the extensions --extension selects."""
-        rows = [c for c in steps.CHAPTERS
-                if c.stage is not None and c.stage <= self.stage]
-        if self.stage >= 6:
-            rows += [c for c in steps.CHAPTERS if c.extension and (
-                self.extensions is None or c.extension in self.extensions)]
-        return rows
-
     def rerun(self):
         """The options that test this server again."""
         if self.server_cmd:
@@ -312,7 +302,7 @@ class GradeReport:
     def pytest_terminal_summary(self, terminalreporter, config):
         if self.grading:
             suite = config.workshop
-            rows = suite.rows()
+            rows = steps.rows(suite.stage, suite.extensions)
             results = grading.split_by_row(self.data(config), rows)
             terminalreporter.write_line("")
             grading.print_grade(results, rows, suite.rerun(),
@@ -347,7 +337,10 @@ def chapter_of(item):
 
 
 def step_of(item):
-    """The steps.Step `item` checks, from its step("1c") marker."""
+    """The steps.Step `item` checks, from its step("1c") marker; checked
+    once, at collection, and kept on the item."""
+    if hasattr(item, "workshop_step"):
+        return item.workshop_step
     marker = item.get_closest_marker("step")
     if marker is None or not marker.args:
         raise pytest.UsageError(
@@ -364,6 +357,7 @@ def step_of(item):
             "%s: step %s is in chapter %d, but the test belongs to chapter "
             "%d (%s)" % (item.nodeid, step.id, step.chapter, chapter.number,
                          chapter.row))
+    item.workshop_step = step
     return step
 
 
@@ -371,12 +365,13 @@ def pytest_collection_modifyitems(config, items):
     suite = config.workshop
     for item in items:
         step_of(item)  # every test names a step of its own chapter
-    selected = [item for item in items if suite.selects(item)]
-    later = [item for item in items if stage_of(item) > suite.stage]
-    suite.later_stage_tests = len(later)
-    if len(selected) != len(items):
-        config.hook.pytest_deselected(
-            items=[item for item in items if not suite.selects(item)])
+    selected, dropped = [], []
+    for item in items:
+        (selected if suite.selects(item) else dropped).append(item)
+    suite.later_stage_tests = sum(1 for item in items
+                                  if stage_of(item) > suite.stage)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
         items[:] = selected
     if config.getoption("--grade-report") or config.getoption("--grade"):
         # Graded, the tests run in the order a learner builds the steps, so

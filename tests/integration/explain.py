@@ -22,9 +22,9 @@ import time
 import redis
 
 import steps
-from helpers import BadReply, IncompleteReply, parse_reply
+from helpers import BadReply, IncompleteReply, parse_reply, show_bytes
 
-SHOW_LIMIT = 300        # bytes of a command or reply shown
+SHOW_LIMIT = 300        # characters of a redis-cli line shown
 EXCHANGES_SHOWN = 3     # the last exchanges of a failing test
 REPLAY_TIMEOUT = 5.0    # seconds the oracle may take per reply
 REPLAY_MAX_WAIT = 10.0  # seconds of the test's own pauses a replay repeats
@@ -163,13 +163,6 @@ def cli_line(command):
     if len(line) > SHOW_LIMIT:
         line = line[:SHOW_LIMIT] + " ... (%d arguments)" % len(command)
     return line
-
-
-def show(data):
-    if len(data) <= SHOW_LIMIT:
-        return repr(data)
-    half = SHOW_LIMIT // 2
-    return "%r ... (%d bytes) ... %r" % (data[:half], len(data), data[-half:])
 
 
 def unknown_command(reply):
@@ -326,8 +319,8 @@ def _describe_exchange(conn, sent, got, redis_replies, index):
     elif commands is not None:
         lines.append("  commands:      %d pipelined, the last: %s"
                      % (len(commands), cli_line(commands[-1])))
-    lines.append("  sent:          %s  (connection %d)" % (show(sent), conn))
-    lines.append("  received:      %s" % (show(got) if got else "nothing"))
+    lines.append("  sent:          %s  (connection %d)" % (show_bytes(sent), conn))
+    lines.append("  received:      %s" % (show_bytes(got) if got else "nothing"))
     if isinstance(redis_replies, str):
         if index == 0:
             lines.append("  Redis replies: (not replayed: %s)" % redis_replies)
@@ -335,5 +328,5 @@ def _describe_exchange(conn, sent, got, redis_replies, index):
         reply = redis_replies[index]
         lines.append("  Redis replies: %s" % (
             "(no reply within %.0f s)" % REPLAY_TIMEOUT if reply is None
-            else show(reply) + ("" if reply != got else "  (the same)")))
+            else show_bytes(reply) + ("" if reply != got else "  (the same)")))
     return lines

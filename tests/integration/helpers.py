@@ -172,7 +172,7 @@ class RawConnection:
 # Assertions with a hint
 # ---------------------------------------------------------------------------
 
-def _show(data, limit=300):
+def show_bytes(data, limit=300):
     """repr() of bytes, shortened in the middle when it is long."""
     if len(data) <= limit:
         return repr(data)
@@ -183,9 +183,9 @@ def _show(data, limit=300):
 def hint_message(sent, got, expected, chapter, problem, hint=None):
     lines = [
         problem,
-        "  sent:          %s" % _show(sent),
-        "  received:      %s" % _show(got),
-        "  Redis replies: %s" % _show(expected),
+        "  sent:          %s" % show_bytes(sent),
+        "  received:      %s" % show_bytes(got),
+        "  Redis replies: %s" % show_bytes(expected),
     ]
     if hint:
         lines.append("  hint: " + hint)
@@ -229,7 +229,7 @@ def expect_reply(conn, sent, expected, chapter, close_after=False, hint=None,
             problem = ("The reply was right, but Redis then closes the "
                        "connection, and this server ")
             if extra:
-                problem += "sent more bytes: %s" % _show(extra)
+                problem += "sent more bytes: %s" % show_bytes(extra)
             else:
                 problem += "kept it open."
             raise AssertionError(hint_message(sent, got + extra, expected,
@@ -724,7 +724,7 @@ def read_reply(conn, timeout=None):
                 pass
             except BadReply as exc:
                 raise AssertionError("The reply is not valid RESP (%s): %s"
-                                     % (exc, _show(data))) from None
+                                     % (exc, show_bytes(data))) from None
             else:
                 conn._pending_reply_bytes = data[end:]
                 return value, data[:end]
@@ -733,7 +733,7 @@ def read_reply(conn, timeout=None):
             raise AssertionError(
                 "No complete reply within %.1f s%s; received: %s"
                 % (timeout, " (the server closed the connection)"
-                   if conn.closed else "", _show(data)))
+                   if conn.closed else "", show_bytes(data)))
         conn.sock.settimeout(left)
         try:
             chunk = conn.sock.recv(65536)

@@ -107,6 +107,18 @@ def stage_of_step(step):
     return chapter.stage if chapter.stage is not None else 6
 
 
+def rows(last_stage, extensions=None):
+    """The chapters graded, in order: the stages up to `last_stage`, then,
+    from the final stage on, the extensions named in `extensions` (a set;
+    None for all of them)."""
+    graded = [c for c in CHAPTERS
+              if c.stage is not None and c.stage <= last_stage]
+    if last_stage >= 6:
+        graded += [c for c in CHAPTERS if c.extension and (
+            extensions is None or c.extension in extensions)]
+    return graded
+
+
 def step_for_command(name):
     """The first step that covers command `name` (upper case), or None."""
     for step in STEPS.values():
