@@ -4,7 +4,7 @@
  * rules: a list popped empty is deleted, and the WRONGTYPE check comes
  * before any change. RPOPLPUSH is the older spelling of LMOVE source
  * destination RIGHT LEFT. LMPOP pops from the first non-empty list of
- * several, which is what the blocking BLMPOP waits on (not built here).
+ * several, which is what the blocking BLMPOP waits on (lists_blocking.c).
  *
  * LMPOP goes to the append-only file as the LPOP or RPOP that has the
  * same effect, with the count actually popped, as Redis logs it: a replay
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/lists_more.h"
 #include "base/mem.h"
 #include "base/num.h"
 #include "server/reply.h"
@@ -64,13 +65,6 @@ static void cmd_rpoplpush(client *c)
     mem_free(moved);
 }
 
-/* What LMPOP was asked. */
-typedef struct listsmore_mpop {
-    int first_key, keys;        /* argv[first_key..first_key+keys-1] */
-    enum list_where where;
-    long long count;            /* 1 without COUNT */
-} listsmore_mpop;
-
 /* A number in 1..LLONG_MAX, or `error` (Redis's getRangeLongFromObjectOrReply). */
 static bool listsmore_positive(client *c, int i, const char *error, long long *out)
 {
@@ -83,19 +77,19 @@ static bool listsmore_positive(client *c, int i, const char *error, long long *o
 /* numkeys key [key ...] LEFT|RIGHT [COUNT count], in Redis's order of
  * checks: numkeys, that LEFT|RIGHT is where numkeys says, the word, then
  * one COUNT at most and nothing else. */
-static bool listsmore_mpop_parse(client *c, listsmore_mpop *a)
+bool listsmore_mpop_parse(client *c, int numkeys_at, listsmore_mpop *a)
 {
     long long numkeys;
-    if (!listsmore_positive(c, 1, REPLY_ERR_NUMKEYS_POSITIVE, &numkeys))
+    if (!listsmore_positive(c, numkeys_at, REPLY_ERR_NUMKEYS_POSITIVE, &numkeys))
         return false;
-    if (numkeys >= c->argc - 2) {
+    if (numkeys >= c->argc - numkeys_at - 1) {
         reply_error(c, REPLY_ERR_SYNTAX);
         return false;
     }
-    a->first_key = 2;
+    a->first_key = numkeys_at + 1;
     a->keys = (int)numkeys;
     a->count = -1;
-    int where = 2 + a->keys;
+    int where = a->first_key + a->keys;
     if (command_arg_is(c, where, "left"))
         a->where = LIST_HEAD;
     else if (command_arg_is(c, where, "right"))
@@ -120,7 +114,7 @@ static bool listsmore_mpop_parse(client *c, listsmore_mpop *a)
 
 /* Pop up to count elements of the list at argv[k], reply [key, [elements]]
  * and log it as LPOP/RPOP key n. */
-static void listsmore_mpop_from(client *c, int k, list *l, const listsmore_mpop *a)
+void listsmore_mpop_from(client *c, int k, list *l, const listsmore_mpop *a)
 {
     long long n = a->count < (long long)list_length(l) ? a->count : (long long)list_length(l);
     reply_array(c, 2);
@@ -146,7 +140,7 @@ static void listsmore_mpop_from(client *c, int k, list *l, const listsmore_mpop 
 static void cmd_lmpop(client *c)
 {
     listsmore_mpop a;
-    if (!listsmore_mpop_parse(c, &a))
+    if (!listsmore_mpop_parse(c, 1, &a))
         return;
     for (int k = a.first_key; k < a.first_key + a.keys; k++) {
         list *l;

@@ -15,7 +15,9 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/num.h"
+#include "server/blocking.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/reply.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -224,10 +226,12 @@ static void cmd_swapdb(client *c)
         reply_error(c, REPLY_ERR_DB_INDEX);
         return;
     }
-    if (a != b)
+    if (a != b) {
         db_swap(server.dbs[a], server.dbs[b]);
-    else
+        blocking_db_swapped(server.dbs[a], server.dbs[b]);     /* Part II: waiters on keys now there */
+    } else {
         db_changed(server.dbs[a]);      /* Redis logs it even then */
+    }
     reply_ok(c);
 }
 
@@ -246,17 +250,23 @@ static void session_append_text(buf *out, const char *s)
     buf_append(out, s, strlen(s));
 }
 
-/* CLIENT LIST's flags=: x inside MULTI, d once a watched key changed,
- * N for none, in Redis's order. */
-static const char *client_list_flags(const client *c)
+/* CLIENT LIST's flags=, in Redis's order: P subscribed (RESP2), x inside
+ * MULTI, b blocked, d once a watched key changed; N for none. */
+static void client_list_flags(const client *c, char *flags)
 {
     /* Not c->flags: its own thread writes them without the lock. */
-    bool multi = c->multi != NULL, dirty = c->dirty_cas;
-    if (multi && dirty)
-        return "xd";
-    if (multi)
-        return "x";
-    return dirty ? "d" : "N";
+    char *p = flags;
+    if (c->pubsub != NULL && c->resp == 2 && pubsub_subscriptions(c) + pubsub_client_count(c, PUBSUB_SHARD) > 0)
+        *p++ = 'P';
+    if (c->multi != NULL)
+        *p++ = 'x';
+    if (blocking_is_blocked(c))
+        *p++ = 'b';
+    if (c->dirty_cas)
+        *p++ = 'd';
+    if (p == flags)
+        *p++ = 'N';
+    *p = '\0';
 }
 
 /* Another thread may be reading into or writing from a client's buffers
@@ -269,16 +279,18 @@ static void client_list_line(buf *out, const client *c, const client *caller, lo
     char addr[NET_IP_LEN + 8], laddr[NET_IP_LEN + 8];
     session_addr(addr, sizeof(addr), c->ip, c->port);
     session_addr(laddr, sizeof(laddr), c->local_ip, c->local_port);
-    char part[256];
+    char part[512], flags[8];
+    client_list_flags(c, flags);
     snprintf(part, sizeof(part), "id=%llu addr=%s laddr=%s fd=%d name=", (unsigned long long)c->id, addr, laddr,
              c->fd);
     session_append_text(out, part);
     session_append_text(out, c->name ? c->name : "");
     snprintf(part, sizeof(part),
-             " age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=0 argv-mem=0 "
+             " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=0 argv-mem=0 "
              "multi-mem=0 rbs=%zu rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d",
-             (now - c->created_ms) / 1000, (now - c->last_ms) / 1000, client_list_flags(c), c->db ? c->db->id : 0,
-             multi_queued_count(c), qbuf, rbs, c->last_cmd ? c->last_cmd : "NULL", c->resp);
+             (now - c->created_ms) / 1000, (now - c->last_ms) / 1000, flags, c->db ? c->db->id : 0,
+             pubsub_client_count(c, PUBSUB_CHANNEL), pubsub_client_count(c, PUBSUB_PATTERN),
+             pubsub_client_count(c, PUBSUB_SHARD), multi_queued_count(c), qbuf, rbs, c->last_cmd ? c->last_cmd : "NULL", c->resp);
     session_append_text(out, part);
     if (c->lib_name != NULL || c->lib_ver != NULL) {
         session_append_text(out, " lib-name=");
@@ -432,11 +444,34 @@ static void client_cmd_setinfo(client *c)
     reply_ok(c);
 }
 
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR] (Part II, blocking commands): a
+ * blocked client is answered as if its time were up, or with an error.
+ * 1 if it was blocked. */
+static void client_cmd_unblock(client *c)
+{
+    long long id;
+    if (!num_parse_ll(c->argv[2], c->argvlen[2], &id)) {
+        reply_error(c, REPLY_ERR_NOT_INTEGER);
+        return;
+    }
+    bool with_error = false;
+    if (c->argc == 4) {
+        if (command_arg_is(c, 3, "error"))
+            with_error = true;
+        else if (!command_arg_is(c, 3, "timeout")) {
+            reply_error(c, REPLY_ERR_UNBLOCK_REASON);
+            return;
+        }
+    }
+    client *target = id > 0 ? client_by_id((uint64_t)id) : NULL;
+    reply_int(c, target != NULL && blocking_unblock(target, with_error) ? 1 : 0);
+}
+
 /* CLIENT LIST shows the last command as "client|list", not "client". */
 static void client_note_subcommand(client *c)
 {
     static const char *const names[] = {"client|id", "client|getname", "client|setname", "client|list",
-                                        "client|kill", "client|setinfo", "client|info"};
+                                        "client|kill", "client|setinfo", "client|info", "client|unblock"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (command_arg_is(c, 1, names[i] + 7))
             c->last_cmd = names[i];
@@ -465,8 +500,10 @@ static void cmd_client(client *c)
         client_cmd_kill(c);
     } else if (command_arg_is(c, 1, "setinfo")) {
         client_cmd_setinfo(c);
+    } else if (command_arg_is(c, 1, "unblock") && (c->argc == 3 || c->argc == 4)) {
+        client_cmd_unblock(c);
     } else if (command_arg_is(c, 1, "id") || command_arg_is(c, 1, "getname") || command_arg_is(c, 1, "setname") ||
-               command_arg_is(c, 1, "kill")) {
+               command_arg_is(c, 1, "kill") || command_arg_is(c, 1, "unblock")) {
         char name[32];
         snprintf(name, sizeof(name), "client|%.*s", (int)c->argvlen[1], c->argv[1]);
         for (char *p = name; *p; p++)
@@ -498,6 +535,7 @@ static const command client_subcommands[] = {
     {"client|info", NULL, 2, 0, 0, 0, 0, "connection", "Returns information about the connection.", NULL},
     {"client|kill", NULL, -3, 0, 0, 0, 0, "connection", "Terminates open connections.", NULL},
     {"client|setinfo", NULL, 4, 0, 0, 0, 0, "connection", "Sets information specific to the client or connection.", NULL},
+    {"client|unblock", NULL, -3, 0, 0, 0, 0, "connection", "Unblocks a client blocked by a blocking command from a different connection.", NULL},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };
 
@@ -506,7 +544,7 @@ const command session_commands[] = {
      "Handshakes with the Redis server.", NULL},
     {"auth", cmd_auth, -2, COMMAND_FAST | COMMAND_NO_AUTH, 0, 0, 0, "connection",
      "Authenticates the connection.", NULL},
-    {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH | COMMAND_NO_QUEUE, 0, 0, 0, "connection",
+    {"quit", cmd_quit, -1, COMMAND_FAST | COMMAND_NO_AUTH | COMMAND_NO_QUEUE | COMMAND_SUBSCRIBED_OK, 0, 0, 0, "connection",
      "Closes the connection.", NULL},
     {"select", cmd_select, 2, COMMAND_FAST, 0, 0, 0, "connection",
      "Changes the selected database.", NULL},

@@ -51,6 +51,13 @@ void db_changed(db *d)
 static db_touch_fn *db_touch_hook;
 static db_touch_all_fn *db_touch_all_hook;
 
+static db_added_fn *db_added_hook;
+
+void db_set_added_hook(db_added_fn *fn)
+{
+    db_added_hook = fn;
+}
+
 void db_set_touch_hooks(db_touch_fn *key, db_touch_all_fn *all)
 {
     db_touch_hook = key;
@@ -145,6 +152,8 @@ dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
     e->value = value;
     value->access = access_new();
     db_key_changed(d, e->key, e->keylen);
+    if (db_added_hook != NULL)
+        db_added_hook(d, e->key, e->keylen);
     return e;
 }
 
@@ -154,6 +163,8 @@ void db_overwrite(db *d, dict_entry *e, db_value *value)
     e->value = value;
     value->access = access_new();
     db_key_changed(d, e->key, e->keylen);
+    if (db_added_hook != NULL)
+        db_added_hook(d, e->key, e->keylen);
 }
 
 /* Take the key out of both tables, then free both entries: `key` may be

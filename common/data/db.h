@@ -110,6 +110,10 @@ void db_key_changed(db *d, const char *key, size_t len);
 typedef void db_touch_fn(db *d, const char *key, size_t len);
 typedef void db_touch_all_fn(db *d, db *other);
 void db_set_touch_hooks(db_touch_fn *key, db_touch_all_fn *all);
+/* Part II, blocking commands: told of every value put at a key (db_set,
+ * db_overwrite), so that clients waiting for that key can be served. */
+typedef void db_added_fn(db *d, const char *key, size_t len);
+void db_set_added_hook(db_added_fn *fn);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 /* Part II, keys: take a live key out of d without freeing its value, for
  * RENAME and MOVE to put it back under another name or in another

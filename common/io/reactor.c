@@ -54,6 +54,15 @@ loop *reactor_loop(int index)
     return reactors[index].loop;
 }
 
+int reactor_index_of(const loop *l)
+{
+    for (int i = 0; i < reactor_total; i++) {
+        if (reactors[i].loop == l)
+            return i;
+    }
+    return -1;
+}
+
 loop *reactor_current(void)
 {
     return reactor_self;

@@ -42,6 +42,7 @@ void reactor_free(void);        /* after reactor_stop: the extra loops go too */
 
 int reactor_count(void);
 loop *reactor_loop(int index);
+int reactor_index_of(const loop *l);    /* -1 if it is no reactor's */
 loop *reactor_current(void);    /* the calling thread's loop, NULL if it has none */
 int reactor_pick(void);         /* the next reactor in turn, for a new connection */
 

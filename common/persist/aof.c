@@ -278,7 +278,7 @@ void aof_feed(int db_id, int argc, const char **argv, const size_t *argvlen)
 
 /* A key that expired is logged as deleted, so that a replay does not
  * resurrect it for commands that follow it in the file. */
-static void aof_feed_expired(int db_id, const char *key, size_t len)
+void aof_feed_expired(int db_id, const char *key, size_t len)
 {
     const char *argv[] = {"DEL", key};
     size_t argvlen[] = {3, len};

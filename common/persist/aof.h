@@ -54,6 +54,9 @@ bool aof_start(db **dbs, int db_count, const aof_config *config, aof_replay_fn *
 void aof_stop(void);        /* at shutdown: everything written and fsync'ed */
 
 void aof_feed(int db_id, int argc, const char **argv, const size_t *argvlen);
+/* A key that expired, logged as DEL: what aof_start() sets as each
+ * database's on_expired (a server may call it from its own hook). */
+void aof_feed_expired(int db_id, const char *key, size_t len);
 bool aof_holds_replies(void);       /* replies wait for aof_flush() */
 const char *aof_write_refusal(void);    /* the MISCONF error while writes fail, else NULL */
 void aof_flush(void);               /* write what is buffered */

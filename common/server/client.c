@@ -88,6 +88,8 @@ client *client_create(int fd, const char *ip, int port, loop *l, db *d, bool aut
     c->port = port;
     c->query = (buf)BUF_INIT;
     c->reply = (buf)BUF_INIT;
+    c->out = &c->reply;
+    c->outbox = (buf)BUF_INIT;
     resp_parser_init(&c->parser);
     c->db = d;
     c->resp = 2;
@@ -141,10 +143,13 @@ static void client_forget(client *c)
 static void client_release(client *c)
 {
     client_unpend(c);
+    if (c->timer_id != 0)
+        loop_del_timer(c->loop, c->timer_id);
     loop_unwatch(c->loop, c->fd);
     close(c->fd);
     buf_free(&c->query);
     buf_free(&c->reply);
+    buf_free(&c->outbox);
     resp_parser_free(&c->parser);
     mem_free(c->name);
     mem_free(c->lib_name);
@@ -171,6 +176,15 @@ void client_kill(client *c)
         client_release(c);
         return;
     }
+    client_close_soon(c);
+}
+
+/* Out of sight now, freed by its own thread when it next wakes up:
+ * what a kill from another thread does, and what a client over its
+ * output limit gets even on its own thread, where the command that
+ * found it over may still be using it (Part II, pub/sub). */
+void client_close_soon(client *c)
+{
     if (c->killed)
         return;
     client_forget(c);

@@ -11,7 +11,9 @@
 #include <strings.h>
 
 #include "data/dict.h"
+#include "server/blocking.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/reply.h"
 
 #define COMMAND_NAME_MAX 64         /* longer names cannot be commands */
@@ -158,11 +160,22 @@ void command_execute(client *c)
         command_refuse(c, cmd, refusal);
         return;
     }
+    if (c->pubsub != NULL && c->resp == 2 && !(cmd->flags & COMMAND_SUBSCRIBED_OK) &&
+        pubsub_subscriptions(c) > 0) {
+        /* Part II, pub/sub: a RESP2 reply could not be told from a message. */
+        char why[COMMAND_NAME_MAX + 160];
+        snprintf(why, sizeof(why), REPLY_ERR_SUBSCRIBED_FMT, cmd->name);
+        command_refuse(c, cmd, why);
+        return;
+    }
     if ((c->flags & CLIENT_MULTI) && !(cmd->flags & COMMAND_NO_QUEUE)) {
         multi_queue(c, cmd, cmd->flags);
         return;
     }
     command_call(c, cmd);
+    /* Part II, blocking commands: the keys this command gave a value go
+     * to the clients waiting for them, before any other command runs. */
+    blocking_serve_ready();
 }
 
 void command_call(client *c, const command *cmd)

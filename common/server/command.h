@@ -29,6 +29,7 @@
 #define COMMAND_NO_QUEUE 16     /* runs at once inside MULTI: MULTI EXEC DISCARD WATCH QUIT (Part II) */
 #define COMMAND_RUNS_QUEUE 32   /* EXEC: refusing it ends the transaction (Part II) */
 #define COMMAND_DENYOOM 64      /* may use more memory: refused over maxmemory (Part II) */
+#define COMMAND_SUBSCRIBED_OK 128   /* allowed in RESP2's subscribed mode (Part II, pub/sub) */
 
 typedef void command_fn(client *c);
 

@@ -26,6 +26,7 @@
 #include "server/admission.h"
 #include "server/client.h"
 #include "server/evict.h"
+#include "server/notify.h"
 
 struct config config;
 
@@ -52,6 +53,10 @@ typedef struct config_value {
 /* A check beyond the value's type: NULL, or why the value is refused. */
 typedef const char *config_check_fn(const config_value *v);
 
+/* Keeps a parsed copy of a text value (and may rewrite the text as
+ * Redis prints it), after every store: at start and by CONFIG SET. */
+typedef void config_derive_fn(void);
+
 /* What CONFIG SET does after it changed the field: NULL, or why it could
  * not (the field is then put back by the caller). */
 typedef const char *config_apply_fn(void);
@@ -68,6 +73,7 @@ struct config_param {
     int stage;                  /* the stage that brings it */
     config_check_fn *check;     /* NULL if the type says it all */
     config_apply_fn *apply;     /* CONFIG SET's hook, NULL if the field is all */
+    config_derive_fn *derive;   /* NULL if nothing is parsed from it */
     const char *help;           /* --help: "--name VALUE   what it does" */
 };
 
@@ -123,6 +129,94 @@ static const char *config_apply_requirepass(void)
     for (client *c = client_all(); c != NULL && config.requirepass.len == 0; c = c->next)
         c->auth_required = false;
     return NULL;
+}
+
+/* ---------------- Values parsed from text (Part II) ---------------- */
+
+static bool config_parse_memory(const char *s, size_t len, long long *out);
+
+static const char *const config_output_class_names[] = {"normal", "slave", "pubsub"};
+
+static int config_output_class(const char *word, size_t len)
+{
+    if (len == 7 && strncasecmp(word, "replica", 7) == 0)
+        return CONFIG_OUTPUT_REPLICA;
+    for (int i = 0; i < 3; i++) {
+        if (strlen(config_output_class_names[i]) == len && strncasecmp(word, config_output_class_names[i], len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* "class hard soft seconds" groups; with `into`, they are stored there. */
+static const char *config_parse_output_limits(const char *text, config_output_limit *into)
+{
+    const char *words[64];
+    size_t lens[64];
+    int n = 0;
+    for (const char *p = text; *p != '\0' && n < 64;) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        words[n] = p;
+        while (*p != '\0' && *p != ' ')
+            p++;
+        lens[n] = (size_t)(p - words[n]);
+        n++;
+    }
+    if (n % 4 != 0 || n == 0)
+        return "Wrong number of arguments in buffer limit configuration.";
+    for (int i = 0; i < n; i += 4) {
+        int cls = config_output_class(words[i], lens[i]);
+        if (cls < 0)
+            return "Invalid client class specified in buffer limit configuration.";
+        config_output_limit l;
+        if (!config_parse_memory(words[i + 1], lens[i + 1], &l.hard) || l.hard < 0 ||
+            !config_parse_memory(words[i + 2], lens[i + 2], &l.soft) || l.soft < 0 ||
+            !num_parse_ll(words[i + 3], lens[i + 3], &l.soft_seconds) || l.soft_seconds < 0)
+            return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+        if (into != NULL)
+            into[cls] = l;
+    }
+    return NULL;
+}
+
+static const char *config_check_output_limits(const config_value *v)
+{
+    return config_parse_output_limits(v->string.text, NULL);
+}
+
+/* A SET names some classes; the others keep their limits. The text is
+ * then rewritten whole, as CONFIG GET shows it. */
+static void config_derive_output_limits(void)
+{
+    config_parse_output_limits(config.client_output_buffer_limit.text, config.output_limits);
+    char text[256];
+    size_t len = 0;
+    for (int i = 0; i < 3; i++) {
+        const config_output_limit *l = &config.output_limits[i];
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s %lld %lld %lld", i > 0 ? " " : "",
+                                config_output_class_names[i], l->hard, l->soft, l->soft_seconds);
+    }
+    mem_free(config.client_output_buffer_limit.text);
+    config.client_output_buffer_limit.text = mem_strndup(text, len);
+    config.client_output_buffer_limit.len = len;
+}
+
+static const char *config_check_notify(const config_value *v)
+{
+    return notify_flags_parse(v->string.text, v->string.len) < 0 ? "Invalid event class character. Use 'Ag$lshzxeKEtmd'." : NULL;
+}
+
+static void config_derive_notify(void)
+{
+    config.notify_flags = notify_flags_parse(config.notify_keyspace_events.text, config.notify_keyspace_events.len);
+    char text[32];
+    size_t len = notify_flags_format(config.notify_flags, text, sizeof(text));
+    mem_free(config.notify_keyspace_events.text);
+    config.notify_keyspace_events.text = mem_strndup(text, len);
+    config.notify_keyspace_events.len = len;
 }
 
 /* ---------------- The table ---------------- */
@@ -227,6 +321,16 @@ static const config_param config_table[] = {
      .default_value = "64", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
      .group = CONFIG_GROUP_DATABASES, .stage = 6,     /* Part II: hashes */
      .help = "--hash-max-listpack-value N  ... and no field or value longer than N bytes (default 64)"},
+    {.name = "client-output-buffer-limit", .type = CONFIG_STRING, .field = &config.client_output_buffer_limit,
+     .default_value = "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_LIMITS, .stage = 6, .check = config_check_output_limits,
+     .derive = config_derive_output_limits,      /* Part II: pub/sub */
+     .help = "--client-output-buffer-limit 'CLASS HARD SOFT SECONDS ...'  close clients that read too slowly\n"
+             "                          (default: normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60)"},
+    {.name = "notify-keyspace-events", .type = CONFIG_STRING, .field = &config.notify_keyspace_events,
+     .default_value = "", .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_LIMITS, .stage = 6,
+     .check = config_check_notify, .derive = config_derive_notify,     /* Part II: keyspace notifications */
+     .help = "--notify-keyspace-events FLAGS  publish changes to keys (K E g $ l s h z x e t m n A; default \"\")"},
     {.name = "maxmemory", .type = CONFIG_INT, .field = &config.maxmemory, .default_value = "0",
      .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
      .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,     /* Part II: memory limit */
@@ -476,6 +580,8 @@ static const char *config_store(const config_param *p, int argc, const char **ar
         return why;
     config_swap(p, &v);
     config_value_free(&v);      /* the old value */
+    if (p->derive != NULL)
+        p->derive();
     return NULL;
 }
 
@@ -536,6 +642,8 @@ const char *config_apply(const config_param *p, const char *value, size_t len)
     why = p->apply != NULL ? p->apply() : NULL;
     if (why != NULL)
         config_swap(p, &v);     /* put the old value back */
+    else if (p->derive != NULL)
+        p->derive();
     config_value_free(&v);
     return why;
 }

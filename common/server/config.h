@@ -53,6 +53,13 @@ typedef struct config_list {
     int count;
 } config_list;
 
+/* client-output-buffer-limit, per class of client (Part II, pub/sub). */
+enum config_output_class { CONFIG_OUTPUT_NORMAL, CONFIG_OUTPUT_REPLICA, CONFIG_OUTPUT_PUBSUB };
+typedef struct config_output_limit {
+    long long hard, soft;       /* bytes; 0: none */
+    long long soft_seconds;     /* how long over soft is tolerated */
+} config_output_limit;
+
 /* The values. Integers are long long whatever their range, so one parser
  * serves them all. */
 struct config {
@@ -81,6 +88,10 @@ struct config {
     long long set_max_intset_entries;   /* integers a set keeps as an intset (Part II: sets) */
     long long hash_max_listpack_entries;    /* fields a hash keeps packed (Part II: hashes) */
     long long hash_max_listpack_value;      /* ... and the longest field or value (Part II: hashes) */
+    config_string client_output_buffer_limit;   /* as CONFIG GET shows it (Part II: pub/sub) */
+    config_output_limit output_limits[3];       /* ... parsed, by enum config_output_class */
+    config_string notify_keyspace_events;       /* flag letters, as CONFIG GET shows them (Part II) */
+    int notify_flags;                           /* ... parsed: NOTIFY_* bits (server/notify.h) */
     char *config_file;          /* the file read at start, NULL if none: INFO shows it */
 };
 

@@ -16,38 +16,38 @@
 
 void reply_ok(client *c)
 {
-    buf_append(&c->reply, "+OK\r\n", 5);
+    buf_append(c->out, "+OK\r\n", 5);
 }
 
 void reply_simple(client *c, const char *text)
 {
-    resp_add_simple(&c->reply, text);
+    resp_add_simple(c->out, text);
 }
 
 void reply_int(client *c, long long value)
 {
-    resp_add_int(&c->reply, value);
+    resp_add_int(c->out, value);
 }
 
 void reply_bulk(client *c, const char *bytes, size_t len)
 {
-    resp_add_bulk(&c->reply, bytes, len);
+    resp_add_bulk(c->out, bytes, len);
 }
 
 void reply_null(client *c)
 {
     if (c->resp == 3)
-        buf_append(&c->reply, "_\r\n", 3);
+        buf_append(c->out, "_\r\n", 3);
     else
-        resp_add_null(&c->reply);
+        resp_add_null(c->out);
 }
 
 void reply_null_array(client *c)
 {
     if (c->resp == 3)
-        buf_append(&c->reply, "_\r\n", 3);
+        buf_append(c->out, "_\r\n", 3);
     else
-        resp_add_null_array(&c->reply);
+        resp_add_null_array(c->out);
 }
 
 void reply_map(client *c, long long pairs)
@@ -55,45 +55,59 @@ void reply_map(client *c, long long pairs)
     if (c->resp == 3) {
         char header[32];
         int n = snprintf(header, sizeof(header), "%%%lld\r\n", pairs);
-        buf_append(&c->reply, header, (size_t)n);
+        buf_append(c->out, header, (size_t)n);
     } else {
-        resp_add_array(&c->reply, pairs * 2);
+        resp_add_array(c->out, pairs * 2);
     }
 }
 
 void reply_verbatim(client *c, const char *text, size_t len)
 {
     if (c->resp != 3) {
-        resp_add_bulk(&c->reply, text, len);
+        resp_add_bulk(c->out, text, len);
         return;
     }
     char header[32];
     int n = snprintf(header, sizeof(header), "=%zu\r\ntxt:", len + 4);
-    buf_append(&c->reply, header, (size_t)n);
-    buf_append(&c->reply, text, len);
-    buf_append(&c->reply, "\r\n", 2);
+    buf_append(c->out, header, (size_t)n);
+    buf_append(c->out, text, len);
+    buf_append(c->out, "\r\n", 2);
 }
 
 void reply_array(client *c, long long count)
 {
-    resp_add_array(&c->reply, count);
+    resp_add_array(c->out, count);
 }
 
 /* Part II, sets: RESP3 says "no order, no repeats" with its own type. */
 void reply_set(client *c, long long count)
 {
     if (c->resp != 3) {
-        resp_add_array(&c->reply, count);
+        resp_add_array(c->out, count);
         return;
     }
     char header[32];
     int n = snprintf(header, sizeof(header), "~%lld\r\n", count);
-    buf_append(&c->reply, header, (size_t)n);
+    buf_append(c->out, header, (size_t)n);
+}
+
+/* Part II, pub/sub: what the server sends unasked (a message, and the
+ * confirmations of SUBSCRIBE) is a push in RESP3, so that a client can
+ * tell it from the reply to a command it sent. */
+void reply_push(client *c, long long count)
+{
+    if (c->resp != 3) {
+        resp_add_array(c->out, count);
+        return;
+    }
+    char header[32];
+    int n = snprintf(header, sizeof(header), ">%lld\r\n", count);
+    buf_append(c->out, header, (size_t)n);
 }
 
 void reply_error(client *c, const char *text)
 {
-    resp_add_error(&c->reply, text, strlen(text));
+    resp_add_error(c->out, text, strlen(text));
 }
 
 void reply_error_format(client *c, const char *fmt, ...)
@@ -106,7 +120,7 @@ void reply_error_format(client *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    resp_add_error(&c->reply, text, (size_t)n);
+    resp_add_error(c->out, text, (size_t)n);
     mem_free(text);
 }
 

@@ -112,6 +112,14 @@
 #define REPLY_ERR_NUMKEYS_POSITIVE "ERR numkeys should be greater than 0"
 #define REPLY_ERR_COUNT_POSITIVE "ERR count should be greater than 0"
 
+/* Blocking commands and pub/sub (Part II) */
+#define REPLY_ERR_TIMEOUT_NOT_FLOAT "ERR timeout is not a float or out of range"
+#define REPLY_ERR_TIMEOUT_NEGATIVE "ERR timeout is negative"
+#define REPLY_ERR_UNBLOCKED "UNBLOCKED client unblocked via CLIENT UNBLOCK"
+#define REPLY_ERR_UNBLOCK_REASON "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"
+#define REPLY_ERR_SUBSCRIBED_FMT \
+    "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+
 /* CLIENT and HELLO SETNAME */
 #define REPLY_ERR_CLIENT_NAME "ERR Client names cannot contain spaces, newlines or special characters."
 #define REPLY_ERR_CLIENT_ID "ERR Invalid client ID"
@@ -144,6 +152,7 @@ void reply_map(client *c, long long pairs);     /* then 2 * pairs replies */
 void reply_verbatim(client *c, const char *text, size_t len);   /* INFO, CLIENT LIST */
 void reply_array(client *c, long long count);
 void reply_set(client *c, long long count);     /* RESP3 '~', else an array: SMEMBERS SINTER ... (Part II: sets) */
+void reply_push(client *c, long long count);    /* RESP3 '>', else an array (Part II: pub/sub) */
 void reply_error(client *c, const char *text);
 void reply_error_format(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The errors of one shape that several commands send: */

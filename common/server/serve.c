@@ -10,10 +10,12 @@
 #include "io/reactor.h"
 #include "persist/aof.h"
 #include "server/admission.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/config.h"
 #include "server/lock.h"
+#include "server/pubsub.h"
 #include "server/reply.h"
 
 #define SERVE_MAX_ACCEPTS 1000      /* per readable event, like Redis */
@@ -87,10 +89,13 @@ static void serve_protocol_error(client *c)
     buf_clear(&c->query);
 }
 
-/* Under the server lock: every complete request in the query buffer. */
+/* Under the server lock: every complete request in the query buffer,
+ * until one blocks the client (Part II): the rest waits until it is
+ * served. */
 static void serve_run_requests(client *c)
 {
-    while (!(c->flags & CLIENT_CLOSE_AFTER_REPLY) && buf_length(&c->query) > 0) {
+    while (!(c->flags & CLIENT_CLOSE_AFTER_REPLY) && !c->killed && !blocking_is_blocked(c) &&
+           buf_length(&c->query) > 0) {
         c->parser.unauthenticated = c->auth_required;
         resp_status status = resp_parse(&c->parser, buf_data(&c->query), buf_length(&c->query));
         if (status == RESP_INCOMPLETE)
@@ -120,6 +125,7 @@ static int serve_run(client *c)
         return -1;
     }
     serve_run_requests(c);
+    pubsub_check_output_limit(c);
     c->shown_qbuf = buf_length(&c->query);
     c->shown_rbs = c->reply.cap;
     bool hold = aof_holds_replies();
@@ -131,6 +137,18 @@ static int serve_run(client *c)
         return 0;
     }
     return client_write(c);
+}
+
+/* Part II: on c's own thread, under the lock, once what other threads
+ * had for it is in its reply: unblocked, it runs what it pipelined. */
+void serve_on_wake(client *c)
+{
+    blocking_after_wake(c);
+    if (pubsub_check_output_limit(c))
+        return;
+    serve_run_requests(c);
+    c->shown_qbuf = buf_length(&c->query);
+    c->shown_rbs = c->reply.cap;
 }
 
 /* A client that sends without reading its replies would make us buffer

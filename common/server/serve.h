@@ -19,4 +19,8 @@
 /* A listener's handler; `data` is the database new clients start in. */
 void serve_accept(loop *l, int listen_fd, void *data, int ready);
 
+/* Part II: the outbox's wake hook (server/outbox.h). */
+struct client;
+void serve_on_wake(struct client *c);
+
 #endif

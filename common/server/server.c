@@ -35,7 +35,11 @@
 #include "server/command.h"
 #include "server/evict.h"
 #include "server/lock.h"
+#include "server/blocking.h"
 #include "server/multi.h"
+#include "server/notify.h"
+#include "server/outbox.h"
+#include "server/pubsub.h"
 #include "server/replay.h"
 #include "server/serve.h"
 #include "server/watch.h"
@@ -182,6 +186,25 @@ static int server_listen(char *err)
     return 0;
 }
 
+/* What goes with a client besides its socket and buffers (Part II): its
+ * transaction, the keys it waits on, its subscriptions, its place on a
+ * wake list. */
+static void server_forget_client(client *c)
+{
+    multi_forget(c);
+    blocking_forget(c);
+    pubsub_forget(c);
+    outbox_forget(c);
+}
+
+/* A key that expired is logged as DEL (stage 5) and, when asked for, is
+ * a keyspace event (Part II). */
+static void server_on_expired(int db_id, const char *key, size_t len)
+{
+    aof_feed_expired(db_id, key, len);
+    notify_keyspace_event(NOTIFY_EXPIRED, "expired", key, len, db_id);
+}
+
 /* Run the expiry cycle over every database within one budget, starting
  * each time after the database where the last run stopped, so that one
  * busy database cannot starve the others. True if time ran out. */
@@ -298,6 +321,8 @@ bool server_replay_aof(int *exit_status)
         return false;
     }
     command_reset_stats();          /* the replay is not the clients' traffic */
+    for (int i = 0; i < server.db_count; i++)
+        server.dbs[i]->on_expired = server_on_expired;
     command_set_propagate(aof_feed);
     command_set_write_guard(aof_write_refusal);
     server.aof_started = true;
@@ -366,7 +391,11 @@ static int server_init(char *err)
     /* Every change to a key is a change for WATCH (Part II); while nobody
      * watches anything, the hook costs one comparison. */
     db_set_touch_hooks(watch_touch, watch_touch_all);
-    client_set_forget_hook(multi_forget);
+    client_set_forget_hook(server_forget_client);
+    /* Part II: a value put at a key may serve clients blocked on it, and
+     * a client woken by another thread's command goes on with its own. */
+    db_set_added_hook(blocking_key_added);
+    outbox_set_wake_hook(serve_on_wake);
     access_set_clock(db_now_ms());      /* keys loaded from the AOF were used now */
     resp_set_max_bulk(config.proto_max_bulk_len);
     char reactor_err[REACTOR_ERR_LEN];
