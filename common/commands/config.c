@@ -94,7 +94,7 @@ static void configcmd_get(client *c)
             configcmd_pair(&s, p, c->argv[i], c->argvlen[i]);
     }
     reply_map(c, s.count);
-    buf_append(c->out, buf_data(&s.pairs), buf_length(&s.pairs));
+    reply_raw(c, buf_data(&s.pairs), buf_length(&s.pairs));
     buf_free(&s.pairs);
     buf_free(&s.value);
     mem_free(seen);

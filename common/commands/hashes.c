@@ -481,7 +481,7 @@ static void cmd_hscan(client *c)
     reply_array(c, 2);
     reply_bulk(c, digits, (size_t)len);
     reply_array(c, found.items);
-    buf_append(c->out, buf_data(&found.replies), buf_length(&found.replies));
+    reply_raw(c, buf_data(&found.replies), buf_length(&found.replies));
     buf_free(&found.replies);
 }
 

@@ -16,8 +16,10 @@
 #include "commands/commands.h"
 #include "persist/aof.h"
 #include "base/buf.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "base/mem.h"
+#include "server/pubsub.h"
 #include "server/reply.h"
 #include "server/admission.h"
 #include "server/config.h"
@@ -67,7 +69,7 @@ static void info_clients(buf *out)
     info_line(out, "# Clients");
     info_line(out, "connected_clients:%zu", client_count());
     info_line(out, "maxclients:%lld", config.maxclients);
-    info_line(out, "blocked_clients:0");
+    info_line(out, "blocked_clients:%zu", blocking_count());    /* Part II: blocking commands */
 }
 
 /* 1.23M, as Redis prints used_memory_human. */
@@ -111,6 +113,9 @@ static void info_stats(buf *out)
     info_line(out, "evicted_keys:%lld", evict_count());     /* Part II: memory limit */
     info_line(out, "keyspace_hits:%lld", keys.hits);
     info_line(out, "keyspace_misses:%lld", keys.misses);
+    info_line(out, "pubsub_channels:%zu", pubsub_total(PUBSUB_CHANNEL));    /* Part II: pub/sub */
+    info_line(out, "pubsub_patterns:%zu", pubsub_total(PUBSUB_PATTERN));
+    info_line(out, "pubsubshard_channels:%zu", pubsub_total(PUBSUB_SHARD));
 }
 
 /* CPU time of the whole process (all its threads) and of its children

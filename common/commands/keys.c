@@ -50,7 +50,7 @@ static void cmd_keys(client *c)
     }
     dict_iter_end(&it);
     reply_array(c, count);
-    buf_append(c->out, buf_data(&matches), buf_length(&matches));
+    reply_raw(c, buf_data(&matches), buf_length(&matches));
     buf_free(&matches);
 }
 

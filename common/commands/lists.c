@@ -276,7 +276,7 @@ static void cmd_lpos(client *c)
         reply_array(c, matches);
     else if (matches == 0)
         reply_null(c);
-    buf_append(c->out, buf_data(&found), buf_length(&found));
+    reply_raw(c, buf_data(&found), buf_length(&found));
     buf_free(&found);
 }
 

@@ -107,7 +107,7 @@ static void pubsub_reply_names(client *c, enum pubsub_kind kind)
     size_t n = c->argc == 3 ? pubsub_names(kind, c->argv[2], c->argvlen[2], &names)
                             : pubsub_names(kind, NULL, 0, &names);
     reply_array(c, (long long)n);
-    buf_append(c->out, buf_data(&names), buf_length(&names));
+    reply_raw(c, buf_data(&names), buf_length(&names));
     buf_free(&names);
 }
 

@@ -497,7 +497,7 @@ static void sets_inter(client *c, int first, int n, int dst, enum sets_inter_mod
         reply_int(c, found);
     } else {
         reply_set(c, found);
-        buf_append(c->out, buf_data(&replies), buf_length(&replies));
+        reply_raw(c, buf_data(&replies), buf_length(&replies));
     }
     buf_free(&replies);
 }
@@ -741,7 +741,7 @@ static void cmd_sscan(client *c)
     reply_array(c, 2);
     reply_bulk(c, digits, (size_t)len);
     reply_array(c, found.count);
-    buf_append(c->out, buf_data(&found.replies), buf_length(&found.replies));
+    reply_raw(c, buf_data(&found.replies), buf_length(&found.replies));
     buf_free(&found.replies);
 }
 

@@ -270,9 +270,9 @@ void blocking_forget(client *c)
  * gives it, and wakes its thread, which then runs what it pipelined. */
 static void blocking_end(client *c, void (*reply)(client *c, const void *arg), const void *arg)
 {
-    c->out = &c->outbox;
+    c->to_outbox = true;
     reply(c, arg);
-    c->out = &c->reply;
+    c->to_outbox = false;
     blocking_release(c);
     outbox_wake(c);
 }
@@ -378,9 +378,9 @@ static void blocking_run_again(client *c, const char *key, size_t len)
     b->ready_key = key;
     b->ready_len = len;
     b->blocked_again = false;
-    c->out = &c->outbox;
+    c->to_outbox = true;
     command_call(c, b->cmd);
-    c->out = &c->reply;
+    c->to_outbox = false;
     c->db = own;
     b->ready_key = NULL;
     if (b->blocked_again)

@@ -88,7 +88,6 @@ client *client_create(int fd, const char *ip, int port, loop *l, db *d, bool aut
     c->port = port;
     c->query = (buf)BUF_INIT;
     c->reply = (buf)BUF_INIT;
-    c->out = &c->reply;
     c->outbox = (buf)BUF_INIT;
     resp_parser_init(&c->parser);
     c->db = d;

@@ -51,9 +51,9 @@ typedef struct client {
     int resp;                   /* protocol version of replies: 2, or 3 after HELLO 3 (stage 6) */
     buf query;                  /* bytes read and not yet parsed */
     buf reply;                  /* bytes produced and not yet written */
-    /* Where replies go: &reply, or &outbox while another thread's command
+    /* Replies go to `outbox` instead while another thread's command
      * serves this client (Part II, blocking commands). */
-    buf *out;
+    bool to_outbox;
     /* Bytes produced for it by other threads, under the server lock; its
      * own thread moves them to `reply` (Part II, server/outbox.c). */
     buf outbox;

@@ -76,8 +76,8 @@ void outbox_wake(client *c)
 void outbox_send(client *c, const char *bytes, size_t len)
 {
     if (c->loop == reactor_current()) {
-        buf_append(c->out, bytes, len);
-        if (c->out == &c->reply)
+        buf_append(c->to_outbox ? &c->outbox : &c->reply, bytes, len);
+        if (!c->to_outbox)
             client_hold_reply(c);
         return;
     }

@@ -14,40 +14,53 @@
 
 #include "base/mem.h"
 
+/* Where a reply goes: the client's reply buffer, or its outbox while
+ * another thread's command serves it (Part II, blocking commands). */
+static buf *reply_target(client *c)
+{
+    return c->to_outbox ? &c->outbox : &c->reply;
+}
+
+/* Bytes already in RESP, built apart (KEYS, CONFIG GET ...). */
+void reply_raw(client *c, const char *bytes, size_t len)
+{
+    buf_append(reply_target(c), bytes, len);
+}
+
 void reply_ok(client *c)
 {
-    buf_append(c->out, "+OK\r\n", 5);
+    buf_append(reply_target(c), "+OK\r\n", 5);
 }
 
 void reply_simple(client *c, const char *text)
 {
-    resp_add_simple(c->out, text);
+    resp_add_simple(reply_target(c), text);
 }
 
 void reply_int(client *c, long long value)
 {
-    resp_add_int(c->out, value);
+    resp_add_int(reply_target(c), value);
 }
 
 void reply_bulk(client *c, const char *bytes, size_t len)
 {
-    resp_add_bulk(c->out, bytes, len);
+    resp_add_bulk(reply_target(c), bytes, len);
 }
 
 void reply_null(client *c)
 {
     if (c->resp == 3)
-        buf_append(c->out, "_\r\n", 3);
+        buf_append(reply_target(c), "_\r\n", 3);
     else
-        resp_add_null(c->out);
+        resp_add_null(reply_target(c));
 }
 
 void reply_null_array(client *c)
 {
     if (c->resp == 3)
-        buf_append(c->out, "_\r\n", 3);
+        buf_append(reply_target(c), "_\r\n", 3);
     else
-        resp_add_null_array(c->out);
+        resp_add_null_array(reply_target(c));
 }
 
 void reply_map(client *c, long long pairs)
@@ -55,40 +68,40 @@ void reply_map(client *c, long long pairs)
     if (c->resp == 3) {
         char header[32];
         int n = snprintf(header, sizeof(header), "%%%lld\r\n", pairs);
-        buf_append(c->out, header, (size_t)n);
+        buf_append(reply_target(c), header, (size_t)n);
     } else {
-        resp_add_array(c->out, pairs * 2);
+        resp_add_array(reply_target(c), pairs * 2);
     }
 }
 
 void reply_verbatim(client *c, const char *text, size_t len)
 {
     if (c->resp != 3) {
-        resp_add_bulk(c->out, text, len);
+        resp_add_bulk(reply_target(c), text, len);
         return;
     }
     char header[32];
     int n = snprintf(header, sizeof(header), "=%zu\r\ntxt:", len + 4);
-    buf_append(c->out, header, (size_t)n);
-    buf_append(c->out, text, len);
-    buf_append(c->out, "\r\n", 2);
+    buf_append(reply_target(c), header, (size_t)n);
+    buf_append(reply_target(c), text, len);
+    buf_append(reply_target(c), "\r\n", 2);
 }
 
 void reply_array(client *c, long long count)
 {
-    resp_add_array(c->out, count);
+    resp_add_array(reply_target(c), count);
 }
 
 /* Part II, sets: RESP3 says "no order, no repeats" with its own type. */
 void reply_set(client *c, long long count)
 {
     if (c->resp != 3) {
-        resp_add_array(c->out, count);
+        resp_add_array(reply_target(c), count);
         return;
     }
     char header[32];
     int n = snprintf(header, sizeof(header), "~%lld\r\n", count);
-    buf_append(c->out, header, (size_t)n);
+    buf_append(reply_target(c), header, (size_t)n);
 }
 
 /* Part II, pub/sub: what the server sends unasked (a message, and the
@@ -97,17 +110,17 @@ void reply_set(client *c, long long count)
 void reply_push(client *c, long long count)
 {
     if (c->resp != 3) {
-        resp_add_array(c->out, count);
+        resp_add_array(reply_target(c), count);
         return;
     }
     char header[32];
     int n = snprintf(header, sizeof(header), ">%lld\r\n", count);
-    buf_append(c->out, header, (size_t)n);
+    buf_append(reply_target(c), header, (size_t)n);
 }
 
 void reply_error(client *c, const char *text)
 {
-    resp_add_error(c->out, text, strlen(text));
+    resp_add_error(reply_target(c), text, strlen(text));
 }
 
 void reply_error_format(client *c, const char *fmt, ...)
@@ -120,7 +133,7 @@ void reply_error_format(client *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    resp_add_error(c->out, text, (size_t)n);
+    resp_add_error(reply_target(c), text, (size_t)n);
     mem_free(text);
 }
 

@@ -143,6 +143,7 @@
 #define REPLY_ERR_CONFIG_SET_NAMED_FMT "ERR CONFIG SET failed (possibly related to argument '%.*s') - %s"
 
 void reply_ok(client *c);
+void reply_raw(client *c, const char *bytes, size_t len);     /* already RESP */
 void reply_simple(client *c, const char *text);
 void reply_int(client *c, long long value);
 void reply_bulk(client *c, const char *bytes, size_t len);
