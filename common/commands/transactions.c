@@ -53,7 +53,7 @@ static void cmd_exec(client *c)
         return;
     transactions_run(c);
     multi_discard(c);
-    c->flags |= CLIENT_PROPAGATED;      /* its commands were logged, not EXEC */
+    c->propagated = true;       /* its commands were logged, not EXEC */
 }
 
 /* DISCARD */

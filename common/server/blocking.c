@@ -86,6 +86,8 @@ const char *blocking_ready_key(const client *c, size_t *len)
 
 bool blocking_may_block(const client *c)
 {
+    if (c->blocked != NULL)
+        return true;        /* run again: it blocked the first time */
     return !(c->flags & CLIENT_MULTI) && c->loop != NULL;
 }
 
@@ -239,6 +241,10 @@ void blocking_block(client *c, int first_key, int key_count, long long deadline_
     }
     c->blocked = b;
     blocking_total++;
+    if (c->timer_id != 0) {             /* an earlier wait's, served before it could go */
+        loop_del_timer(c->loop, c->timer_id);
+        c->timer_id = 0;
+    }
     if (deadline_ms > 0) {
         long long wait = deadline_ms - loop_now_ms();
         c->timer_id = loop_add_timer(c->loop, wait > 0 ? wait : 0, blocking_on_deadline, c);
@@ -293,9 +299,13 @@ static void blocking_reply_error(client *c, const void *arg)
 
 static long long blocking_on_deadline(loop *l, long long id, void *data)
 {
-    (void)l, (void)id;
+    (void)l;
     client *c = data;
     lock_acquire();
+    if (id != c->timer_id) {            /* not the current wait's */
+        lock_release();
+        return LOOP_TIMER_DONE;
+    }
     c->timer_id = 0;
     if (c->blocked != NULL)
         blocking_end(c, blocking_reply_timeout, NULL);

@@ -27,7 +27,6 @@
 #include "io/resp.h"
 
 #define CLIENT_CLOSE_AFTER_REPLY 1     /* flush the reply, then hang up */
-#define CLIENT_PROPAGATED 2            /* the command logged its own record (stage 5) */
 #define CLIENT_PENDING_WRITE 4         /* its reply waits for the AOF write (stage 5) */
 #define CLIENT_MULTI 8                 /* between MULTI and EXEC: commands are queued (Part II) */
 #define CLIENT_DIRTY_EXEC 16           /* a command was refused while queuing: EXEC aborts */
@@ -74,6 +73,9 @@ typedef struct client {
      * clients' commands set it, from their threads, under the server
      * lock, while this client's thread reads `flags` without it. */
     bool dirty_cas;
+    /* The command logged its own record (stage 5). Not in `flags` either:
+     * a blocked client's command may run again on another thread (Part II). */
+    bool propagated;
 
     /* The command being executed; points into query or the parser. */
     int argc;

@@ -181,12 +181,12 @@ void command_execute(client *c)
 void command_call(client *c, const command *cmd)
 {
     long long changes = db_changes();
-    c->flags &= ~CLIENT_PROPAGATED;
+    c->propagated = false;
     db_count_lookups(!(cmd->flags & COMMAND_WRITE));     /* keyspace_hits/misses: reads only */
     cmd->fn(c);
     db_count_lookups(true);
     command_calls_total++;      /* after: an INFO does not count itself, as in Redis */
-    if (command_propagate != NULL && db_changes() != changes && !(c->flags & CLIENT_PROPAGATED))
+    if (command_propagate != NULL && db_changes() != changes && !c->propagated)
         command_emit(c->db->id, c->argc, c->argv, c->argvlen);
 }
 
@@ -254,7 +254,7 @@ void command_log(int db_id, int argc, const char **argv, const size_t *argvlen)
 
 void command_propagate_as(client *c, int argc, const char **argv, const size_t *argvlen)
 {
-    c->flags |= CLIENT_PROPAGATED;
+    c->propagated = true;
     if (command_propagate != NULL)
         command_emit(c->db->id, argc, argv, argvlen);
 }

@@ -32,6 +32,23 @@ static void outbox_unlink(int r, client *c)
     c->wake_listed = false;
 }
 
+/* On c's own thread, under the lock: what other threads left for it
+ * goes to its reply, in front of anything its next commands answer. */
+void outbox_collect(client *c)
+{
+    if (!c->wake_listed)
+        return;
+    outbox_unlink(reactor_index_of(c->loop), c);
+    if (buf_length(&c->outbox) > 0) {
+        buf_append(&c->reply, buf_data(&c->outbox), buf_length(&c->outbox));
+        buf_clear(&c->outbox);
+    }
+    if (outbox_on_wake != NULL)
+        outbox_on_wake(c);
+    if (!c->killed)
+        client_hold_reply(c);
+}
+
 /* The job, on reactor r's thread. A client closed meanwhile left the
  * list when it was forgotten, so every client here is alive. */
 static void outbox_drain(void *data)
@@ -39,18 +56,8 @@ static void outbox_drain(void *data)
     int r = (int)(intptr_t)data;
     lock_acquire();
     outbox_posted[r] = false;
-    while (outbox_lists[r] != NULL) {
-        client *c = outbox_lists[r];
-        outbox_unlink(r, c);
-        if (buf_length(&c->outbox) > 0) {
-            buf_append(&c->reply, buf_data(&c->outbox), buf_length(&c->outbox));
-            buf_clear(&c->outbox);
-        }
-        if (outbox_on_wake != NULL)
-            outbox_on_wake(c);
-        if (!c->killed)
-            client_hold_reply(c);
-    }
+    while (outbox_lists[r] != NULL)
+        outbox_collect(outbox_lists[r]);
     lock_release();
 }
 

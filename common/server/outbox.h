@@ -33,6 +33,9 @@ void outbox_send(client *c, const char *bytes, size_t len);
 /* Under the lock: have c's own thread look at it soon (its outbox has
  * bytes, or it was unblocked). */
 void outbox_wake(client *c);
+/* On c's own thread, under the lock, before it runs commands: what is
+ * waiting for it goes first (the wake hook runs too). */
+void outbox_collect(client *c);
 /* Under the lock, when c goes: off its wake list. */
 void outbox_forget(client *c);
 

@@ -15,6 +15,7 @@
 #include "server/command.h"
 #include "server/config.h"
 #include "server/lock.h"
+#include "server/outbox.h"
 #include "server/pubsub.h"
 #include "server/reply.h"
 
@@ -124,6 +125,7 @@ static int serve_run(client *c)
         client_free(c);
         return -1;
     }
+    outbox_collect(c);          /* Part II: what other threads sent it comes first */
     serve_run_requests(c);
     pubsub_check_output_limit(c);
     c->shown_qbuf = buf_length(&c->query);
