@@ -74,22 +74,28 @@ bool pubsub_subscribe(client *c, enum pubsub_kind kind, const char *name, size_t
     return true;
 }
 
-bool pubsub_unsubscribe(client *c, enum pubsub_kind kind, const char *name, size_t len)
+/* c out of the name's list; the last subscriber gone, the name goes. */
+static void pubsub_leave(client *c, enum pubsub_kind kind, const char *name, size_t len)
 {
-    if (c->pubsub == NULL || c->pubsub->names[kind] == NULL)
-        return false;
-    bool found;
-    dict_delete(c->pubsub->names[kind], name, len, &found);
-    if (!found)
-        return false;
     dict_entry *e = dict_find(pubsub_table(kind), name, len);
     pubsub_list *l = e->value;
     pubsub_list_remove(l, c);
     if (l->count == 0) {
+        bool found;
         mem_free(l->items);
         mem_free(l);
         dict_delete(pubsub_table(kind), name, len, &found);
     }
+}
+
+bool pubsub_unsubscribe(client *c, enum pubsub_kind kind, const char *name, size_t len)
+{
+    if (c->pubsub == NULL || c->pubsub->names[kind] == NULL ||
+        dict_find(c->pubsub->names[kind], name, len) == NULL)
+        return false;
+    pubsub_leave(c, kind, name, len);
+    bool found;
+    dict_delete(c->pubsub->names[kind], name, len, &found);
     return true;
 }
 
@@ -141,7 +147,7 @@ void pubsub_forget(client *c)
         dict_entry *e;
         dict_iter_start(&it, mine);
         while ((e = dict_iter_next(&it)) != NULL)
-            pubsub_unsubscribe(c, (enum pubsub_kind)kind, e->key, e->keylen);
+            pubsub_leave(c, (enum pubsub_kind)kind, e->key, e->keylen);
         dict_iter_end(&it);
         dict_destroy(mine, NULL);
     }
