@@ -168,6 +168,9 @@ bench: $(BUILD)/stage$(STAGE)
 bench-ext: $(BUILD)/stage6
 	/usr/bin/python3 tests/bench/bench_ext.py --build-dir $(BUILD)
 
+bench-ext2: $(BUILD)/stage6
+	/usr/bin/python3 tests/bench/bench_ext2.py --build-dir $(BUILD)
+
 # ---------------- Real clients and scale-out ----------------
 
 # The node clients, pinned by tests/clients/package-lock.json, go to

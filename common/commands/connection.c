@@ -15,7 +15,7 @@ static void cmd_ping(client *c)
         reply_error_arity(c, "ping");
         return;
     }
-    if (c->resp == 2 && c->pubsub != NULL && pubsub_subscriptions(c) > 0) {
+    if (c->resp == 2 && pubsub_subscribed(c)) {
         reply_array(c, 2);
         reply_bulk(c, "pong", 4);
         reply_bulk(c, c->argc == 2 ? c->argv[1] : "", c->argc == 2 ? c->argvlen[1] : 0);

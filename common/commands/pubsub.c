@@ -151,7 +151,7 @@ static void cmd_pubsub(client *c)
     if (command_arg_is(c, 1, "channels") || command_arg_is(c, 1, "shardchannels")) {
         bool shard = command_arg_is(c, 1, "shardchannels");
         if (c->argc > 3) {
-            reply_error_arity(c, shard ? "pubsub|shardchannels" : "pubsub|channels");
+            reply_error_format(c, REPLY_ERR_SUBCOMMAND_SYNTAX_FMT, (int)c->argvlen[1], c->argv[1], "PUBSUB");
             return;
         }
         pubsub_reply_names(c, shard ? PUBSUB_SHARD : PUBSUB_CHANNEL);
@@ -165,7 +165,11 @@ static void cmd_pubsub(client *c)
             return;
         }
         reply_int(c, (long long)pubsub_total(PUBSUB_PATTERN));
-    } else if (command_arg_is(c, 1, "help") && c->argc == 2) {
+    } else if (command_arg_is(c, 1, "help")) {
+        if (c->argc != 2) {
+            reply_error_arity(c, "pubsub|help");
+            return;
+        }
         pubsub_reply_help(c);
     } else {
         reply_error_unknown_subcommand(c, "PUBSUB");

@@ -250,13 +250,13 @@ static void session_append_text(buf *out, const char *s)
     buf_append(out, s, strlen(s));
 }
 
-/* CLIENT LIST's flags=, in Redis's order: P subscribed (RESP2), x inside
+/* CLIENT LIST's flags=, in Redis's order: P subscribed, x inside
  * MULTI, b blocked, d once a watched key changed; N for none. */
 static void client_list_flags(const client *c, char *flags)
 {
     /* Not c->flags: its own thread writes them without the lock. */
     char *p = flags;
-    if (c->pubsub != NULL && c->resp == 2 && pubsub_subscriptions(c) + pubsub_client_count(c, PUBSUB_SHARD) > 0)
+    if (pubsub_subscribed(c))
         *p++ = 'P';
     if (c->multi != NULL)
         *p++ = 'x';

@@ -131,6 +131,21 @@ static bool command_needs_memory(const client *c, const command *cmd)
     return command_flags_of(c, cmd) & COMMAND_DENYOOM;
 }
 
+/* A container's command is named with its subcommand ("client|list"),
+ * as Redis names it in errors. */
+static const char *command_full_name(const client *c, const command *cmd)
+{
+    if (cmd->subcommands == NULL || c->argc < 2)
+        return cmd->name;
+    size_t base = strlen(cmd->name);
+    for (const command *sub = cmd->subcommands; sub->name != NULL; sub++) {
+        const char *word = sub->name + base + 1;
+        if (strlen(word) == c->argvlen[1] && strncasecmp(word, c->argv[1], c->argvlen[1]) == 0)
+            return sub->name;
+    }
+    return cmd->name;
+}
+
 void command_execute(client *c)
 {
     const command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
@@ -160,11 +175,10 @@ void command_execute(client *c)
         command_refuse(c, cmd, refusal);
         return;
     }
-    if (c->pubsub != NULL && c->resp == 2 && !(cmd->flags & COMMAND_SUBSCRIBED_OK) &&
-        pubsub_subscriptions(c) > 0) {
+    if (c->resp == 2 && !(cmd->flags & COMMAND_SUBSCRIBED_OK) && pubsub_subscribed(c)) {
         /* Part II, pub/sub: a RESP2 reply could not be told from a message. */
-        char why[COMMAND_NAME_MAX + 160];
-        snprintf(why, sizeof(why), REPLY_ERR_SUBSCRIBED_FMT, cmd->name);
+        char why[2 * COMMAND_NAME_MAX + 160];
+        snprintf(why, sizeof(why), REPLY_ERR_SUBSCRIBED_FMT, command_full_name(c, cmd));
         command_refuse(c, cmd, why);
         return;
     }

@@ -106,6 +106,11 @@ size_t pubsub_client_count(const client *c, enum pubsub_kind kind)
     return dict_size(c->pubsub->names[kind]);
 }
 
+bool pubsub_subscribed(const client *c)
+{
+    return c->pubsub != NULL && pubsub_subscriptions(c) + pubsub_client_count(c, PUBSUB_SHARD) > 0;
+}
+
 size_t pubsub_subscriptions(const client *c)
 {
     return pubsub_client_count(c, PUBSUB_CHANNEL) + pubsub_client_count(c, PUBSUB_PATTERN);
@@ -197,15 +202,21 @@ typedef struct pubsub_victims {
 } pubsub_victims;
 
 static bool pubsub_over_limit(client *c, size_t pending);
+static bool pubsub_over_hard_limit(const client *c, size_t pending);
 
+/* On the subscriber's own thread, all it has pending is seen here; from
+ * another, only its outbox, which is enough for the hard limit. Its own
+ * thread checks both limits whenever it takes its outbox. */
 static void pubsub_deliver(client *c, pubsub_message *m, pubsub_victims *v)
 {
     const buf *b = pubsub_encode(m, c->resp);
     outbox_send(c, buf_data(b), buf_length(b));
-    size_t pending = buf_length(&c->outbox);
+    bool over;
     if (c->loop == reactor_current())
-        pending += buf_length(&c->reply);
-    if (pubsub_over_limit(c, pending)) {
+        over = pubsub_over_limit(c, buf_length(&c->reply) + buf_length(&c->outbox));
+    else
+        over = pubsub_over_hard_limit(c, buf_length(&c->outbox));
+    if (over) {
         if (v->count == v->cap) {
             v->cap = v->cap > 0 ? 2 * v->cap : 4;
             v->items = mem_realloc(v->items, v->cap * sizeof(*v->items));
@@ -301,14 +312,19 @@ size_t pubsub_total(enum pubsub_kind kind)
 
 /* ---------------- Output-buffer limits ---------------- */
 
-/* A RESP2 subscriber is of the pubsub class; in RESP3 a client can be
- * sent messages and run commands alike, and is a normal one, as in
- * Redis 7.0. */
+/* A client with any subscription is of the pubsub class, in RESP3 too,
+ * as in Redis 7.0. */
 static const config_output_limit *pubsub_limit_of(const client *c)
 {
-    if (c->resp == 2 && c->pubsub != NULL && pubsub_subscriptions(c) + pubsub_client_count(c, PUBSUB_SHARD) > 0)
+    if (pubsub_subscribed(c))
         return &config.output_limits[CONFIG_OUTPUT_PUBSUB];
     return &config.output_limits[CONFIG_OUTPUT_NORMAL];
+}
+
+static bool pubsub_over_hard_limit(const client *c, size_t pending)
+{
+    const config_output_limit *limit = pubsub_limit_of(c);
+    return limit->hard > 0 && (long long)pending >= limit->hard;
 }
 
 /* Over the hard limit at once, or over the soft one for longer than its
@@ -317,7 +333,7 @@ static const config_output_limit *pubsub_limit_of(const client *c)
 static bool pubsub_over_limit(client *c, size_t pending)
 {
     const config_output_limit *limit = pubsub_limit_of(c);
-    if (limit->hard > 0 && (long long)pending >= limit->hard)
+    if (pubsub_over_hard_limit(c, pending))
         return true;
     if (limit->soft == 0 || (long long)pending < limit->soft) {
         c->out_soft_since_ms = 0;

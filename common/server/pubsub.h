@@ -39,9 +39,11 @@ bool pubsub_unsubscribe(client *c, enum pubsub_kind kind, const char *name, size
 typedef void pubsub_each_fn(client *c, enum pubsub_kind kind, const char *what, const char *name, size_t len);
 size_t pubsub_unsubscribe_every(client *c, enum pubsub_kind kind, const char *what, pubsub_each_fn *fn);
 size_t pubsub_client_count(const client *c, enum pubsub_kind kind);
-/* Channels plus patterns: what (UN)SUBSCRIBE's replies count, and what
- * puts a RESP2 client in the subscribed mode. */
+/* Channels plus patterns: what (UN)SUBSCRIBE's replies count. */
 size_t pubsub_subscriptions(const client *c);
+/* Any subscription at all, sharded ones included: what makes a client of
+ * the pubsub class, and a RESP2 one in the subscribed mode. */
+bool pubsub_subscribed(const client *c);
 void pubsub_forget(client *c);      /* c goes: all its subscriptions */
 
 /* The number of clients that received it. */
@@ -55,7 +57,7 @@ size_t pubsub_subscribers(enum pubsub_kind kind, const char *name, size_t len);
 size_t pubsub_total(enum pubsub_kind kind);     /* INFO and PUBSUB NUMPAT */
 
 /* On the client's own thread: close it if its replies are over its
- * output-buffer limit (its class: pubsub for a RESP2 subscriber, normal
+ * output-buffer limit (its class: pubsub for a subscriber, normal
  * otherwise). True if it was closed. */
 bool pubsub_check_output_limit(client *c);
 

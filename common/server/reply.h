@@ -91,6 +91,19 @@
 #define REPLY_ERR_SINTERCARD_TOO_MANY_KEYS "ERR Number of keys can't be greater than number of args"
 #define REPLY_ERR_SINTERCARD_LIMIT "ERR LIMIT can't be negative"
 
+/* Sorted sets: ZADD ZRANGE ZUNION ... (Part II; ZINTERCARD's LIMIT and
+ * ZRANDMEMBER's count share the sets' and hashes' texts) */
+#define REPLY_ERR_ZADD_XX_AND_NX "ERR XX and NX options at the same time are not compatible"
+#define REPLY_ERR_ZADD_GT_LT_NX "ERR GT, LT, and/or NX options at the same time are not compatible"
+#define REPLY_ERR_ZADD_INCR_PAIRS "ERR INCR option supports a single increment-element pair"
+#define REPLY_ERR_ZSET_NAN "ERR resulting score is not a number (NaN)"
+#define REPLY_ERR_ZSET_RANGE_NOT_FLOAT "ERR min or max is not a float"
+#define REPLY_ERR_ZSET_RANGE_NOT_LEX "ERR min or max not valid string range item"
+#define REPLY_ERR_ZSET_WEIGHT_NOT_FLOAT "ERR weight value is not a float"
+#define REPLY_ERR_ZRANGE_LIMIT_BY_RANK \
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+#define REPLY_ERR_ZRANGE_WITHSCORES_BYLEX "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
+
 /* Memory limit (Part II) */
 #define REPLY_ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
 
@@ -117,6 +130,8 @@
 #define REPLY_ERR_TIMEOUT_NEGATIVE "ERR timeout is negative"
 #define REPLY_ERR_UNBLOCKED "UNBLOCKED client unblocked via CLIENT UNBLOCK"
 #define REPLY_ERR_UNBLOCK_REASON "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"
+#define REPLY_ERR_SUBCOMMAND_SYNTAX_FMT \
+    "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try %s HELP."
 #define REPLY_ERR_SUBSCRIBED_FMT \
     "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
 
@@ -138,6 +153,7 @@
 #define REPLY_ERR_CLIENT_TYPE_FMT "ERR Unknown client type '%.*s'"
 #define REPLY_ERR_SETINFO_OPTION_FMT "ERR Unrecognized option '%.*s'"
 #define REPLY_ERR_SETINFO_VALUE_FMT "ERR %s cannot contain spaces, newlines or special characters."
+#define REPLY_ERR_ZSET_NUMKEYS_FMT "ERR at least 1 input key is needed for '%s' command"
 #define REPLY_ERR_CONFIG_UNKNOWN_FMT "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'"
 #define REPLY_ERR_CONFIG_SET_FMT "ERR CONFIG SET failed (possibly related to argument '%s') - %s"
 #define REPLY_ERR_CONFIG_SET_NAMED_FMT "ERR CONFIG SET failed (possibly related to argument '%.*s') - %s"
@@ -153,6 +169,7 @@ void reply_map(client *c, long long pairs);     /* then 2 * pairs replies */
 void reply_verbatim(client *c, const char *text, size_t len);   /* INFO, CLIENT LIST */
 void reply_array(client *c, long long count);
 void reply_set(client *c, long long count);     /* RESP3 '~', else an array: SMEMBERS SINTER ... (Part II: sets) */
+void reply_double(client *c, double value);     /* RESP3 ',', else a bulk "%.17g": ZSCORE ... (Part II: sorted sets) */
 void reply_push(client *c, long long count);    /* RESP3 '>', else an array (Part II: pub/sub) */
 void reply_error(client *c, const char *text);
 void reply_error_format(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
