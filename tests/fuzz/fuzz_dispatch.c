@@ -39,6 +39,7 @@
 #include "server/config.h"
 #include "server/evict.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/replay.h"
 #include "server/server.h"
 
@@ -97,6 +98,8 @@ static void fuzz_register_commands(void)
     command_register(list_more_commands);
     command_register(string_more_commands);
     command_register(bit_commands);
+    command_register(list_blocking_commands);
+    command_register(pubsub_commands);
 }
 
 /* aof_start() with appendonly no, then the hooks, as server_replay_aof(). */
@@ -196,12 +199,13 @@ static void fuzz_run(const uint8_t *data, size_t size)
                 abort();                            /* every command replies */
             char type = buf_data(&c.reply)[before];
             if (type != '+' && type != '-' && type != ':' && type != '$' && type != '*' && type != '%' &&
-                type != '_' && type != '=' && type != '~' && type != ',')
-                abort();                            /* % _ = ~ ,: RESP3, after HELLO 3 */
+                type != '_' && type != '=' && type != '~' && type != ',' && type != '>')
+                abort();                            /* % _ = ~ , >: RESP3, after HELLO 3 */
         }
         buf_consume(&c.query, c.parser.consumed);
     }
     multi_discard(&c);          /* its queue and watched keys die with it */
+    pubsub_forget(&c);          /* and its subscriptions (Part II) */
     resp_parser_free(&c.parser);
     buf_free(&c.query);
     buf_free(&c.reply);
