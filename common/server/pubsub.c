@@ -201,7 +201,6 @@ typedef struct pubsub_victims {
     size_t count, cap;
 } pubsub_victims;
 
-static bool pubsub_over_limit(client *c, size_t pending);
 static bool pubsub_over_hard_limit(const client *c, size_t pending);
 
 /* On the subscriber's own thread, all it has pending is seen here; from
@@ -213,7 +212,7 @@ static void pubsub_deliver(client *c, pubsub_message *m, pubsub_victims *v)
     outbox_send(c, buf_data(b), buf_length(b));
     bool over;
     if (c->loop == reactor_current())
-        over = pubsub_over_limit(c, buf_length(&c->reply) + buf_length(&c->outbox));
+        over = pubsub_output_over_limit(c, buf_length(&c->reply) + buf_length(&c->outbox));
     else
         over = pubsub_over_hard_limit(c, buf_length(&c->outbox));
     if (over) {
@@ -330,7 +329,7 @@ static bool pubsub_over_hard_limit(const client *c, size_t pending)
 /* Over the hard limit at once, or over the soft one for longer than its
  * seconds. The time over the soft limit is remembered, and forgotten as
  * soon as the client is back under it. */
-static bool pubsub_over_limit(client *c, size_t pending)
+bool pubsub_output_over_limit(client *c, size_t pending)
 {
     const config_output_limit *limit = pubsub_limit_of(c);
     if (pubsub_over_hard_limit(c, pending))
@@ -349,7 +348,7 @@ static bool pubsub_over_limit(client *c, size_t pending)
 
 bool pubsub_check_output_limit(client *c)
 {
-    if (!pubsub_over_limit(c, buf_length(&c->reply) + buf_length(&c->outbox)))
+    if (!pubsub_output_over_limit(c, buf_length(&c->reply) + buf_length(&c->outbox)))
         return false;
     log_write(LOG_WARNING, "Client id=%llu addr=%s:%d closed for overcoming of output buffer limits.",
               (unsigned long long)c->id, c->ip, c->port);

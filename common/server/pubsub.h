@@ -56,6 +56,10 @@ size_t pubsub_names(enum pubsub_kind kind, const char *pattern, size_t plen, buf
 size_t pubsub_subscribers(enum pubsub_kind kind, const char *name, size_t len);
 size_t pubsub_total(enum pubsub_kind kind);     /* INFO and PUBSUB NUMPAT */
 
+/* True if `pending` bytes put c over its class's hard limit, or over its
+ * soft limit for longer than its seconds (the time it first went over is
+ * kept in c, and forgotten once it is back under). */
+bool pubsub_output_over_limit(client *c, size_t pending);
 /* On the client's own thread: close it if its replies are over its
  * output-buffer limit (its class: pubsub for a subscriber, normal
  * otherwise). True if it was closed. */
