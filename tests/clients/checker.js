@@ -6,6 +6,9 @@
 
 const util = require('util');
 
+// One line, however long: each failure is one line of the run's output.
+const inspect = (value) => util.inspect(value, { breakLength: Infinity });
+
 class Checker {
   constructor(label) {
     this.label = label;
@@ -18,7 +21,7 @@ class Checker {
     if (util.isDeepStrictEqual(got, want)) {
       this.passed++;
     } else {
-      this.fail(name, `got ${util.inspect(got)}, want ${util.inspect(want)}`);
+      this.fail(name, `got ${inspect(got)}, want ${inspect(want)}`);
     }
   }
 
@@ -27,7 +30,7 @@ class Checker {
     if (test(got)) {
       this.passed++;
     } else {
-      this.fail(name, `got ${util.inspect(got)}, want ${what}`);
+      this.fail(name, `got ${inspect(got)}, want ${what}`);
     }
   }
 
@@ -35,9 +38,9 @@ class Checker {
   async expectError(name, fn, text) {
     try {
       const got = await fn();
-      this.fail(name, `got ${util.inspect(got)}, want an error containing ${util.inspect(text)}`);
+      this.fail(name, `got ${inspect(got)}, want an error containing ${inspect(text)}`);
     } catch (err) {
-      this.expectThat(name, err.message, (m) => m.includes(text), `an error containing ${util.inspect(text)}`);
+      this.expectThat(name, err.message, (m) => m.includes(text), `an error containing ${inspect(text)}`);
     }
   }
 
@@ -47,7 +50,7 @@ class Checker {
     try {
       this.expectThat(name, await fn(), test, what);
     } catch (err) {
-      this.fail(name, `error ${util.inspect(err.message)}, want ${what}`);
+      this.fail(name, `error ${inspect(err.message)}, want ${what}`);
     }
   }
 
@@ -75,4 +78,61 @@ function deadline(seconds, label, whatNow) {
   timer.unref();
 }
 
-module.exports = { Checker, deadline };
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+// A blocking call (what: a name for it) on a connection of its own, watched
+// while it waits: .done, then .value or .error, and .ms (how long it took).
+// It never rejects (a rejection nobody awaits yet would end the process).
+class Blocked {
+  constructor(what, promise) {
+    this.what = what;
+    this.done = false;
+    const start = Date.now();
+    const end = () => {
+      this.done = true;
+      this.ms = Date.now() - start;
+    };
+    this.settled = promise.then(
+      (value) => { this.value = value; end(); },
+      (err) => { this.error = err; end(); });
+  }
+
+  // The value once settled, or 'error MESSAGE'. A call still blocked after
+  // seconds throws: its connection is stuck, so its section cannot go on.
+  async result(seconds = 3) {
+    await Promise.race([this.settled, sleep(seconds * 1000)]);
+    if (!this.done) {
+      throw new Error(`${this.what}: still blocked after ${seconds} s (its connection is stuck: the rest of this section not run)`);
+    }
+    return this.error ? `error ${this.error.message}` : this.value;
+  }
+}
+
+// Waits (up to ms) until test() is true; returns test()'s last value.
+async function waitFor(test, ms = 2000) {
+  const end = Date.now() + ms;
+  while (!test() && Date.now() < end) await sleep(10);
+  return test();
+}
+
+// What the server lacks when message is an unknown command of Part II's
+// chapters 14 to 16 (sorted sets, blocking, pub/sub): a hint for the line
+// that reports a section stopped by it.
+function needs(message) {
+  const m = /unknown (sub)?command '([^']*)'/.exec(message);
+  if (!m) return '';
+  const name = m[2].toUpperCase();
+  let chapter;
+  if (/^(BL|BR|BZ)/.test(name) || name === 'UNBLOCK') {
+    chapter = 'Part II chapter 15, blocking' + (name.startsWith('BZ') ? ' (and 14, sorted sets)' : '');
+  } else if (name.startsWith('Z')) {
+    chapter = 'Part II chapter 14, sorted sets';
+  } else if (/SUBSCRIBE|PUBLISH|^PUBSUB$/.test(name)) {
+    chapter = 'Part II chapter 16, pub/sub';
+  } else {
+    return '';
+  }
+  return ` (the rest of this section not run: the server needs ${chapter})`;
+}
+
+module.exports = { Checker, deadline, Blocked, sleep, waitFor, needs };

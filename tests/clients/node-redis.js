@@ -12,10 +12,17 @@
 // with node-redis's WatchError after a watched key changed), hashes and
 // sets, and scanIterator, hScanIterator, sScanIterator returning each key
 // once; a few key and string commands (RENAME COPY SETEX GETDEL
-// INCRBYFLOAT SETBIT ...); under RESP 3 too (node-redis-resp3).
+// INCRBYFLOAT SETBIT ...); sorted sets (zAdd's options, zRange BY SCORE /
+// REV, zRangeWithScores, scores as numbers to the last bit, zUnionStore /
+// zInterStore with weights, zScanIterator), blocking pops on clients of
+// their own woken by a push from this one (blPop brPop blMove bzPopMin,
+// timeouts, first come first served; node-redis has no CLIENT UNBLOCK
+// method) and pub/sub (subscribe, pSubscribe, sSubscribe listeners, buffer
+// mode, unsubscribe, PUBSUB CHANNELS/NUMSUB/NUMPAT); under RESP 3 too
+// (node-redis-resp3: scores as RESP3 doubles and pairs, messages as pushes).
 // Assumes nothing else writes to the server meanwhile (DBSIZE is checked).
 
-const { Checker, deadline } = require('./checker');
+const { Checker, deadline, Blocked, sleep, waitFor, needs } = require('./checker');
 
 const port = Number(process.argv[2]);
 const resp = process.argv[3] ? Number(process.argv[3]) : undefined;
@@ -325,6 +332,214 @@ async function moreKeysAndStrings(c) {
   check.expect('BITCOUNT', await c.bitCount(K + 'bits'), 1);
 }
 
+// Sorted sets through node-redis's methods: scores are numbers (parsed from
+// RESP2 strings or RESP3 doubles), WITHSCORES gives {value, score} objects
+// (from a flat RESP2 array or RESP3's [member, score] pairs).
+async function zsets(c) {
+  stage = 'sorted sets';
+  const z = K + 'z';
+  check.expect('ZADD', await c.zAdd(z, [{ score: 1, value: 'a' }, { score: 2, value: 'b' }, { score: 3, value: 'c' }]), 3);
+  check.expect('ZADD NX of a member already in', await c.zAdd(z, { score: 5, value: 'a' }, { condition: 'NX' }), 0);
+  check.expect('ZADD XX CH (one changed, one not added)',
+    await c.zAdd(z, [{ score: 0.5, value: 'a' }, { score: 4, value: 'd' }], { condition: 'XX', CH: true }), 1);
+  check.expect('ZSCORE of a member ZADD XX did not add', await c.zScore(z, 'd'), null);
+  check.expect('ZADD GT CH with a lower score', await c.zAdd(z, { score: 1, value: 'b' }, { comparison: 'GT', CH: true }), 0);
+  check.expect('ZADD GT CH with a higher score', await c.zAdd(z, { score: 2.5, value: 'b' }, { comparison: 'GT', CH: true }), 1);
+  check.expect('zAddIncr (the new score)', await c.zAddIncr(z, { score: 10, value: 'c' }), 13);
+  check.expect('zAddIncr NX of a member already in', await c.zAddIncr(z, { score: 1, value: 'c' }, { condition: 'NX' }), null);
+  await check.expectError('ZADD of a score that is not a float',
+    () => c.zAdd(z, { score: 'abc', value: 'x' }), 'ERR value is not a valid float');
+  check.expect('ZSCORE (a number)', await c.zScore(z, 'a'), 0.5);
+  check.expect('zRangeWithScores', await c.zRangeWithScores(z, 0, -1),
+    [{ value: 'a', score: 0.5 }, { value: 'b', score: 2.5 }, { value: 'c', score: 13 }]);
+  check.expect('ZRANGE REV', await c.zRange(z, 0, 0, { REV: true }), ['c']);
+  check.expect('ZRANGE BYSCORE', await c.zRange(z, 1, 13, { BY: 'SCORE' }), ['b', 'c']);
+  check.expect('ZRANGE BYSCORE REV (max first, exclusive)',
+    await c.zRange(z, '(13', '-inf', { BY: 'SCORE', REV: true }), ['b', 'a']);
+  check.expect('ZRANGE BYSCORE LIMIT 1 1',
+    await c.zRange(z, -Infinity, Infinity, { BY: 'SCORE', LIMIT: { offset: 1, count: 1 } }), ['b']);
+  check.expect('zRangeByScoreWithScores', await c.zRangeByScoreWithScores(z, 1, '+inf'),
+    [{ value: 'b', score: 2.5 }, { value: 'c', score: 13 }]);
+  check.expect('ZRANGEBYSCORE LIMIT 0 2', await c.zRangeByScore(z, '-inf', '+inf', { LIMIT: { offset: 0, count: 2 } }), ['a', 'b']);
+  check.expect('ZRANK', await c.zRank(z, 'c'), 2);
+  check.expect('ZREVRANK', await c.zRevRank(z, 'c'), 0);
+  check.expect('ZRANK of a missing member', await c.zRank(z, 'zz'), null);
+  check.expect('ZCARD', await c.zCard(z), 3);
+  check.expect('ZCOUNT (0.5 13', await c.zCount(z, '(0.5', 13), 2);
+  check.expect('ZMSCORE', await c.zmScore(z, ['a', 'zz', 'c']), [0.5, null, 13]);
+  check.expect('ZINCRBY of a new member', await c.zIncrBy(z, 0.2, 'f'), 0.2);
+  // 0.2 + 0.1 in binary floating point, as the server printed it (doubles
+  // mapped to strings: node-redis's RESP3 double parser rounds the last
+  // digit): the 17 significant digits that read back as the same double.
+  const printed = c.withTypeMapping({ [RESP_TYPES.DOUBLE]: String });
+  check.expect('ZINCRBY 0.1 (0.2 + 0.1, the digits)', await printed.zIncrBy(z, 0.1, 'f'), '0.30000000000000004');
+  check.expect('ZSCORE (the digits)', await printed.zScore(z, 'f'), '0.30000000000000004');
+  check.expect('ZPOPMIN (the digits)', await printed.zPopMin(z), { value: 'f', score: '0.30000000000000004' });
+  check.expect('ZINCRBY 0.25', await c.zIncrBy(z, 0.25, 'e'), 0.25);
+  check.expect('ZADD +inf', await c.zAdd(z, { score: Infinity, value: 'top' }), 1);
+  check.expect('ZSCORE of +inf', await c.zScore(z, 'top'), Infinity);
+  check.expect('ZPOPMIN', await c.zPopMin(z), { value: 'e', score: 0.25 });
+  check.expect('ZPOPMIN 2', await c.zPopMinCount(z, 2), [{ value: 'a', score: 0.5 }, { value: 'b', score: 2.5 }]);
+  check.expect('ZREM', await c.zRem(z, ['c', 'zz']), 1);
+  check.expect('TYPE zset', await c.type(z), 'zset');
+  check.expect('OBJECT ENCODING of a small sorted set', await c.objectEncoding(z), 'listpack');
+  check.expect('ZPOPMIN of the last member', await c.zPopMin(z), { value: 'top', score: Infinity });
+  check.expect('the emptied sorted set is deleted', await c.exists(z), 0);
+  check.expect('ZPOPMIN of a missing key', await c.zPopMin(z), null);
+  await check.expectError('ZADD to a string', () => c.zAdd(K + 's', { score: 1, value: 'x' }), 'WRONGTYPE');
+
+  await c.zAdd(K + 'z1', [{ score: 1, value: 'a' }, { score: 2, value: 'b' }, { score: 3, value: 'c' }]);
+  await c.zAdd(K + 'z2', [{ score: 10, value: 'b' }, { score: 20, value: 'c' }, { score: 30, value: 'd' }]);
+  check.expect('ZUNIONSTORE WEIGHTS 2 3',
+    await c.zUnionStore(K + 'zu', [{ key: K + 'z1', weight: 2 }, { key: K + 'z2', weight: 3 }]), 4);
+  check.expect('ZRANGE of the union', await c.zRangeWithScores(K + 'zu', 0, -1),
+    [{ value: 'a', score: 2 }, { value: 'b', score: 34 }, { value: 'c', score: 66 }, { value: 'd', score: 90 }]);
+  check.expect('ZINTERSTORE WEIGHTS 100 1 AGGREGATE MAX',
+    await c.zInterStore(K + 'zi', [{ key: K + 'z1', weight: 100 }, { key: K + 'z2', weight: 1 }], { AGGREGATE: 'MAX' }), 2);
+  check.expect('ZRANGE of the intersection', await c.zRangeWithScores(K + 'zi', 0, -1),
+    [{ value: 'b', score: 200 }, { value: 'c', score: 300 }]);
+
+  // Past 128 members (zset-max-listpack-entries) a skip list and a hash
+  // table, which ZSCAN walks by cursor.
+  const big = K + 'bigzset';
+  const members = Array.from({ length: BIG }, (_, i) => ({ score: i / 4, value: `m:${i}` }));
+  check.expect(`ZADD of ${BIG} members`, await c.zAdd(big, members), BIG);
+  check.expect('OBJECT ENCODING of a big sorted set', await c.objectEncoding(big), 'skiplist');
+  check.expect('ZRANK in the big sorted set', await c.zRank(big, `m:${BIG - 1}`), BIG - 1);
+  const got = await collect(c.zScanIterator(big, { COUNT: 50 }));
+  check.expect('zScanIterator: every member once', got.length, new Set(got.map((m) => m.value)).size);
+  const byValue = (a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+  check.expect('zScanIterator: members and scores', got.sort(byValue), [...members].sort(byValue));
+}
+
+// A blocking call holds its connection, so each waits on a client of its own.
+async function blocking(c) {
+  stage = 'blocking';
+  const b = await connect('blocked client', { name: 'workshop-node-redis-blocked' });
+  const b2 = await connect('second blocked client', { name: 'workshop-node-redis-blocked-2' });
+  await c.rPush(K + 'ready', 'now');
+  check.expect('BLPOP of a list that has elements: at once', await b.blPop(K + 'ready', 1),
+    { key: K + 'ready', element: 'now' });
+  // BLPOP on two keys; RPUSH to the second after 100 ms wakes it.
+  let blocked = new Blocked('BLPOP on two empty lists', b.blPop([K + 'bl1', K + 'bl2'], 2));
+  await sleep(100);
+  check.expect('BLPOP on empty lists: still blocked after 100 ms', blocked.done, false);
+  check.expect('RPUSH to a key a client waits on', await c.rPush(K + 'bl2', 'x'), 1);
+  check.expect('BLPOP woken by another connection\'s RPUSH', await blocked.result(), { key: K + 'bl2', element: 'x' });
+  check.expectThat('BLPOP returned after the push', blocked.ms, (ms) => ms >= 90, 'at least 90 ms');
+  check.expect('the element BLPOP took is gone', await c.exists(K + 'bl2'), 0);
+
+  blocked = new Blocked('BRPOP on an empty list', b.brPop(K + 'br', 2));
+  await sleep(100);
+  await c.rPush(K + 'br', ['a', 'b']);
+  check.expect('BRPOP woken by RPUSH of two (takes the last)', await blocked.result(), { key: K + 'br', element: 'b' });
+  check.expect('LRANGE of what BRPOP left', await c.lRange(K + 'br', 0, -1), ['a']);
+
+  blocked = new Blocked('BLMOVE from an empty list', b.blMove(K + 'blsrc', K + 'bldst', 'RIGHT', 'LEFT', 2));
+  await sleep(100);
+  await c.lPush(K + 'blsrc', 'moved');
+  check.expect('BLMOVE woken by LPUSH', await blocked.result(), 'moved');
+  check.expect('LRANGE of BLMOVE\'s destination', await c.lRange(K + 'bldst', 0, -1), ['moved']);
+
+  // Two clients blocked on one key: first come, first served.
+  const first = new Blocked('BLPOP of the client first in line', b.blPop(K + 'fifo', 2));
+  await sleep(50);
+  const second = new Blocked('BLPOP of the client second in line', b2.blPop(K + 'fifo', 2));
+  await sleep(50);
+  await c.rPush(K + 'fifo', 'one');
+  check.expect('the client blocked first gets the first element', await first.result(), { key: K + 'fifo', element: 'one' });
+  check.expect('the client blocked second still waits', second.done, false);
+  await c.rPush(K + 'fifo', 'two');
+  check.expect('the client blocked second gets the next element', await second.result(), { key: K + 'fifo', element: 'two' });
+
+  await timeoutPointOne('BLPOP', () => b.blPop(K + 'none', 0.1));
+
+  // BZPOPMIN last: it needs sorted sets too.
+  await c.zAdd(K + 'bzready', { score: 1, value: 'x' });
+  check.expect('BZPOPMIN of a sorted set that has members: at once', await b.bzPopMin(K + 'bzready', 1),
+    { key: K + 'bzready', value: 'x', score: 1 });
+  blocked = new Blocked('BZPOPMIN on an empty sorted set', b.bzPopMin(K + 'bz', 2));
+  await sleep(100);
+  await c.zAdd(K + 'bz', [{ score: 1.5, value: 'm' }, { score: 0.5, value: 'n' }]);
+  check.expect('BZPOPMIN woken by ZADD (the lowest score)', await blocked.result(), { key: K + 'bz', value: 'n', score: 0.5 });
+  check.expect('ZRANGE of what BZPOPMIN left', await c.zRange(K + 'bz', 0, -1), ['m']);
+  await timeoutPointOne('BZPOPMIN', () => b.bzPopMin(K + 'none', 0.1));
+  await b.quit();
+  await b2.quit();
+}
+
+// A timeout of 0.1 s: null after about 100 ms (Redis checks timeouts about
+// ten times a second, so up to ~200 ms).
+async function timeoutPointOne(name, call) {
+  const blocked = new Blocked(`${name} with timeout 0.1`, call());
+  check.expect(`${name} with timeout 0.1 on a missing key`, await blocked.result(), null);
+  check.expectThat(`${name} with timeout 0.1: how long it waited`, blocked.ms,
+    (ms) => ms >= 90 && ms < 1500, '90 to 1500 ms');
+}
+
+const MESSAGES = 20;
+
+// A subscriber client of its own (under RESP2 a subscribed connection takes
+// nothing but (UN)SUBSCRIBE, PING ...; under RESP3 the messages are pushes).
+async function pubsub(c) {
+  stage = 'pub/sub';
+  const ch = K + 'chan';
+  const ch2 = K + 'chan2';
+  const news = K + 'news.';
+  const sub = await connect('subscriber', { name: 'workshop-node-redis-subscriber' });
+  const got = [];
+  const listener = (kind) => (message, channel) => got.push([kind, channel, message]);
+  await sub.subscribe(ch, listener('message'));
+  const published = [];
+  for (let i = 0; i < MESSAGES; i++) published.push(await c.publish(ch, `m${i}`));
+  check.expect('PUBLISH: one receiver each', published, Array(MESSAGES).fill(1));
+  await waitFor(() => got.length >= MESSAGES);
+  check.expect(`subscribe listener: ${MESSAGES} messages in order`, got.splice(0),
+    Array.from({ length: MESSAGES }, (_, i) => ['message', ch, `m${i}`]));
+  // bufferMode: the listener gets Buffers. (On a client of its own: after
+  // one, node-redis 5's RESP2 decoder keeps returning Buffers.)
+  const subBuffers = await connect('subscriber in buffer mode', { name: 'workshop-node-redis-buffers' });
+  await subBuffers.subscribe(ch, listener('buffer'), true);
+  const binary = Buffer.from([0, 1, 13, 10, 255, 42, 49, 13, 10]);
+  check.expect('PUBLISH to two subscribers', await c.publish(ch, binary), 2);
+  await waitFor(() => got.length >= 2);
+  check.expect('subscribe listener in buffer mode, and not: a binary message',
+    got.splice(0).sort(), [['buffer', Buffer.from(ch), binary], ['message', ch, binary.toString()]]);
+  await subBuffers.unsubscribe(ch);
+  await subBuffers.quit();
+  await sub.subscribe(ch2, listener('message'));
+
+  await sub.unsubscribe(ch);
+  check.expect('PUBLISH to the channel left', await c.publish(ch, 'lost'), 0);
+  await sub.pSubscribe(news + '*', listener('pattern'));
+  check.expect('PUBLISH to a channel the pattern matches', await c.publish(news + 'sport', 'goal'), 1);
+  await waitFor(() => got.length >= 1);
+  check.expect('pSubscribe listener', got.splice(0), [['pattern', news + 'sport', 'goal']]);
+  await sub.subscribe(news + 'sport', listener('message'));
+  check.expect('PUBLISH to a channel subscribed and matched: two receivers', await c.publish(news + 'sport', 'again'), 2);
+  await waitFor(() => got.length >= 2);
+  check.expect('both listeners for one PUBLISH', got.splice(0).map((e) => e[0]).sort(), ['message', 'pattern']);
+  check.expect('PUBSUB CHANNELS', (await c.pubSubChannels(K + '*')).sort(), [ch2, news + 'sport'].sort());
+  check.expect('PUBSUB NUMSUB', { ...(await c.pubSubNumSub([ch2, ch])) }, { [ch2]: 1, [ch]: 0 });
+  check.expect('PUBSUB NUMPAT', await c.pubSubNumPat(), 1);
+  await sub.sSubscribe(K + 'shard', listener('shard'));
+  check.expect('SPUBLISH', await c.sPublish(K + 'shard', 's'), 1);
+  await waitFor(() => got.length >= 1);
+  check.expect('sSubscribe listener', got.splice(0), [['shard', K + 'shard', 's']]);
+  await sub.sUnsubscribe(K + 'shard');
+  await sub.pUnsubscribe(news + '*');
+  await sub.unsubscribe();
+  check.expect('PUBSUB NUMPAT after PUNSUBSCRIBE', await c.pubSubNumPat(), 0);
+  check.expect('PUBSUB NUMSUB after UNSUBSCRIBE', { ...(await c.pubSubNumSub([ch2])) }, { [ch2]: 0 });
+  check.expect('PUBLISH after every UNSUBSCRIBE', await c.publish(ch2, 'nobody'), 0);
+  // Out of subscriber mode, any command again. (String(): under RESP2,
+  // node-redis 5 returns Buffers on a connection that has subscribed once,
+  // whatever the server.)
+  check.expect('SET after the last UNSUBSCRIBE', String(await sub.set(K + 'after-sub', 'v')), 'OK');
+  check.expect('GET after the last UNSUBSCRIBE', String(await sub.get(K + 'after-sub')), 'v');
+  await sub.quit();
+}
+
 async function databases(c0) {
   stage = 'databases';
   const c9 = await connect('client with database 9', { database: 9, name: 'workshop-node-redis-db9' });
@@ -349,11 +564,11 @@ async function main() {
   try {
     const c = await connect('client', {});
     for (const section of [connection, strings, expiry, lists, keys, pipeline, databases,
-      transactions, hashes, sets, scan, moreKeysAndStrings]) {
+      transactions, hashes, sets, scan, moreKeysAndStrings, zsets, blocking, pubsub]) {
       try {
         await section(c);
       } catch (err) {
-        check.fail(stage, err.message);
+        check.fail(stage, err.message.trimEnd() + needs(err.message));
       }
     }
   } catch (err) {
