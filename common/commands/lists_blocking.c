@@ -193,14 +193,15 @@ static void cmd_blmove(client *c)
     listsblocking_move_or_wait(c, from, to, 5);
 }
 
-/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+ * The timeout is read last, after everything LMPOP reads, as in Redis. */
 static void cmd_blmpop(client *c)
 {
-    long long deadline;
-    if (!blocking_parse_timeout(c, c->argv[1], c->argvlen[1], &deadline))
-        return;
     listsmore_mpop a;
     if (!listsmore_mpop_parse(c, 2, &a))
+        return;
+    long long deadline;
+    if (!blocking_parse_timeout(c, c->argv[1], c->argvlen[1], &deadline))
         return;
     for (int k = a.first_key; k < a.first_key + a.keys; k++) {
         bool wrong;

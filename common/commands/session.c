@@ -449,19 +449,19 @@ static void client_cmd_setinfo(client *c)
  * 1 if it was blocked. */
 static void client_cmd_unblock(client *c)
 {
-    long long id;
-    if (!num_parse_ll(c->argv[2], c->argvlen[2], &id)) {
-        reply_error(c, REPLY_ERR_NOT_INTEGER);
-        return;
-    }
     bool with_error = false;
-    if (c->argc == 4) {
+    if (c->argc == 4) {     /* the reason is read before the id, as in Redis */
         if (command_arg_is(c, 3, "error"))
             with_error = true;
         else if (!command_arg_is(c, 3, "timeout")) {
             reply_error(c, REPLY_ERR_UNBLOCK_REASON);
             return;
         }
+    }
+    long long id;
+    if (!num_parse_ll(c->argv[2], c->argvlen[2], &id)) {
+        reply_error(c, REPLY_ERR_NOT_INTEGER);
+        return;
     }
     client *target = id > 0 ? client_by_id((uint64_t)id) : NULL;
     reply_int(c, target != NULL && blocking_unblock(target, with_error) ? 1 : 0);
@@ -502,6 +502,8 @@ static void cmd_client(client *c)
         client_cmd_setinfo(c);
     } else if (command_arg_is(c, 1, "unblock") && (c->argc == 3 || c->argc == 4)) {
         client_cmd_unblock(c);
+    } else if (command_arg_is(c, 1, "unblock") && c->argc > 4) {
+        reply_error_format(c, REPLY_ERR_SUBCOMMAND_SYNTAX_FMT, (int)c->argvlen[1], c->argv[1], "CLIENT");
     } else if (command_arg_is(c, 1, "id") || command_arg_is(c, 1, "getname") || command_arg_is(c, 1, "setname") ||
                command_arg_is(c, 1, "kill") || command_arg_is(c, 1, "unblock")) {
         char name[32];

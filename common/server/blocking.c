@@ -109,14 +109,16 @@ bool blocking_parse_timeout(client *c, const char *arg, size_t len, long long *d
         reply_error(c, REPLY_ERR_TIMEOUT_NOT_FLOAT);
         return false;
     }
+    /* Rounded up, as Redis's ceill(): a part of a millisecond still waits
+     * one, and -0.0001 s is 0, which waits for ever. */
     long double ms = seconds * 1000.0L;
-    if (ms < 0 || ms >= (long double)LLONG_MAX) {
+    if (ms <= -1.0L || ms >= (long double)LLONG_MAX) {
         reply_error(c, REPLY_ERR_TIMEOUT_NEGATIVE);
         return false;
     }
     long long wait = (long long)ms;
     if ((long double)wait < ms)
-        wait++;             /* a part of a millisecond still waits one */
+        wait++;
     *deadline_ms = wait > 0 ? loop_now_ms() + wait : 0;
     return true;
 }
