@@ -24,6 +24,7 @@ extern const command key_more_commands[];      /* UNLINK RENAME COPY MOVE RANDOM
 extern const command list_more_commands[];     /* RPOPLPUSH LMPOP (Part II: keys) */
 extern const command string_more_commands[];   /* SETNX SETEX GETEX GETDEL SETRANGE INCRBYFLOAT LCS ... (Part II: strings) */
 extern const command bit_commands[];           /* SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD (Part II: strings) */
+extern const command zset_commands[];          /* ZADD ZRANGE ZPOPMIN ZUNIONSTORE ZSCAN ... (Part II: sorted sets) */
 
 extern const command list_blocking_commands[]; /* BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP (Part II: blocking) */
 extern const command pubsub_commands[];        /* SUBSCRIBE PUBLISH PSUBSCRIBE PUBSUB ... (Part II: pub/sub) */

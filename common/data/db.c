@@ -58,6 +58,16 @@ void db_set_added_hook(db_added_fn *fn)
     db_added_hook = fn;
 }
 
+/* Part II, keyspace notifications. */
+static db_added_fn *db_created_hook;
+static db_added_fn *db_missed_hook;
+
+void db_set_notify_hooks(db_added_fn *created, db_added_fn *missed)
+{
+    db_created_hook = created;
+    db_missed_hook = missed;
+}
+
 void db_set_touch_hooks(db_touch_fn *key, db_touch_all_fn *all)
 {
     db_touch_hook = key;
@@ -109,16 +119,7 @@ db_value *db_get(db *d, const char *key, size_t len)
  * was; hits, misses and expiry as db_find. */
 dict_entry *db_find_notouch(db *d, const char *key, size_t len)
 {
-    dict_entry *e = dict_find(d->keys, key, len);
-    if (e != NULL && dict_size(d->expires) > 0 && !d->loading && db_expire_if_due(d, e, db_now_ms()))
-        e = NULL;
-    if (!db_counting)
-        return e;
-    if (e != NULL)
-        db_counters.hits++;
-    else
-        db_counters.misses++;
-    return e;
+    return db_lookup(d, key, len, DB_LOOKUP_NOTOUCH);
 }
 
 /* What eviction reads (Part II): the time of this use, or one more to
@@ -128,6 +129,29 @@ static void db_value_used(db_value *v)
     v->access = access_used(v->access);
 }
 
+/* Every lookup comes here: a key past its time is deleted first (lazy
+ * expiry); a read counts a hit or a miss for INFO, and a miss is also a
+ * keyspace event, as in Redis's lookupKey (Part II: the flags). */
+dict_entry *db_lookup(db *d, const char *key, size_t len, int flags)
+{
+    dict_entry *e = dict_find(d->keys, key, len);
+    if (e != NULL && dict_size(d->expires) > 0 && !d->loading && db_expire_if_due(d, e, db_now_ms()))
+        e = NULL;
+    if (e != NULL && !(flags & DB_LOOKUP_NOTOUCH))
+        db_value_used(e->value);
+    if (!db_counting)
+        return e;
+    if (!(flags & DB_LOOKUP_NOSTATS)) {
+        if (e != NULL)
+            db_counters.hits++;
+        else
+            db_counters.misses++;
+    }
+    if (e == NULL && !(flags & DB_LOOKUP_NONOTIFY) && db_missed_hook != NULL)
+        db_missed_hook(d, key, len);
+    return e;
+}
+
 /* The entry holding a key, or NULL when the key is missing or has just
  * expired. A command that rewrites a value (INCR) stores the new one with
  * db_overwrite, and one that grows it in place (APPEND) stores it in
@@ -135,10 +159,21 @@ static void db_value_used(db_value *v)
  * where they are, at no second lookup. */
 dict_entry *db_find(db *d, const char *key, size_t len)
 {
-    dict_entry *e = db_find_notouch(d, key, len);
-    if (e != NULL)
-        db_value_used(e->value);
-    return e;
+    return db_lookup(d, key, len, 0);
+}
+
+/* Part II, keyspace notifications: a key db_set finds past its time
+ * (`when`) was dead: it expires here, as Redis's setKey expires it with
+ * its lookup (MSET, RENAME's destination ...), and the value set makes a
+ * new key. */
+static bool db_was_dead(db *d, const dict_entry *e, long long when)
+{
+    if (d->loading || db_now_ms() <= when)
+        return false;
+    db_counters.expired++;
+    if (d->on_expired != NULL)
+        d->on_expired(d->id, e->key, e->keylen);
+    return true;
 }
 
 dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
@@ -146,11 +181,17 @@ dict_entry *db_set(db *d, const char *key, size_t len, db_value *value)
     bool created, had_ttl;
     dict_entry *e = dict_add_or_find(d->keys, key, len, &created);
     if (!created) {
+        long long when = db_get_expire(d, e);
+        if (when != DB_NO_EXPIRE) {
+            created = db_was_dead(d, e, when);
+            dict_delete(d->expires, key, len, &had_ttl);
+        }
         db_value_free(e->value);
-        dict_delete(d->expires, key, len, &had_ttl);
     }
     e->value = value;
     value->access = access_new();
+    if (created && db_created_hook != NULL)
+        db_created_hook(d, e->key, e->keylen);
     db_key_changed(d, e->key, e->keylen);
     if (db_added_hook != NULL)
         db_added_hook(d, e->key, e->keylen);
@@ -418,6 +459,15 @@ db_value *db_setval_new(void)
     return &s->head;
 }
 
+/* Part II, sorted sets */
+db_value *db_zset_new(void)
+{
+    db_zset *z = mem_alloc(sizeof(*z));
+    z->head.type = DB_TYPE_ZSET;
+    zset_init(&z->members);
+    return &z->head;
+}
+
 void db_value_free(db_value *v)
 {
     switch ((enum db_type)v->type) {
@@ -431,6 +481,9 @@ void db_value_free(db_value *v)
         break;
     case DB_TYPE_HASH:
         hash_clear(db_hash_of(v));
+        break;
+    case DB_TYPE_ZSET:
+        zset_clear(db_zset_of(v));
         break;
     }
     mem_free(v);
@@ -449,6 +502,8 @@ const char *db_type_name(const db_value *v)
         return "hash";
     case DB_TYPE_SET:
         return "set";
+    case DB_TYPE_ZSET:
+        return "zset";
     }
     return "none";
 }
@@ -478,6 +533,8 @@ const char *db_value_encoding(const db_value *v)
         return set_encoding_name(db_setval_of((db_value *)v));
     case DB_TYPE_HASH:
         return hash_is_packed(db_hash_of((db_value *)v)) ? "listpack" : "hashtable";
+    case DB_TYPE_ZSET:
+        return zset_encoding_name(db_zset_of((db_value *)v));
     }
     return "unknown";
 }
@@ -512,6 +569,11 @@ db_value *db_value_copy(const db_value *v)
     case DB_TYPE_HASH: {
         db_value *copy = db_hash_new();
         hash_copy(db_hash_of(copy), db_hash_of((db_value *)v));
+        return copy;
+    }
+    case DB_TYPE_ZSET: {
+        db_value *copy = db_zset_new();
+        zset_copy(db_zset_of(copy), db_zset_of((db_value *)v));
         return copy;
     }
     }

@@ -29,12 +29,14 @@
 #include "data/hash.h"      /* Part II: hashes */
 #include "data/list.h"
 #include "data/set.h"      /* Part II: sets */
+#include "data/zset.h"     /* Part II: sorted sets */
 
 enum db_type {
     DB_TYPE_STRING,
     DB_TYPE_LIST,           /* stage 4 */
     DB_TYPE_HASH,           /* Part II: hashes */
     DB_TYPE_SET,            /* Part II: sets */
+    DB_TYPE_ZSET,           /* Part II: sorted sets */
 };
 
 /* The header every value begins with: 4 bytes, as Redis's. */
@@ -114,6 +116,17 @@ void db_set_touch_hooks(db_touch_fn *key, db_touch_all_fn *all);
  * db_overwrite), so that clients waiting for that key can be served. */
 typedef void db_added_fn(db *d, const char *key, size_t len);
 void db_set_added_hook(db_added_fn *fn);
+/* Part II, keyspace notifications: told of every key a database gains
+ * (db_set of a key that was missing or dead: Redis's "new" event), and of
+ * every read that finds no key (a counted miss: Redis's "keymiss"). */
+void db_set_notify_hooks(db_added_fn *created, db_added_fn *missed);
+/* Part II, keyspace notifications: a lookup with Redis's flags, for the
+ * few that differ. db_find is db_lookup(d, key, len, 0), db_find_notouch
+ * the same with DB_LOOKUP_NOTOUCH. */
+#define DB_LOOKUP_NOTOUCH 1     /* not a use: the access clock stays */
+#define DB_LOOKUP_NONOTIFY 2    /* a miss is no "keymiss" (OBJECT) */
+#define DB_LOOKUP_NOSTATS 4     /* neither a hit nor a miss in INFO (with NONOTIFY: a waiter's check) */
+dict_entry *db_lookup(db *d, const char *key, size_t len, int flags);
 bool db_delete(db *d, const char *key, size_t len);     /* false if missing or expired */
 /* Part II, keys: take a live key out of d without freeing its value, for
  * RENAME and MOVE to put it back under another name or in another
@@ -165,6 +178,15 @@ typedef struct db_setval {
 } db_setval;
 db_value *db_setval_new(void);
 static inline set_value *db_setval_of(db_value *v) { return &((db_setval *)v)->members; }
+
+/* Part II, sorted sets: a new value holds an empty sorted set (packed);
+ * ZADD adds to it, and a command that empties it deletes the key. */
+typedef struct db_zset {
+    db_value head;
+    zset_value members;
+} db_zset;
+db_value *db_zset_new(void);
+static inline zset_value *db_zset_of(db_value *v) { return &((db_zset *)v)->members; }
 
 void db_value_free(db_value *v);
 

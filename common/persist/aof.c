@@ -658,6 +658,34 @@ static void aof_rewrite_set(aof_writer *w, const dict_entry *e, set_value *s)
         aof_writer_command(w, argc, argv, argvlen);
 }
 
+/* Part II, sorted sets: ZADD with up to AOF_REWRITE_ITEMS score-member
+ * pairs each, scores written as Redis writes them ("%.17g", "inf"). Each
+ * member keeps a zset_member of its own (a packed integer member is
+ * written out in it). */
+static void aof_rewrite_zset(aof_writer *w, const dict_entry *e, zset_value *z)
+{
+    const char *argv[2 + 2 * AOF_REWRITE_ITEMS] = {"ZADD", e->key};
+    size_t argvlen[2 + 2 * AOF_REWRITE_ITEMS] = {4, e->keylen};
+    zset_member members[AOF_REWRITE_ITEMS];
+    char scores[AOF_REWRITE_ITEMS][ZSET_SCORE_TEXT_MAX];
+    int n = 0;
+    zset_iter it;
+    zset_iter_start(&it, z, 0, zset_length(z), false);
+    while (zset_iter_next(&it, &members[n])) {
+        argv[2 + 2 * n] = scores[n];
+        argvlen[2 + 2 * n] = zset_format_score(scores[n], members[n].score);
+        argv[3 + 2 * n] = members[n].bytes;
+        argvlen[3 + 2 * n] = members[n].len;
+        if (++n == AOF_REWRITE_ITEMS) {
+            aof_writer_command(w, 2 + 2 * n, argv, argvlen);
+            n = 0;
+        }
+    }
+    zset_iter_end(&it);
+    if (n > 0)
+        aof_writer_command(w, 2 + 2 * n, argv, argvlen);
+}
+
 /* One key: SET or RPUSH, then PEXPIREAT with its absolute time. */
 static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long now)
 {
@@ -680,6 +708,9 @@ static void aof_rewrite_key(aof_writer *w, db *d, const dict_entry *e, long long
         break;
     case DB_TYPE_SET:
         aof_rewrite_set(w, e, db_setval_of(v));
+        break;
+    case DB_TYPE_ZSET:
+        aof_rewrite_zset(w, e, db_zset_of(v));
         break;
     }
     if (when != DB_NO_EXPIRE) {

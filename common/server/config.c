@@ -27,6 +27,7 @@
 #include "server/client.h"
 #include "server/evict.h"
 #include "server/notify.h"
+#include "server/pubsub.h"
 
 struct config config;
 
@@ -192,6 +193,10 @@ static const char *config_check_output_limits(const config_value *v)
 static void config_derive_output_limits(void)
 {
     config_parse_output_limits(config.client_output_buffer_limit.text, config.output_limits);
+    const config_output_limit *n = &config.output_limits[CONFIG_OUTPUT_NORMAL];
+    const config_output_limit *p = &config.output_limits[CONFIG_OUTPUT_PUBSUB];
+    pubsub_set_output_limits((pubsub_limit){n->hard, n->soft, n->soft_seconds},
+                             (pubsub_limit){p->hard, p->soft, p->soft_seconds});
     char text[256];
     size_t len = 0;
     for (int i = 0; i < 3; i++) {
@@ -206,12 +211,13 @@ static void config_derive_output_limits(void)
 
 static const char *config_check_notify(const config_value *v)
 {
-    return notify_flags_parse(v->string.text, v->string.len) < 0 ? "Invalid event class character. Use 'Ag$lshzxeKEtmd'." : NULL;
+    return notify_flags_parse(v->string.text, v->string.len) < 0 ? "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." : NULL;
 }
 
 static void config_derive_notify(void)
 {
     config.notify_flags = notify_flags_parse(config.notify_keyspace_events.text, config.notify_keyspace_events.len);
+    notify_set_flags(config.notify_flags);
     char text[32];
     size_t len = notify_flags_format(config.notify_flags, text, sizeof(text));
     mem_free(config.notify_keyspace_events.text);
@@ -321,6 +327,25 @@ static const config_param config_table[] = {
      .default_value = "64", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
      .group = CONFIG_GROUP_DATABASES, .stage = 6,     /* Part II: hashes */
      .help = "--hash-max-listpack-value N  ... and no field or value longer than N bytes (default 64)"},
+    /* Part II, sorted sets. Redis 7 still takes the ziplist names of
+     * Redis 6 as aliases, and CONFIG GET * lists both names: an alias is a
+     * row of its own on the same field. */
+    {.name = "zset-max-listpack-entries", .type = CONFIG_INT, .field = &config.zset_max_listpack_entries,
+     .default_value = "128", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,
+     .help = "--zset-max-listpack-entries N  a sorted set of at most N members stays packed (default 128)"},
+    {.name = "zset-max-ziplist-entries", .type = CONFIG_INT, .field = &config.zset_max_listpack_entries,
+     .default_value = "128", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,
+     .help = "--zset-max-ziplist-entries N  the same (its Redis 6 name)"},
+    {.name = "zset-max-listpack-value", .type = CONFIG_INT, .field = &config.zset_max_listpack_value,
+     .default_value = "64", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,
+     .help = "--zset-max-listpack-value N  ... and no member longer than N bytes (default 64)"},
+    {.name = "zset-max-ziplist-value", .type = CONFIG_INT, .field = &config.zset_max_listpack_value,
+     .default_value = "64", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,
+     .help = "--zset-max-ziplist-value N  the same (its Redis 6 name)"},
     {.name = "client-output-buffer-limit", .type = CONFIG_STRING, .field = &config.client_output_buffer_limit,
      .default_value = "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", .flags = CONFIG_MUTABLE,
      .group = CONFIG_GROUP_LIMITS, .stage = 6, .check = config_check_output_limits,

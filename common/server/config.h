@@ -88,6 +88,8 @@ struct config {
     long long set_max_intset_entries;   /* integers a set keeps as an intset (Part II: sets) */
     long long hash_max_listpack_entries;    /* fields a hash keeps packed (Part II: hashes) */
     long long hash_max_listpack_value;      /* ... and the longest field or value (Part II: hashes) */
+    long long zset_max_listpack_entries;    /* members a sorted set keeps packed (Part II: sorted sets) */
+    long long zset_max_listpack_value;      /* ... and the longest member (Part II: sorted sets) */
     config_string client_output_buffer_limit;   /* as CONFIG GET shows it (Part II: pub/sub) */
     config_output_limit output_limits[3];       /* ... parsed, by enum config_output_class */
     config_string notify_keyspace_events;       /* flag letters, as CONFIG GET shows them (Part II) */

@@ -8,6 +8,7 @@
  * same functions either way; only these choose the bytes. */
 #include "server/reply.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +117,26 @@ void reply_push(client *c, long long count)
     char header[32];
     int n = snprintf(header, sizeof(header), ">%lld\r\n", count);
     buf_append(reply_target(c), header, (size_t)n);
+}
+
+/* Part II, sorted sets: a score as Redis 7.0 sends it, with 17
+ * significant digits (1.1 is 1.1000000000000001), "inf" and "-inf" spelt
+ * out whatever the C library would print. RESP3 has a type for it. */
+void reply_double(client *c, double value)
+{
+    char text[40];
+    int n;
+    if (isinf(value))
+        n = snprintf(text, sizeof(text), "%s", value > 0 ? "inf" : "-inf");
+    else
+        n = snprintf(text, sizeof(text), "%.17g", value);
+    if (c->resp != 3) {
+        resp_add_bulk(reply_target(c), text, (size_t)n);
+        return;
+    }
+    buf_append(reply_target(c), ",", 1);
+    buf_append(reply_target(c), text, (size_t)n);
+    buf_append(reply_target(c), "\r\n", 2);
 }
 
 void reply_error(client *c, const char *text)

@@ -75,6 +75,7 @@ int main(int argc, char **argv)
     command_register(string_more_commands);    /* Part II: strings: SETNX SETEX PSETEX GETSET GETDEL GETEX MSETNX
                                                   SETRANGE GETRANGE SUBSTR INCRBYFLOAT LCS */
     command_register(bit_commands);    /* Part II: strings: SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO */
+    command_register(zset_commands);   /* Part II: sorted sets: ZADD ZRANGE ZRANK ZPOPMIN BZPOPMIN ZUNIONSTORE ZSCAN ... */
     command_register(list_blocking_commands);  /* Part II: blocking: BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP */
     command_register(pubsub_commands);     /* Part II: pub/sub: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE
                                               PUBLISH PUBSUB SSUBSCRIBE SUNSUBSCRIBE SPUBLISH */

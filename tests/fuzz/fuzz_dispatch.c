@@ -98,6 +98,7 @@ static void fuzz_register_commands(void)
     command_register(list_more_commands);
     command_register(string_more_commands);
     command_register(bit_commands);
+    command_register(zset_commands);
     command_register(list_blocking_commands);
     command_register(pubsub_commands);
 }

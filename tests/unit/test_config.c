@@ -176,6 +176,15 @@ static const struct {
     {"set-max-intset-entries", "512", CONFIG_GROUP_DATABASES},   /* Part II: sets */
     {"hash-max-listpack-entries", "512", CONFIG_GROUP_DATABASES},    /* Part II: hashes */
     {"hash-max-listpack-value", "64", CONFIG_GROUP_DATABASES},       /* Part II: hashes */
+    {"zset-max-listpack-entries", "128", CONFIG_GROUP_DATABASES},    /* Part II: sorted sets */
+    {"zset-max-ziplist-entries", "128", CONFIG_GROUP_DATABASES},     /* ... and its Redis 6 name */
+    {"zset-max-listpack-value", "64", CONFIG_GROUP_DATABASES},
+    {"zset-max-ziplist-value", "64", CONFIG_GROUP_DATABASES},
+    /* Part II, pub/sub and keyspace notifications: values CONFIG GET
+     * shows as Redis prints them (sizes in bytes, flags in its order). */
+    {"client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+     CONFIG_GROUP_LIMITS},
+    {"notify-keyspace-events", "", CONFIG_GROUP_LIMITS},
     {"maxmemory", "0", CONFIG_GROUP_MEMORY},                /* Part II: memory limit */
     {"maxmemory-policy", "noeviction", CONFIG_GROUP_MEMORY},
     {"maxmemory-samples", "5", CONFIG_GROUP_MEMORY},
@@ -366,9 +375,11 @@ Test(config, every_offered_parameter_is_visited_once_in_the_table_s_order)
     config_offer(CONFIG_GROUP_LIMITS);
     names_seen few = {{NULL}, 0};
     config_each(see_name, &few);
-    cr_assert_eq(few.count, BASE_PARAMS + 2);
+    cr_assert_eq(few.count, BASE_PARAMS + 4);
     cr_expect_str_eq(few.names[BASE_PARAMS], "maxclients");
     cr_expect_str_eq(few.names[BASE_PARAMS + 1], "timeout");
+    cr_expect_str_eq(few.names[BASE_PARAMS + 2], "client-output-buffer-limit");     /* Part II */
+    cr_expect_str_eq(few.names[BASE_PARAMS + 3], "notify-keyspace-events");
 }
 
 Test(config, a_name_is_found_whatever_its_case_and_only_with_its_exact_length)
@@ -939,6 +950,13 @@ static const struct {
     {"set-max-intset-entries", "16", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
     {"hash-max-listpack-entries", "128", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
     {"hash-max-listpack-value", "1kb", "64 bytes", "argument must be a memory value"},
+    {"zset-max-listpack-entries", "16", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
+    {"zset-max-ziplist-entries", "0", "1kb", "argument couldn't be parsed into an integer"},
+    {"zset-max-listpack-value", "1kb", "64 bytes", "argument must be a memory value"},
+    {"zset-max-ziplist-value", "2mb", "lots", "argument must be a memory value"},
+    {"client-output-buffer-limit", "pubsub 1mb 0 0", "pubsub 1 2",
+     "Wrong number of arguments in buffer limit configuration."},
+    {"notify-keyspace-events", "KEA", "KEQ", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."},
     {"maxmemory", "64mb", "lots", "argument must be a memory value"},
     {"maxmemory-policy", "allkeys-lru", "lru",
      "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, "
