@@ -22,6 +22,7 @@
 #include "base/mem.h"
 #include "base/num.h"
 #include "io/resp.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 /* ---------------- The arithmetic (bits.h) ---------------- */
@@ -262,6 +263,8 @@ static void cmd_setbit(client *c)
     bits_set(p, offset, 1, (uint64_t)on);
     if (!created && (grew || old != on))
         db_key_changed(c->db, e->key, e->keylen);
+    if (created || grew || old != on)
+        notify_keyspace_event(NOTIFY_STRING, "setbit", c->argv[1], c->argvlen[1], c->db->id);
     reply_int(c, old);
 }
 
@@ -454,6 +457,8 @@ static void cmd_bitop(client *c)
     size_t maxlen = 0;
     for (int i = 0; i < n; i++) {
         db_value *v = db_get(c->db, c->argv[i + 3], c->argvlen[i + 3]);
+        if (v == NULL)      /* a read, in a write command: its miss is said here */
+            notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", c->argv[i + 3], c->argvlen[i + 3], c->db->id);
         if (v != NULL && !command_check_type(c, v, DB_TYPE_STRING)) {
             mem_free(src);
             return;
@@ -470,9 +475,10 @@ static void cmd_bitop(client *c)
         db_value *v = db_string_new(out, maxlen);
         db_string_of(v)->raw = 1;       /* as Redis's createObject: OBJECT ENCODING says raw */
         db_set(c->db, c->argv[2], c->argvlen[2], v);
+        notify_keyspace_event(NOTIFY_STRING, "set", c->argv[2], c->argvlen[2], c->db->id);
         mem_free(out);
-    } else {
-        db_delete(c->db, c->argv[2], c->argvlen[2]);
+    } else if (db_delete(c->db, c->argv[2], c->argvlen[2])) {
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->argv[2], c->argvlen[2], c->db->id);
     }
     mem_free(src);
     reply_int(c, (long long)maxlen);
@@ -604,8 +610,9 @@ static void bits_field_get(client *c, const db_string *s, const bits_field_op *o
 
 /* SET or INCRBY on a string long enough for the field. Replies SET's old
  * value or INCRBY's new one, or nil when it overflows under FAIL. True
- * if the field changed. */
-static bool bits_field_write(client *c, unsigned char *p, const bits_field_op *op)
+ * if it stored the field (not under FAIL), *changed too if that changed
+ * its bits. */
+static bool bits_field_write(client *c, unsigned char *p, const bits_field_op *op, bool *changed)
 {
     uint64_t old = bits_get_unsigned(p, op->offset, op->width), stored;
     long long reply;
@@ -632,7 +639,9 @@ static bool bits_field_write(client *c, unsigned char *p, const bits_field_op *o
     }
     reply_int(c, reply);
     bits_set(p, op->offset, op->width, stored);
-    return bits_get_unsigned(p, op->offset, op->width) != old;
+    if (bits_get_unsigned(p, op->offset, op->width) != old)
+        *changed = true;
+    return true;
 }
 
 /* Runs the parsed operations in order, each reply an element. */
@@ -640,10 +649,14 @@ static void bits_field_run(client *c, const bits_field_ops *ops, bool read_only)
 {
     dict_entry *e = NULL;
     db_string *s = NULL;
-    bool created = false, grew = false, changed = false;
+    bool created = false, grew = false, changed = false, stored = false;
     if (!ops->writes) {
         if (!bits_lookup(c, &s))
             return;
+        /* Only GETs: a read, as in Redis, whose miss is an event. BITFIELD
+         * is a write command, so its lookup was not counted as a read. */
+        if (s == NULL && !read_only)
+            notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", c->argv[1], c->argvlen[1], c->db->id);
     } else if (read_only) {
         reply_error(c, REPLY_ERR_BITFIELD_RO);
         return;
@@ -657,11 +670,15 @@ static void bits_field_run(client *c, const bits_field_ops *ops, bool read_only)
             s = db_string_of(e->value);
         if (ops->items[k].opcode == BITS_GET)
             bits_field_get(c, s, &ops->items[k]);
-        else if (bits_field_write(c, (unsigned char *)s->str, &ops->items[k]))
-            changed = true;
+        else if (bits_field_write(c, (unsigned char *)s->str, &ops->items[k], &changed))
+            stored = true;
     }
     if (e != NULL && !created && (grew || changed))
         db_key_changed(c->db, e->key, e->keylen);
+    /* Redis's rule for the event: a field stored into a string this call
+     * made or padded, or one whose bits changed. */
+    if (changed || (stored && (created || grew)))
+        notify_keyspace_event(NOTIFY_STRING, "setbit", c->argv[1], c->argvlen[1], c->db->id);
 }
 
 static void bits_field_generic(client *c, bool read_only)

@@ -24,6 +24,7 @@
 #include "base/num.h"
 #include "io/resp.h"
 #include "server/config.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 /* HRANDFIELD with a negative count draws this many pairs at a time, so a
@@ -60,13 +61,21 @@ static hash_limits hashes_limits(void)
     return (hash_limits){(size_t)config.hash_max_listpack_entries, (size_t)config.hash_max_listpack_value};
 }
 
+/* The keyspace event of argv[1] (Part II, keyspace notifications): one
+ * per command that changed the hash, named after the command ("hset" for
+ * HMSET and HSETNX too). */
+static void hashes_notify(client *c, int type, const char *event)
+{
+    notify_keyspace_event(type, event, c->argv[1], c->argvlen[1], c->db->id);
+}
+
 /* A write changed the hash at argv[1]: count it, and delete the key if
- * the hash is now empty. */
+ * the hash is now empty (a "del" event, after the command's own). */
 static void hashes_changed(client *c, hash_map *h)
 {
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
-    if (hash_length(h) == 0)
-        db_delete(c->db, c->argv[1], c->argvlen[1]);
+    if (hash_length(h) == 0 && db_delete(c->db, c->argv[1], c->argvlen[1]))
+        hashes_notify(c, NOTIFY_GENERIC, "del");
 }
 
 static void hashes_reply_str(client *c, const hash_str *s)
@@ -93,6 +102,7 @@ static void hset_generic(client *c, const char *name, bool reply_ok_only)
     for (int i = 2; i < c->argc; i += 2)
         created += hash_set(h, c->argv[i], c->argvlen[i], c->argv[i + 1], c->argvlen[i + 1], &lim);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    hashes_notify(c, NOTIFY_HASH, "hset");
     if (reply_ok_only)
         reply_ok(c);
     else
@@ -126,6 +136,7 @@ static void cmd_hsetnx(client *c)
     hash_limits lim = hashes_limits();
     hash_set(h, c->argv[2], c->argvlen[2], c->argv[3], c->argvlen[3], &lim);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    hashes_notify(c, NOTIFY_HASH, "hset");
     reply_int(c, 1);
 }
 
@@ -138,8 +149,10 @@ static void cmd_hdel(client *c)
     long long deleted = 0;
     for (int i = 2; h != NULL && i < c->argc && hash_length(h) > 0; i++)
         deleted += hash_delete(h, c->argv[i], c->argvlen[i]);
-    if (deleted > 0)
+    if (deleted > 0) {
+        hashes_notify(c, NOTIFY_HASH, "hdel");
         hashes_changed(c, h);
+    }
     reply_int(c, deleted);
 }
 
@@ -277,6 +290,7 @@ static void cmd_hincrby(client *c)
     hash_limits lim = hashes_limits();
     hash_set(h, c->argv[2], c->argvlen[2], text, len, &lim);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    hashes_notify(c, NOTIFY_HASH, "hincrby");
     reply_int(c, value);
 }
 
@@ -312,6 +326,7 @@ static void cmd_hincrbyfloat(client *c)
     hash_limits lim = hashes_limits();
     hash_set(h, c->argv[2], c->argvlen[2], text, len, &lim);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    hashes_notify(c, NOTIFY_HASH, "hincrbyfloat");
     reply_bulk(c, text, len);
     const char *argv[] = {"HSET", c->argv[1], c->argv[2], text};
     size_t argvlen[] = {4, c->argvlen[1], c->argvlen[2], len};

@@ -6,6 +6,7 @@
  * Redis added SCAN. */
 #include "commands/commands.h"
 #include "base/glob.h"
+#include "server/notify.h"
 #include "server/reply.h"
 #include "server/server.h"
 
@@ -13,8 +14,12 @@
 static void cmd_del(client *c)
 {
     long long deleted = 0;
-    for (int i = 1; i < c->argc; i++)
-        deleted += db_delete(c->db, c->argv[i], c->argvlen[i]);
+    for (int i = 1; i < c->argc; i++) {
+        if (!db_delete(c->db, c->argv[i], c->argvlen[i]))
+            continue;
+        deleted++;
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->argv[i], c->argvlen[i], c->db->id);
+    }
     reply_int(c, deleted);
 }
 

@@ -25,6 +25,7 @@
 #include "base/mem.h"
 #include "base/num.h"
 #include "data/access.h"
+#include "server/notify.h"
 #include "server/reply.h"
 #include "server/server.h"
 
@@ -77,8 +78,12 @@ static void keysmore_put(db *d, const char *key, size_t len, db_value *v, long l
 static void cmd_unlink(client *c)
 {
     long long deleted = 0;
-    for (int i = 1; i < c->argc; i++)
-        deleted += db_delete(c->db, c->argv[i], c->argvlen[i]);
+    for (int i = 1; i < c->argc; i++) {
+        if (!db_delete(c->db, c->argv[i], c->argvlen[i]))
+            continue;
+        deleted++;
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->argv[i], c->argvlen[i], c->db->id);
+    }
     reply_int(c, deleted);
 }
 
@@ -98,7 +103,9 @@ static void cmd_touch(client *c)
 /* RENAME key newkey and RENAMENX key newkey
  * The value moves, TTL and all; whatever newkey held is deleted (RENAME)
  * or wins (RENAMENX answers 0). Renaming a key to itself changes nothing,
- * but a missing key is still an error. */
+ * but a missing key is still an error. Deleting newkey first makes it a
+ * new key, as in Redis: its events are "new", then "rename_from" on key
+ * and "rename_to" on newkey. */
 static void keysmore_rename(client *c, bool nx)
 {
     if (db_find(c->db, c->argv[1], c->argvlen[1]) == NULL) {
@@ -117,8 +124,11 @@ static void keysmore_rename(client *c, bool nx)
         return;
     }
     long long expire;
+    db_delete(c->db, c->argv[2], c->argvlen[2]);
     db_value *v = db_take(c->db, c->argv[1], c->argvlen[1], &expire);
     keysmore_put(c->db, c->argv[2], c->argvlen[2], v, expire);
+    notify_keyspace_event(NOTIFY_GENERIC, "rename_from", c->argv[1], c->argvlen[1], c->db->id);
+    notify_keyspace_event(NOTIFY_GENERIC, "rename_to", c->argv[2], c->argvlen[2], c->db->id);
     if (nx)
         reply_int(c, 1);
     else
@@ -138,7 +148,9 @@ static void cmd_renamenx(client *c)
 /* COPY source destination [DB destination-db] [REPLACE]
  * A deep copy (db_value_copy), with the source's TTL or none: changing
  * one key later must not change the other. The options are read first,
- * in any order, a later DB winning. */
+ * in any order, a later DB winning. REPLACE deletes destination first,
+ * which makes it a new key ("new", then "copy_to"), as in Redis; the
+ * source is read as GET reads, so its miss is a "keymiss". */
 static void cmd_copy(client *c)
 {
     db *dst = c->db;
@@ -160,17 +172,22 @@ static void cmd_copy(client *c)
     }
     dict_entry *src = db_find(c->db, c->argv[1], c->argvlen[1]);
     if (src == NULL) {
+        notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", c->argv[1], c->argvlen[1], c->db->id);
         reply_int(c, 0);
         return;
     }
     long long expire = db_get_expire(c->db, src);
     db_value *copy = db_value_copy(src->value);
-    if (db_find(dst, c->argv[2], c->argvlen[2]) != NULL && !replace) {
-        db_value_free(copy);
-        reply_int(c, 0);
-        return;
+    if (db_find(dst, c->argv[2], c->argvlen[2]) != NULL) {
+        if (!replace) {
+            db_value_free(copy);
+            reply_int(c, 0);
+            return;
+        }
+        db_delete(dst, c->argv[2], c->argvlen[2]);
     }
     keysmore_put(dst, c->argv[2], c->argvlen[2], copy, expire);
+    notify_keyspace_event(NOTIFY_GENERIC, "copy_to", c->argv[2], c->argvlen[2], dst->id);
     reply_int(c, 1);
 }
 
@@ -194,6 +211,8 @@ static void cmd_move(client *c)
     long long expire;
     db_value *v = db_take(c->db, c->argv[1], c->argvlen[1], &expire);
     keysmore_put(dst, c->argv[1], c->argvlen[1], v, expire);
+    notify_keyspace_event(NOTIFY_GENERIC, "move_from", c->argv[1], c->argvlen[1], c->db->id);
+    notify_keyspace_event(NOTIFY_GENERIC, "move_to", c->argv[1], c->argvlen[1], dst->id);
     reply_int(c, 1);
 }
 
@@ -285,11 +304,12 @@ static long long keysmore_refcount(const db_value *v)
 
 /* OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT key: a missing key is nil.
  * Looking is not using: the lookup leaves the access clock alone, or
- * IDLETIME would always answer 0. The clock holds one thing at a time, so
- * IDLETIME is refused under an LFU policy and FREQ under any other. */
+ * IDLETIME would always answer 0; nor is a miss a "keymiss" event, as in
+ * Redis. The clock holds one thing at a time, so IDLETIME is refused
+ * under an LFU policy and FREQ under any other. */
 static void keysmore_object_of_key(client *c)
 {
-    dict_entry *e = db_find_notouch(c->db, c->argv[2], c->argvlen[2]);
+    dict_entry *e = db_lookup(c->db, c->argv[2], c->argvlen[2], DB_LOOKUP_NOTOUCH | DB_LOOKUP_NONOTIFY);
     if (e == NULL) {
         reply_null(c);
         return;
@@ -364,6 +384,22 @@ static void keysmore_collect(void *data, dict_entry *e)
     b->entries[b->count++] = e;
 }
 
+/* A dead key SCAN finds is deleted. With TYPE, Redis reads the type
+ * with a lookup, so the key is then also a "keymiss", after its
+ * "expired"; its bytes go with it, hence the copy. */
+static void keysmore_scan_expire(client *c, const scan_options *o, dict_entry *e)
+{
+    if (o->type == NULL) {
+        db_delete_expired(c->db, e->key, e->keylen);
+        return;
+    }
+    size_t len = e->keylen;
+    char *key = mem_strndup(e->key, len);
+    db_delete_expired(c->db, key, len);
+    notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", key, len, c->db->id);
+    mem_free(key);
+}
+
 /* Whether a collected key goes into the reply: it matches MATCH, is not
  * past its time (then it is deleted, as Redis's SCAN does) and has the
  * TYPE asked for (compared without case, as Redis does). */
@@ -372,7 +408,7 @@ static bool keysmore_scan_keeps(client *c, const scan_options *o, dict_entry *e,
     if (!scan_matches(o, e->key, e->keylen))
         return false;
     if (db_is_expired(c->db, e, now)) {
-        db_delete_expired(c->db, e->key, e->keylen);
+        keysmore_scan_expire(c, o, e);
         return false;
     }
     if (o->type == NULL)

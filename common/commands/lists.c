@@ -14,6 +14,7 @@
 #include "commands/commands.h"
 #include "base/mem.h"
 #include "base/num.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 /* The list at argv[i] in *l, NULL when the key is missing. False, with a
@@ -41,11 +42,29 @@ static list *lists_lookup_or_create(client *c, int i)
     return db_list_of(v);
 }
 
+/* The keyspace event of the key at argv[i] (Part II, keyspace
+ * notifications): a command sends its own after the change, and the
+ * "del" of an emptied list after that, as Redis does. */
+static void lists_notify(client *c, int i, int type, const char *event)
+{
+    notify_keyspace_event(type, event, c->argv[i], c->argvlen[i], c->db->id);
+}
+
+static const char *lists_pop_event(enum list_where where)
+{
+    return where == LIST_HEAD ? "lpop" : "rpop";
+}
+
+static const char *lists_push_event(enum list_where where)
+{
+    return where == LIST_HEAD ? "lpush" : "rpush";
+}
+
 /* A list left empty by a command disappears. */
 static void lists_delete_if_empty(client *c, int i, list *l)
 {
-    if (list_length(l) == 0)
-        db_delete(c->db, c->argv[i], c->argvlen[i]);
+    if (list_length(l) == 0 && db_delete(c->db, c->argv[i], c->argvlen[i]))
+        lists_notify(c, i, NOTIFY_GENERIC, "del");
 }
 
 /* argv[i] as an integer, or an error reply. */
@@ -91,6 +110,7 @@ static void push_generic(client *c, enum list_where where, bool only_if_exists)
     for (int i = 2; i < c->argc; i++)
         list_push(l, where, c->argv[i], c->argvlen[i]);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    lists_notify(c, 1, NOTIFY_LIST, lists_push_event(where));
     reply_int(c, (long long)list_length(l));
 }
 
@@ -297,6 +317,7 @@ static void cmd_lset(client *c)
         return;
     if (list_set(l, index, c->argv[3], c->argvlen[3])) {
         db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+        lists_notify(c, 1, NOTIFY_LIST, "lset");
         reply_ok(c);
     }
     else
@@ -335,6 +356,8 @@ static void pop_generic(client *c, enum list_where where)
         list_pop(l, where);
         db_key_changed(c->db, c->argv[1], c->argvlen[1]);
     }
+    if (count != 0)         /* LPOP key 0 pops nothing: no event */
+        lists_notify(c, 1, NOTIFY_LIST, lists_pop_event(where));
     lists_delete_if_empty(c, 1, l);
 }
 
@@ -363,6 +386,7 @@ static void cmd_ltrim(client *c)
             list_trim(l, (size_t)len, 0);
         if ((long long)list_length(l) != len)
             db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+        lists_notify(c, 1, NOTIFY_LIST, "ltrim");      /* even when nothing went, as in Redis */
         lists_delete_if_empty(c, 1, l);
     }
     reply_ok(c);
@@ -394,6 +418,8 @@ static void cmd_lrem(client *c)
                     break;
             }
         }
+        if (removed > 0)
+            lists_notify(c, 1, NOTIFY_LIST, "lrem");
         lists_delete_if_empty(c, 1, l);
     }
     reply_int(c, removed);
@@ -426,6 +452,7 @@ static void cmd_linsert(client *c)
         if (e.len == c->argvlen[3] && memcmp(e.bytes, c->argv[3], e.len) == 0) {
             list_iter_insert(&it, after, c->argv[4], c->argvlen[4]);
             db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+            lists_notify(c, 1, NOTIFY_LIST, "linsert");
             reply_int(c, (long long)list_length(l));
             return;
         }
@@ -436,7 +463,8 @@ static void cmd_linsert(client *c)
 /* LMOVE source destination LEFT|RIGHT LEFT|RIGHT
  * Pops from one end of source and pushes onto an end of destination, as
  * one step: nothing is popped if destination holds another type. Source
- * and destination may be the same list (a rotation). */
+ * and destination may be the same list (a rotation). Redis's events come
+ * in the order of its code: the push, then the pop, then source's "del". */
 static void cmd_lmove(client *c)
 {
     enum list_where from, to;
@@ -465,6 +493,8 @@ static void cmd_lmove(client *c)
     list_push(dst, to, moved, len);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
     db_key_changed(c->db, c->argv[2], c->argvlen[2]);
+    lists_notify(c, 2, NOTIFY_LIST, lists_push_event(to));
+    lists_notify(c, 1, NOTIFY_LIST, lists_pop_event(from));
     lists_delete_if_empty(c, 1, src);
     reply_bulk(c, moved, len);
     mem_free(moved);

@@ -15,6 +15,7 @@
 #include "commands/lists_more.h"
 #include "base/mem.h"
 #include "base/num.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 /* The list at argv[i] in *l, NULL when the key is missing. False, with a
@@ -34,7 +35,8 @@ static bool listsmore_lookup(client *c, int i, list **l)
 /* RPOPLPUSH source destination
  * The tail of source onto the head of destination, in one step: nothing
  * is popped when destination holds another type. The same key for both
- * rotates the list. */
+ * rotates the list. The events are LMOVE's: "lpush", "rpop", then
+ * source's "del" if it was emptied. */
 static void cmd_rpoplpush(client *c)
 {
     list *src, *dst;
@@ -59,8 +61,10 @@ static void cmd_rpoplpush(client *c)
     list_push(dst, LIST_HEAD, moved, len);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
     db_key_changed(c->db, c->argv[2], c->argvlen[2]);
-    if (list_length(src) == 0)
-        db_delete(c->db, c->argv[1], c->argvlen[1]);
+    notify_keyspace_event(NOTIFY_LIST, "lpush", c->argv[2], c->argvlen[2], c->db->id);
+    notify_keyspace_event(NOTIFY_LIST, "rpop", c->argv[1], c->argvlen[1], c->db->id);
+    if (list_length(src) == 0 && db_delete(c->db, c->argv[1], c->argvlen[1]))
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->argv[1], c->argvlen[1], c->db->id);
     reply_bulk(c, moved, len);
     mem_free(moved);
 }
@@ -113,7 +117,9 @@ bool listsmore_mpop_parse(client *c, int numkeys_at, listsmore_mpop *a)
 }
 
 /* Pop up to count elements of the list at argv[k], reply [key, [elements]]
- * and log it as LPOP/RPOP key n. */
+ * and log it as LPOP/RPOP key n. Its events are LPOP's: one "lpop" (or
+ * "rpop") whatever the count, then "del" if the list is gone; BLMPOP
+ * sends them through here too. */
 void listsmore_mpop_from(client *c, int k, list *l, const listsmore_mpop *a)
 {
     long long n = a->count < (long long)list_length(l) ? a->count : (long long)list_length(l);
@@ -130,8 +136,10 @@ void listsmore_mpop_from(client *c, int k, list *l, const listsmore_mpop *a)
     const char *argv[] = {a->where == LIST_HEAD ? "LPOP" : "RPOP", c->argv[k], count};
     size_t argvlen[] = {4, c->argvlen[k], num_format_ll(count, n)};
     command_propagate_as(c, 3, argv, argvlen);
-    if (list_length(l) == 0)
-        db_delete(c->db, c->argv[k], c->argvlen[k]);
+    const char *event = a->where == LIST_HEAD ? "lpop" : "rpop";
+    notify_keyspace_event(NOTIFY_LIST, event, c->argv[k], c->argvlen[k], c->db->id);
+    if (list_length(l) == 0 && db_delete(c->db, c->argv[k], c->argvlen[k]))
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->argv[k], c->argvlen[k], c->db->id);
 }
 
 /* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]

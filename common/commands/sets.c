@@ -23,6 +23,7 @@
 #include "base/num.h"
 #include "io/resp.h"
 #include "server/config.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 /* ---------------- Looking sets up ---------------- */
@@ -52,11 +53,19 @@ static set_value *sets_lookup_or_create(client *c, int i)
     return db_setval_of(v);
 }
 
+/* The keyspace event of the key at argv[i] (Part II, keyspace
+ * notifications): the command's own after the change, then the "del" of
+ * a set it emptied, as Redis sends them. */
+static void sets_notify(client *c, int i, int type, const char *event)
+{
+    notify_keyspace_event(type, event, c->argv[i], c->argvlen[i], c->db->id);
+}
+
 /* A set left empty by a command disappears. */
 static void sets_delete_if_empty(client *c, int i, set_value *s)
 {
-    if (set_size(s) == 0)
-        db_delete(c->db, c->argv[i], c->argvlen[i]);
+    if (set_size(s) == 0 && db_delete(c->db, c->argv[i], c->argvlen[i]))
+        sets_notify(c, i, NOTIFY_GENERIC, "del");
 }
 
 /* set-max-intset-entries, as data/set.c takes it. */
@@ -95,8 +104,10 @@ static void cmd_sadd(client *c)
     long long added = 0;
     for (int i = 2; i < c->argc; i++)
         added += set_add(s, c->argv[i], c->argvlen[i], sets_max_intset());
-    if (added > 0)
+    if (added > 0) {
         db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+        sets_notify(c, 1, NOTIFY_SET, "sadd");
+    }
     reply_int(c, added);
 }
 
@@ -111,6 +122,7 @@ static void cmd_srem(client *c)
         removed += set_remove(s, c->argv[i], c->argvlen[i]);
     if (removed > 0) {
         db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+        sets_notify(c, 1, NOTIFY_SET, "srem");
         sets_delete_if_empty(c, 1, s);
     }
     reply_int(c, removed);
@@ -145,7 +157,9 @@ static void cmd_scard(client *c)
 
 /* SMOVE source destination member
  * As in Redis, a missing source answers 0 before the destination's type
- * is looked at; a move onto the same set changes nothing. */
+ * is looked at; a move onto the same set changes nothing. The events:
+ * "srem" (and "del") on source, then "sadd" on destination unless it
+ * held the member already. */
 static void cmd_smove(client *c)
 {
     db_value *from = db_get(c->db, c->argv[1], c->argvlen[1]);
@@ -166,10 +180,13 @@ static void cmd_smove(client *c)
         return;
     }
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    sets_notify(c, 1, NOTIFY_SET, "srem");
     sets_delete_if_empty(c, 1, src);
     set_value *dst = sets_lookup_or_create(c, 2);
-    if (set_add(dst, c->argv[3], c->argvlen[3], sets_max_intset()))
+    if (set_add(dst, c->argv[3], c->argvlen[3], sets_max_intset())) {
         db_key_changed(c->db, c->argv[2], c->argvlen[2]);
+        sets_notify(c, 2, NOTIFY_SET, "sadd");
+    }
     reply_int(c, 1);
 }
 
@@ -374,7 +391,9 @@ static void spop_with_count(client *c)
         size_t argvlen[] = {3, c->argvlen[1]};
         sets_reply_all(c, s);
         command_propagate_as(c, 2, argv, argvlen);
+        sets_notify(c, 1, NOTIFY_SET, "spop");
         db_delete(c->db, c->argv[1], c->argvlen[1]);
+        sets_notify(c, 1, NOTIFY_GENERIC, "del");
         return;
     }
     spop_log log = {.c = c, .members = BUF_INIT, .count = 0};
@@ -382,6 +401,7 @@ static void spop_with_count(client *c)
     spop_log_flush(&log);
     buf_free(&log.members);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    sets_notify(c, 1, NOTIFY_SET, "spop");
 }
 
 /* SPOP key [count] */
@@ -409,6 +429,7 @@ static void cmd_spop(client *c)
     spop_log_flush(&log);
     buf_free(&log.members);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
+    sets_notify(c, 1, NOTIFY_SET, "spop");
     sets_delete_if_empty(c, 1, s);
 }
 
@@ -416,30 +437,38 @@ static void cmd_spop(client *c)
 
 /* The sets named by argv[first .. first+n-1] into sets[], NULL for a
  * missing key. False, with WRONGTYPE sent, if any key holds another type:
- * as in Redis, that error wins over a missing key anywhere in the list. */
-static bool sets_collect(client *c, int first, int n, set_value **sets, int *missing)
+ * as in Redis, that error wins over a missing key anywhere in the list.
+ * A STORE form (store) is a write command, whose lookups the dispatcher
+ * does not count as reads: Redis reads the sources all the same, so their
+ * misses are said here ("keymiss"). */
+static bool sets_collect(client *c, int first, int n, set_value **sets, int *missing, bool store)
 {
     *missing = 0;
     for (int i = 0; i < n; i++) {
         if (!sets_lookup(c, first + i, &sets[i]))
             return false;
+        if (sets[i] == NULL && store)
+            sets_notify(c, first + i, NOTIFY_KEY_MISS, "keymiss");
         *missing += sets[i] == NULL;
     }
     return true;
 }
 
-/* Where a STORE form puts its result: the new set under argv[dst], or,
- * when the result is empty, no key at all (an existing one is deleted). */
-static void sets_store(client *c, int dst, set_value *result)
+/* Where a STORE form puts its result: the new set under argv[dst] (the
+ * event named after the command, "sinterstore" ...), or, when the result
+ * is empty, no key at all (an existing one is deleted: "del"). */
+static void sets_store(client *c, int dst, set_value *result, const char *event)
 {
     long long size = (long long)set_size(result);
     if (size > 0) {
         db_value *v = db_setval_new();
         *db_setval_of(v) = *result;
         db_set(c->db, c->argv[dst], c->argvlen[dst], v);
+        sets_notify(c, dst, NOTIFY_SET, event);
     } else {
         set_clear(result);
-        db_delete(c->db, c->argv[dst], c->argvlen[dst]);
+        if (db_delete(c->db, c->argv[dst], c->argvlen[dst]))
+            sets_notify(c, dst, NOTIFY_GENERIC, "del");
     }
     reply_int(c, size);
 }
@@ -461,7 +490,7 @@ static void sets_inter(client *c, int first, int n, int dst, enum sets_inter_mod
 {
     set_value **sets = mem_alloc(sizeof(*sets) * (size_t)n);
     int missing;
-    if (!sets_collect(c, first, n, sets, &missing)) {
+    if (!sets_collect(c, first, n, sets, &missing, mode == INTER_STORE)) {
         mem_free(sets);
         return;
     }
@@ -492,7 +521,7 @@ static void sets_inter(client *c, int first, int n, int dst, enum sets_inter_mod
     }
     mem_free(sets);
     if (mode == INTER_STORE) {
-        sets_store(c, dst, &result);
+        sets_store(c, dst, &result, "sinterstore");
     } else if (mode == INTER_CARD) {
         reply_int(c, found);
     } else {
@@ -643,7 +672,7 @@ static void sets_union_or_diff(client *c, int first, int dst, bool diff)
 {
     int n = c->argc - first, missing;
     set_value **sets = mem_alloc(sizeof(*sets) * (size_t)n);
-    if (!sets_collect(c, first, n, sets, &missing)) {
+    if (!sets_collect(c, first, n, sets, &missing, dst > 0)) {
         mem_free(sets);
         return;
     }
@@ -655,7 +684,7 @@ static void sets_union_or_diff(client *c, int first, int dst, bool diff)
         sets_union(sets, n, &result);
     mem_free(sets);
     if (dst > 0) {
-        sets_store(c, dst, &result);
+        sets_store(c, dst, &result, diff ? "sdiffstore" : "sunionstore");
         return;
     }
     sets_reply_all(c, &result);

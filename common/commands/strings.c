@@ -9,6 +9,7 @@
 
 #include "commands/commands.h"
 #include "base/num.h"
+#include "server/notify.h"
 #include "server/reply.h"
 #include "io/resp.h"
 
@@ -20,6 +21,7 @@ static void cmd_set(client *c)
         return;
     }
     db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(c->argv[2], c->argvlen[2]));
+    notify_keyspace_event(NOTIFY_STRING, "set", c->argv[1], c->argvlen[1], c->db->id);
     reply_ok(c);
 }
 
@@ -40,8 +42,10 @@ static void cmd_mset(client *c)
         reply_error_arity(c, "mset");
         return;
     }
-    for (int i = 1; i < c->argc; i += 2)
+    for (int i = 1; i < c->argc; i += 2) {
         db_set(c->db, c->argv[i], c->argvlen[i], db_string_new(c->argv[i + 1], c->argvlen[i + 1]));
+        notify_keyspace_event(NOTIFY_STRING, "set", c->argv[i], c->argvlen[i], c->db->id);
+    }
     reply_ok(c);
 }
 
@@ -64,6 +68,7 @@ static void cmd_append(client *c)
     dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
     if (e == NULL) {
         db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(c->argv[2], c->argvlen[2]));
+        notify_keyspace_event(NOTIFY_STRING, "append", c->argv[1], c->argvlen[1], c->db->id);
         reply_int(c, (long long)c->argvlen[2]);
         return;
     }
@@ -75,6 +80,7 @@ static void cmd_append(client *c)
     }
     e->value = db_string_append(e->value, c->argv[2], c->argvlen[2]);    /* keeps the TTL */
     db_key_changed(c->db, e->key, e->keylen);
+    notify_keyspace_event(NOTIFY_STRING, "append", c->argv[1], c->argvlen[1], c->db->id);
     reply_int(c, db_string_of(e->value)->len);
 }
 
@@ -122,6 +128,8 @@ static void incr_generic(client *c, long long by)
     } else {
         db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(text, len));
     }
+    /* One event for the four commands, as in Redis: DECR is an "incrby". */
+    notify_keyspace_event(NOTIFY_STRING, "incrby", c->argv[1], c->argvlen[1], c->db->id);
     reply_int(c, value);
 }
 

@@ -29,6 +29,7 @@
 #include "base/num.h"
 #include "commands/ttl.h"
 #include "io/resp.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 /* The string at argv[i] in *s, NULL when the key is missing. False, with
@@ -62,6 +63,15 @@ static bool strmore_arg_ll(client *c, int i, long long *out)
     return false;
 }
 
+/* The keyspace event of argv[1] (Part II, keyspace notifications). GETSET,
+ * GETDEL and GETEX read the key as GET does, and a miss is an event
+ * ("keymiss"): the dispatcher counts only a read command's lookups, so
+ * these three say theirs. */
+static void strmore_notify(client *c, int type, const char *event)
+{
+    notify_keyspace_event(type, event, c->argv[1], c->argvlen[1], c->db->id);
+}
+
 /* Log a command of two arguments (DEL k, PERSIST k ...) in place of the
  * one received. */
 static void strmore_propagate_key(client *c, const char *name)
@@ -81,6 +91,7 @@ static void cmd_setnx(client *c)
         return;
     }
     db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(c->argv[2], c->argvlen[2]));
+    strmore_notify(c, NOTIFY_STRING, "set");
     reply_int(c, 1);
 }
 
@@ -90,8 +101,11 @@ static void cmd_getset(client *c)
     db_string *old;
     if (!strmore_lookup(c, 1, &old))
         return;
+    if (old == NULL)
+        strmore_notify(c, NOTIFY_KEY_MISS, "keymiss");
     strmore_reply_value(c, old);    /* before db_set frees it */
     db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(c->argv[2], c->argvlen[2]));
+    strmore_notify(c, NOTIFY_STRING, "set");
     const char *argv[] = {"SET", c->argv[1], c->argv[2]};
     size_t argvlen[] = {3, c->argvlen[1], c->argvlen[2]};
     command_propagate_as(c, 3, argv, argvlen);
@@ -104,10 +118,13 @@ static void cmd_getdel(client *c)
     if (!strmore_lookup(c, 1, &s))
         return;
     strmore_reply_value(c, s);
-    if (s != NULL) {
-        db_delete(c->db, c->argv[1], c->argvlen[1]);
-        strmore_propagate_key(c, "DEL");
+    if (s == NULL) {
+        strmore_notify(c, NOTIFY_KEY_MISS, "keymiss");
+        return;
     }
+    db_delete(c->db, c->argv[1], c->argvlen[1]);
+    strmore_propagate_key(c, "DEL");
+    strmore_notify(c, NOTIFY_GENERIC, "del");
 }
 
 /* MSETNX key value [key value ...]: all of them, or none if any key
@@ -124,8 +141,10 @@ static void cmd_msetnx(client *c)
             return;
         }
     }
-    for (int i = 1; i < c->argc; i += 2)
+    for (int i = 1; i < c->argc; i += 2) {
         db_set(c->db, c->argv[i], c->argvlen[i], db_string_new(c->argv[i + 1], c->argvlen[i + 1]));
+        notify_keyspace_event(NOTIFY_STRING, "set", c->argv[i], c->argvlen[i], c->db->id);
+    }
     reply_int(c, 1);
 }
 
@@ -153,7 +172,9 @@ static void strmore_setex_generic(client *c, int flag, const char *name)
     if (!strmore_expire_when(c, 2, flag, name, &when))
         return;
     dict_entry *e = db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(c->argv[3], c->argvlen[3]));
+    strmore_notify(c, NOTIFY_STRING, "set");
     db_set_expire(c->db, e, when);
+    strmore_notify(c, NOTIFY_GENERIC, "expire");
     char ms[NUM_LL_MAX];
     const char *argv[] = {"SET", c->argv[1], c->argv[3], "PXAT", ms};
     size_t argvlen[] = {3, c->argvlen[1], c->argvlen[3], 4, num_format_ll(ms, when)};
@@ -223,6 +244,7 @@ static void cmd_getex(client *c)
         return;
     dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
     if (e == NULL) {
+        strmore_notify(c, NOTIFY_KEY_MISS, "keymiss");
         reply_null(c);
         return;
     }
@@ -234,14 +256,17 @@ static void cmd_getex(client *c)
     if ((flags & (STRMORE_EXAT | STRMORE_PXAT)) && when <= db_now_ms() && !c->db->loading) {
         db_delete(c->db, c->argv[1], c->argvlen[1]);    /* a time in the past: dead now */
         strmore_propagate_key(c, "DEL");
+        strmore_notify(c, NOTIFY_GENERIC, "del");
     } else if (time_arg != 0) {
         db_set_expire(c->db, e, when);
         char ms[NUM_LL_MAX];
         const char *argv[] = {"PEXPIREAT", c->argv[1], ms};
         size_t argvlen[] = {9, c->argvlen[1], num_format_ll(ms, when)};
         command_propagate_as(c, 3, argv, argvlen);
+        strmore_notify(c, NOTIFY_GENERIC, "expire");
     } else if ((flags & STRMORE_PERSIST) && db_persist(c->db, e)) {
         strmore_propagate_key(c, "PERSIST");
+        strmore_notify(c, NOTIFY_GENERIC, "persist");
     }
 }
 
@@ -275,12 +300,14 @@ static void cmd_setrange(client *c)
         db_value *v = db_string_grow_zero(db_string_new("", 0), need);
         memcpy(db_string_of(v)->str + offset, c->argv[3], vlen);
         db_set(c->db, c->argv[1], c->argvlen[1], v);
+        strmore_notify(c, NOTIFY_STRING, "setrange");
         reply_int(c, (long long)need);
         return;
     }
     e->value = db_string_grow_zero(e->value, need);     /* keeps the TTL */
     memcpy(db_string_of(e->value)->str + offset, c->argv[3], vlen);
     db_key_changed(c->db, e->key, e->keylen);
+    strmore_notify(c, NOTIFY_STRING, "setrange");
     reply_int(c, db_string_of(e->value)->len);
 }
 
@@ -338,6 +365,7 @@ static void cmd_incrbyfloat(client *c)
         db_overwrite(c->db, e, db_string_new(text, len));      /* keeps the TTL */
     else
         db_set(c->db, c->argv[1], c->argvlen[1], db_string_new(text, len));
+    strmore_notify(c, NOTIFY_STRING, "incrbyfloat");
     reply_bulk(c, text, len);
     const char *argv[] = {"SET", c->argv[1], text, "KEEPTTL"};
     size_t argvlen[] = {3, c->argvlen[1], len, 7};

@@ -12,6 +12,7 @@
 #include "commands/commands.h"
 #include "commands/ttl.h"
 #include "base/num.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 #define SET_NX 1
@@ -115,17 +116,21 @@ static void set_propagate_absolute(client *c, long long when)
     command_propagate_as(c, 5, argv, argvlen);
 }
 
+/* The events, as Redis sends them: "set", then "expire" for a TTL. */
 static void set_store(client *c, const set_args *args, dict_entry *e, long long when)
 {
     db_value *v = db_string_new(c->argv[2], c->argvlen[2]);
     if (e != NULL && (args->flags & SET_KEEPTTL)) {
         db_overwrite(c->db, e, v);
+        notify_keyspace_event(NOTIFY_STRING, "set", c->argv[1], c->argvlen[1], c->db->id);
         return;
     }
     e = db_set(c->db, c->argv[1], c->argvlen[1], v);
+    notify_keyspace_event(NOTIFY_STRING, "set", c->argv[1], c->argvlen[1], c->db->id);
     if (args->expire_arg != 0) {
         db_set_expire(c->db, e, when);
         set_propagate_absolute(c, when);
+        notify_keyspace_event(NOTIFY_GENERIC, "expire", c->argv[1], c->argvlen[1], c->db->id);
     }
 }
 
@@ -141,10 +146,14 @@ static void cmd_set(client *c)
     if (args.flags & SET_GET) {
         if (e != NULL && !command_check_type(c, e->value, DB_TYPE_STRING))
             return;
-        if (e == NULL)
+        /* GET is a read, whose miss Redis reports; the lookup of a write
+         * command is not counted as one (server/command.c), so say it. */
+        if (e == NULL) {
+            notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", c->argv[1], c->argvlen[1], c->db->id);
             reply_null(c);
-        else
+        } else {
             reply_bulk(c, db_string_of(e->value)->str, db_string_of(e->value)->len);
+        }
     }
     if ((args.flags & SET_NX && e != NULL) || (args.flags & SET_XX && e == NULL)) {
         if (!(args.flags & SET_GET))
@@ -248,12 +257,14 @@ static void ttl_expire_generic(client *c, long long base, bool seconds, const ch
         const char *argv[] = {"DEL", c->argv[1]};
         size_t argvlen[] = {3, c->argvlen[1]};
         command_propagate_as(c, 2, argv, argvlen);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->argv[1], c->argvlen[1], c->db->id);
     } else {
         db_set_expire(c->db, e, when);
         char ms[NUM_LL_MAX];
         const char *argv[] = {"PEXPIREAT", c->argv[1], ms};
         size_t argvlen[] = {9, c->argvlen[1], num_format_ll(ms, when)};
         command_propagate_as(c, 3, argv, argvlen);
+        notify_keyspace_event(NOTIFY_GENERIC, "expire", c->argv[1], c->argvlen[1], c->db->id);
     }
     reply_int(c, 1);
 }
@@ -319,7 +330,10 @@ static void cmd_pttl(client *c)
 static void cmd_persist(client *c)
 {
     dict_entry *e = db_find(c->db, c->argv[1], c->argvlen[1]);
-    reply_int(c, e != NULL && db_persist(c->db, e));
+    bool persisted = e != NULL && db_persist(c->db, e);
+    if (persisted)
+        notify_keyspace_event(NOTIFY_GENERIC, "persist", c->argv[1], c->argvlen[1], c->db->id);
+    reply_int(c, persisted);
 }
 
 const command ttl_commands[] = {

@@ -11,9 +11,7 @@
 #include <strings.h>
 
 #include "data/dict.h"
-#include "server/blocking.h"
 #include "server/multi.h"
-#include "server/pubsub.h"
 #include "server/reply.h"
 
 #define COMMAND_NAME_MAX 64         /* longer names cannot be commands */
@@ -131,6 +129,9 @@ static bool command_needs_memory(const client *c, const command *cmd)
     return command_flags_of(c, cmd) & COMMAND_DENYOOM;
 }
 
+static command_context_fn *command_context_check;
+static command_after_fn *command_after;
+
 /* A container's command is named with its subcommand ("client|list"),
  * as Redis names it in errors. */
 static const char *command_full_name(const client *c, const command *cmd)
@@ -175,8 +176,8 @@ void command_execute(client *c)
         command_refuse(c, cmd, refusal);
         return;
     }
-    if (c->resp == 2 && !(cmd->flags & COMMAND_SUBSCRIBED_OK) && pubsub_subscribed(c)) {
-        /* Part II, pub/sub: a RESP2 reply could not be told from a message. */
+    if (command_context_check != NULL && !command_context_check(c, cmd)) {
+        /* Part II, pub/sub: a RESP2 subscriber may run only a few commands. */
         char why[2 * COMMAND_NAME_MAX + 160];
         snprintf(why, sizeof(why), REPLY_ERR_SUBSCRIBED_FMT, command_full_name(c, cmd));
         command_refuse(c, cmd, why);
@@ -189,7 +190,18 @@ void command_execute(client *c)
     command_call(c, cmd);
     /* Part II, blocking commands: the keys this command gave a value go
      * to the clients waiting for them, before any other command runs. */
-    blocking_serve_ready();
+    if (command_after != NULL)
+        command_after();
+}
+
+void command_set_context_check(command_context_fn *fn)
+{
+    command_context_check = fn;
+}
+
+void command_set_after_hook(command_after_fn *fn)
+{
+    command_after = fn;
 }
 
 void command_call(client *c, const command *cmd)

@@ -83,6 +83,14 @@ void command_set_write_guard(command_guard_fn *fn);
 /* Asked before every command when set (Part II, memory limit): it evicts
  * what it must, and an error text refuses a COMMAND_DENYOOM command. */
 void command_set_memory_guard(command_guard_fn *fn);
+/* Asked before every command when set (Part II, pub/sub): false refuses
+ * it in this client's context, with Redis's error for a RESP2 subscriber. */
+typedef bool command_context_fn(const client *c, const command *cmd);
+void command_set_context_check(command_context_fn *fn);
+/* Run after each command a client sent, EXEC as a whole (Part II,
+ * blocking commands: serve the clients waiting for the keys it filled). */
+typedef void command_after_fn(void);
+void command_set_after_hook(command_after_fn *fn);
 /* A record the server writes itself, not a client's command: eviction's
  * DEL (Part II). */
 void command_log(int db_id, int argc, const char **argv, const size_t *argvlen);

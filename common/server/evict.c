@@ -10,6 +10,7 @@
 #include "data/dict.h"
 #include "persist/aof.h"
 #include "server/command.h"
+#include "server/notify.h"
 #include "server/reply.h"
 
 #define EVICT_POOL_SIZE 16
@@ -197,12 +198,15 @@ static bool evict_pick_random(int *db_id, char **key, size_t *len)
 
 /* ---------------- Evicting ---------------- */
 
+/* A key evicted is logged as DEL (stage 5) and, when asked for, is an
+ * "evicted" keyspace event (Part II). */
 static void evict_key(int db_id, const char *key, size_t len)
 {
     db *d = evict_dbs[db_id];
     if (!db_delete(d, key, len))
         return;
     evict_total++;
+    notify_keyspace_event(NOTIFY_EVICTED, "evicted", key, len, db_id);
     const char *argv[] = {"DEL", key};
     size_t argvlen[] = {3, len};
     command_log(db_id, 2, argv, argvlen);

@@ -6,22 +6,29 @@
 #include <string.h>
 
 #include "base/mem.h"
-#include "server/config.h"
 #include "server/pubsub.h"
 
-/* Redis's letters, in the order CONFIG GET prints them. "A" stands for
- * its classes when they are all on, so it comes first and they are then
- * skipped. */
+/* Redis's letters, in the order CONFIG GET prints them: the classes,
+ * then K E m. "A" stands for the classes g..d when they are all on, so
+ * it comes first and they are then skipped, and so is n: Redis 7.0
+ * prints it only without "A" ("KEAn" reads back as "AKE", n still on). */
 static const struct {
     char letter;
     int flag;
 } notify_letters[] = {
     {'g', NOTIFY_GENERIC}, {'$', NOTIFY_STRING}, {'l', NOTIFY_LIST}, {'s', NOTIFY_SET},
     {'h', NOTIFY_HASH}, {'z', NOTIFY_ZSET}, {'x', NOTIFY_EXPIRED}, {'e', NOTIFY_EVICTED},
-    {'t', NOTIFY_STREAM}, {'m', NOTIFY_KEY_MISS}, {'d', NOTIFY_MODULE}, {'n', NOTIFY_NEW},
-    {'K', NOTIFY_KEYSPACE}, {'E', NOTIFY_KEYEVENT},
+    {'t', NOTIFY_STREAM}, {'d', NOTIFY_MODULE}, {'n', NOTIFY_NEW},
+    {'K', NOTIFY_KEYSPACE}, {'E', NOTIFY_KEYEVENT}, {'m', NOTIFY_KEY_MISS},
 };
 #define NOTIFY_LETTERS (sizeof(notify_letters) / sizeof(notify_letters[0]))
+
+static int notify_flags;    /* a copy of notify-keyspace-events, set by config.c */
+
+void notify_set_flags(int flags)
+{
+    notify_flags = flags;
+}
 
 int notify_flags_parse(const char *letters, size_t len)
 {
@@ -48,7 +55,7 @@ size_t notify_flags_format(int flags, char *out, size_t size)
     if ((flags & NOTIFY_ALL) == NOTIFY_ALL) {
         if (n + 1 < size)
             out[n++] = 'A';
-        rest &= ~NOTIFY_ALL;
+        rest &= ~(NOTIFY_ALL | NOTIFY_NEW);
     }
     for (size_t j = 0; j < NOTIFY_LETTERS; j++) {
         if ((rest & notify_letters[j].flag) && n + 1 < size)
@@ -75,7 +82,7 @@ static void notify_publish(const char *prefix, int db_id, const char *name, size
 
 void notify_keyspace_event(int type, const char *event, const char *key, size_t keylen, int db_id)
 {
-    int flags = config.notify_flags;
+    int flags = notify_flags;
     if (!(flags & type))
         return;
     size_t elen = strlen(event);

@@ -42,6 +42,9 @@
  * `type` (one NOTIFY_* class bit) is on. */
 void notify_keyspace_event(int type, const char *event, const char *key, size_t keylen, int db_id);
 
+/* What notify-keyspace-events says, parsed (config.c sets it). */
+void notify_set_flags(int flags);
+
 /* The flags from a string of letters ("KEA", "Kx"); -1 on an unknown
  * letter. And back, in Redis's canonical order, for CONFIG GET. */
 int notify_flags_parse(const char *letters, size_t len);

@@ -197,12 +197,33 @@ static void server_forget_client(client *c)
     outbox_forget(c);
 }
 
+/* Part II, pub/sub: a RESP2 client with a subscription is in the
+ * subscribed mode, where a reply could not be told from a message: only
+ * the commands marked for it run. */
+static bool server_allowed_here(const client *c, const command *cmd)
+{
+    return c->resp != 2 || (cmd->flags & COMMAND_SUBSCRIBED_OK) || !pubsub_subscribed(c);
+}
+
 /* A key that expired is logged as DEL (stage 5) and, when asked for, is
  * a keyspace event (Part II). */
 static void server_on_expired(int db_id, const char *key, size_t len)
 {
     aof_feed_expired(db_id, key, len);
     notify_keyspace_event(NOTIFY_EXPIRED, "expired", key, len, db_id);
+}
+
+/* Part II, keyspace notifications: a key a database gains is a "new"
+ * event, a read that finds no key a "keymiss"; neither is in "A", so both
+ * are usually off, and then each costs a call and one test. */
+static void server_on_new_key(db *d, const char *key, size_t len)
+{
+    notify_keyspace_event(NOTIFY_NEW, "new", key, len, d->id);
+}
+
+static void server_on_key_miss(db *d, const char *key, size_t len)
+{
+    notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", key, len, d->id);
 }
 
 /* Run the expiry cycle over every database within one budget, starting
@@ -396,6 +417,9 @@ static int server_init(char *err)
      * a client woken by another thread's command goes on with its own. */
     db_set_added_hook(blocking_key_added);
     outbox_set_wake_hook(serve_on_wake);
+    command_set_after_hook(blocking_serve_ready);
+    command_set_context_check(server_allowed_here);
+    db_set_notify_hooks(server_on_new_key, server_on_key_miss);
     access_set_clock(db_now_ms());      /* keys loaded from the AOF were used now */
     resp_set_max_bulk(config.proto_max_bulk_len);
     char reactor_err[REACTOR_ERR_LEN];
@@ -477,8 +501,11 @@ void server_free(void)
     command_set_propagate(NULL);
     command_set_write_guard(NULL);
     command_set_memory_guard(NULL);
+    command_set_after_hook(NULL);
+    command_set_context_check(NULL);
     evict_free_pool();
     db_set_touch_hooks(NULL, NULL);
+    db_set_notify_hooks(NULL, NULL);
     client_set_forget_hook(NULL);
     config_free();
 }
