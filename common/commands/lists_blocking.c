@@ -121,14 +121,15 @@ static bool listsblocking_move(client *c, list *src, enum list_where from, enum 
     memcpy(moved, e.bytes, len);
     list_pop(src, from);
     db_key_changed(c->db, c->argv[1], c->argvlen[1]);
-    notify_keyspace_event(NOTIFY_LIST, from == LIST_HEAD ? "lpop" : "rpop", c->argv[1], c->argvlen[1], c->db->id);
     if (dv == NULL) {
         dv = db_list_new();
         db_set(c->db, c->argv[2], c->argvlen[2], dv);
     }
     list_push(db_list_of(dv), to, moved, len);
     db_key_changed(c->db, c->argv[2], c->argvlen[2]);
+    /* Redis tells of the push before the pop. */
     notify_keyspace_event(NOTIFY_LIST, to == LIST_HEAD ? "lpush" : "rpush", c->argv[2], c->argvlen[2], c->db->id);
+    notify_keyspace_event(NOTIFY_LIST, from == LIST_HEAD ? "lpop" : "rpop", c->argv[1], c->argvlen[1], c->db->id);
     if (list_length(src) == 0) {
         db_delete(c->db, c->argv[1], c->argvlen[1]);
         notify_keyspace_event(NOTIFY_GENERIC, "del", c->argv[1], c->argvlen[1], c->db->id);

@@ -7,13 +7,18 @@
  *   - per blocked client, its state: a copy of its command, to run again
  *     when a key is ready, and its places in the queues;
  *   - the keys made ready since the last serve, each once.
- * A deadline is a timer on the client's own loop, set and deleted by its
- * own thread only (loops are not shared). */
+ *   - per reactor, its blocked clients that have a deadline, earliest
+ *     first (a binary heap), and one timer on its loop for the earliest:
+ *     thousands of waiters with a timeout cost the loop one timer, not
+ *     thousands. Only the reactor's own thread touches its loop's timers;
+ *     another thread may take a client out of the heap, and the timer,
+ *     when it fires, finds nothing to do or re-arms for what is left. */
 #include "server/blocking.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +54,10 @@ typedef struct blocked_state {
     int key_count;
     waiter *waiters;        /* one per distinct key */
     enum blocking_timeout_reply on_timeout;
+    client *c;
+    long long deadline;     /* Unix ms, 0: none */
+    int reactor;            /* whose heap it is in, -1 if none */
+    size_t heap_at;         /* its place there */
     const char *ready_key;  /* set while the command runs again */
     size_t ready_len;
     bool blocked_again;
@@ -59,6 +68,10 @@ typedef struct ready_key {
     char *key;
     size_t len;
 } ready_key;
+
+/* Looking at a key for its waiters is no read of a client's: no stats,
+ * no keymiss event, no LRU touch, as in Redis. */
+#define BLOCKING_LOOKUP (DB_LOOKUP_NOTOUCH | DB_LOOKUP_NOSTATS | DB_LOOKUP_NONOTIFY)
 
 static dict **blocking_tables;      /* by database number, NULL until used */
 static int blocking_table_count;
@@ -186,6 +199,114 @@ static void blocking_dequeue(waiter *w, int db_id, const char *key, size_t len)
     }
 }
 
+/* ---------------- Deadlines ---------------- */
+
+typedef struct deadline_heap {
+    blocked_state **items;
+    size_t count, cap;
+    long long timer_id;     /* armed on the reactor's loop, 0 if none */
+    long long armed_for;    /* the deadline it fires at */
+} deadline_heap;
+
+static deadline_heap blocking_deadlines[REACTOR_MAX];
+
+static void heap_place(deadline_heap *h, size_t i, blocked_state *b)
+{
+    h->items[i] = b;
+    b->heap_at = i;
+}
+
+static void heap_sift_up(deadline_heap *h, size_t i)
+{
+    blocked_state *b = h->items[i];
+    while (i > 0 && h->items[(i - 1) / 2]->deadline > b->deadline) {
+        heap_place(h, i, h->items[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_place(h, i, b);
+}
+
+static void heap_sift_down(deadline_heap *h, size_t i)
+{
+    blocked_state *b = h->items[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= h->count)
+            break;
+        if (child + 1 < h->count && h->items[child + 1]->deadline < h->items[child]->deadline)
+            child++;
+        if (h->items[child]->deadline >= b->deadline)
+            break;
+        heap_place(h, i, h->items[child]);
+        i = child;
+    }
+    heap_place(h, i, b);
+}
+
+static void heap_push(deadline_heap *h, blocked_state *b)
+{
+    if (h->count == h->cap) {
+        h->cap = h->cap > 0 ? 2 * h->cap : 16;
+        h->items = mem_realloc(h->items, h->cap * sizeof(*h->items));
+    }
+    heap_place(h, h->count++, b);
+    heap_sift_up(h, h->count - 1);
+}
+
+static void heap_remove(deadline_heap *h, blocked_state *b)
+{
+    size_t i = b->heap_at;
+    blocked_state *last = h->items[--h->count];
+    if (i == h->count)
+        return;
+    heap_place(h, i, last);
+    heap_sift_up(h, i);
+    heap_sift_down(h, last->heap_at);
+}
+
+static void blocking_end(client *c, void (*reply)(client *c, const void *arg), const void *arg);
+static void blocking_reply_timeout(client *c, const void *arg);
+
+/* The reactor's timer, on its thread: every client whose time is up gets
+ * its timeout reply; then it fires again at the next deadline, if any. */
+static long long blocking_on_deadlines(loop *l, long long id, void *data)
+{
+    (void)l, (void)id;
+    deadline_heap *h = &blocking_deadlines[(intptr_t)data];
+    lock_acquire();
+    long long now = loop_now_ms();
+    while (h->count > 0 && h->items[0]->deadline <= now)
+        blocking_end(h->items[0]->c, blocking_reply_timeout, NULL);
+    long long next = LOOP_TIMER_DONE;
+    if (h->count > 0) {
+        next = h->items[0]->deadline - now;
+        h->armed_for = h->items[0]->deadline;
+    } else {
+        h->timer_id = 0;
+    }
+    lock_release();
+    return next;
+}
+
+/* On the client's own thread: into its reactor's heap, and the timer
+ * brought forward if this deadline is the earliest. */
+static void blocking_add_deadline(client *c, blocked_state *b)
+{
+    int r = reactor_index_of(c->loop);
+    if (r < 0)
+        return;
+    deadline_heap *h = &blocking_deadlines[r];
+    b->reactor = r;
+    heap_push(h, b);
+    if (h->timer_id != 0 && h->armed_for <= b->deadline)
+        return;
+    if (h->timer_id != 0)
+        loop_del_timer(c->loop, h->timer_id);
+    long long wait = b->deadline - loop_now_ms();
+    h->timer_id = loop_add_timer(c->loop, wait > 0 ? wait : 0, blocking_on_deadlines, (void *)(intptr_t)r);
+    h->armed_for = b->deadline;
+}
+
 /* ---------------- Blocking and unblocking ---------------- */
 
 /* The command's arguments outlive the query buffer they were read from. */
@@ -218,8 +339,6 @@ static bool blocking_named_before(const blocked_state *b, int first, int i)
     return false;
 }
 
-static long long blocking_on_deadline(loop *l, long long id, void *data);
-
 void blocking_block(client *c, int first_key, int key_count, long long deadline_ms,
                     enum blocking_timeout_reply on_timeout)
 {
@@ -229,7 +348,9 @@ void blocking_block(client *c, int first_key, int key_count, long long deadline_
     }
     blocked_state *b = mem_calloc(1, sizeof(*b));
     b->cmd = command_lookup(c->argv[0], c->argvlen[0]);
+    b->c = c;
     b->d = c->db;
+    b->reactor = -1;
     b->on_timeout = on_timeout;
     blocking_copy_argv(b, c);
     b->waiters = mem_calloc((size_t)key_count, sizeof(waiter));
@@ -243,20 +364,17 @@ void blocking_block(client *c, int first_key, int key_count, long long deadline_
     }
     c->blocked = b;
     blocking_total++;
-    if (c->timer_id != 0) {             /* an earlier wait's, served before it could go */
-        loop_del_timer(c->loop, c->timer_id);
-        c->timer_id = 0;
-    }
-    if (deadline_ms > 0) {
-        long long wait = deadline_ms - loop_now_ms();
-        c->timer_id = loop_add_timer(c->loop, wait > 0 ? wait : 0, blocking_on_deadline, c);
-    }
+    b->deadline = deadline_ms;
+    if (deadline_ms > 0)
+        blocking_add_deadline(c, b);
 }
 
 /* Out of every queue, its state freed; no reply. */
 static void blocking_release(client *c)
 {
     blocked_state *b = c->blocked;
+    if (b->reactor >= 0)
+        heap_remove(&blocking_deadlines[b->reactor], b);
     for (int i = 0; i < b->key_count; i++) {
         waiter *w = &b->waiters[i];
         blocking_dequeue(w, b->d->id, b->argv[w->arg], b->argvlen[w->arg]);
@@ -299,22 +417,6 @@ static void blocking_reply_error(client *c, const void *arg)
     reply_error(c, arg);
 }
 
-static long long blocking_on_deadline(loop *l, long long id, void *data)
-{
-    (void)l;
-    client *c = data;
-    lock_acquire();
-    if (id != c->timer_id) {            /* not the current wait's */
-        lock_release();
-        return LOOP_TIMER_DONE;
-    }
-    c->timer_id = 0;
-    if (c->blocked != NULL)
-        blocking_end(c, blocking_reply_timeout, NULL);
-    lock_release();
-    return LOOP_TIMER_DONE;
-}
-
 bool blocking_unblock(client *c, bool with_error)
 {
     if (c->blocked == NULL)
@@ -324,15 +426,6 @@ bool blocking_unblock(client *c, bool with_error)
     else
         blocking_end(c, blocking_reply_timeout, NULL);
     return true;
-}
-
-/* On the client's own thread, once woken: a deadline no longer needed. */
-void blocking_after_wake(client *c)
-{
-    if (c->blocked == NULL && c->timer_id != 0) {
-        loop_del_timer(c->loop, c->timer_id);
-        c->timer_id = 0;
-    }
 }
 
 /* ---------------- Ready keys ---------------- */
@@ -370,7 +463,7 @@ void blocking_db_swapped(db *a, db *b)
         dict_entry *e;
         dict_iter_start(&it, t);
         while ((e = dict_iter_next(&it)) != NULL) {
-            if (db_find_notouch(both[i], e->key, e->keylen) != NULL)
+            if (db_lookup(both[i], e->key, e->keylen, BLOCKING_LOOKUP) != NULL)
                 blocking_key_added(both[i], e->key, e->keylen);
         }
         dict_iter_end(&it);
@@ -414,9 +507,10 @@ static void blocking_serve_key(db *d, const char *key, size_t len)
         return;
     q->ready = false;
     waiter *w = q->head;
-    while (w != NULL && db_find_notouch(d, key, len) != NULL) {
+    while (w != NULL && db_lookup(d, key, len, BLOCKING_LOOKUP) != NULL) {
         waiter *next = w->next;
-        blocking_run_again(w->c, key, len);
+        if (!w->c->closing)         /* going: it must not take an element with it */
+            blocking_run_again(w->c, key, len);
         w = next;
     }
 }

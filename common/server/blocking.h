@@ -80,8 +80,5 @@ void blocking_db_swapped(db *a, db *b);
 bool blocking_unblock(client *c, bool with_error);
 /* When c goes (the client's forget hook): out of every queue. */
 void blocking_forget(client *c);
-/* On c's own thread after a wake-up: its deadline's timer goes if it is
- * no longer blocked. */
-void blocking_after_wake(client *c);
 
 #endif

@@ -142,8 +142,6 @@ static void client_forget(client *c)
 static void client_release(client *c)
 {
     client_unpend(c);
-    if (c->timer_id != 0)
-        loop_del_timer(c->loop, c->timer_id);
     loop_unwatch(c->loop, c->fd);
     close(c->fd);
     buf_free(&c->query);
@@ -175,20 +173,24 @@ void client_kill(client *c)
         client_release(c);
         return;
     }
-    client_close_soon(c);
-}
-
-/* Out of sight now, freed by its own thread when it next wakes up:
- * what a kill from another thread does, and what a client over its
- * output limit gets even on its own thread, where the command that
- * found it over may still be using it (Part II, pub/sub). */
-void client_close_soon(client *c)
-{
     if (c->killed)
         return;
     client_forget(c);
     c->killed = true;
     client_link(&client_killed, c);
+    shutdown(c->fd, SHUT_RDWR);
+}
+
+/* Part II, pub/sub: a client over its output limit is found while a
+ * command is going through lists it is on (the subscribers of a channel,
+ * the waiters of a key) or is the client running it. So it is only
+ * marked: nothing more runs for it or is sent to it, and its own thread,
+ * woken by the shutdown, frees it and takes it off those lists then. */
+void client_close_soon(client *c)
+{
+    if (c->killed || c->closing)
+        return;
+    c->closing = true;
     shutdown(c->fd, SHUT_RDWR);
 }
 

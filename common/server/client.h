@@ -59,7 +59,7 @@ typedef struct client {
     struct client *wake_prev, *wake_next;   /* on its reactor's wake list (outbox.c) */
     bool wake_listed;
     long long out_soft_since_ms;    /* over the soft output limit since, or 0 (Part II, pub/sub) */
-    long long timer_id;         /* a timer of its own loop (a blocking deadline), or 0 */
+    bool closing;               /* client_close_soon(): its thread frees it next (Part II) */
     struct blocked_state *blocked;  /* what it waits for, NULL if not blocked (server/blocking.c) */
     struct pubsub_state *pubsub;    /* its subscriptions, NULL if none (server/pubsub.c) */
     size_t shown_qbuf, shown_rbs;   /* their sizes after its last commands, for CLIENT LIST */
@@ -106,7 +106,7 @@ void client_write_pending(void);    /* this thread's replies held while the AOF 
 
 /* With the server lock held: */
 void client_kill(client *c);        /* closed now, or soon by its own thread */
-void client_close_soon(client *c);  /* closed by its own thread, never at once */
+void client_close_soon(client *c);  /* closed by its own thread, never at once (Part II) */
 size_t client_count(void);
 client *client_all(void);           /* the first client; c->next leads to the others */
 client *client_by_id(uint64_t id);

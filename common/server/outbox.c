@@ -45,7 +45,7 @@ void outbox_collect(client *c)
     }
     if (outbox_on_wake != NULL)
         outbox_on_wake(c);
-    if (!c->killed)
+    if (!c->killed && !c->closing)
         client_hold_reply(c);
 }
 
@@ -63,7 +63,7 @@ static void outbox_drain(void *data)
 
 void outbox_wake(client *c)
 {
-    if (c->wake_listed || c->killed)
+    if (c->wake_listed || c->killed || c->closing)
         return;
     int r = reactor_index_of(c->loop);
     if (r < 0)
@@ -86,7 +86,9 @@ void outbox_send(client *c, const char *bytes, size_t len)
         buf_append(&c->reply, bytes, len);
         return;
     }
-    if (c->loop == reactor_current()) {
+    /* On its own thread, unless older bytes from others wait in its
+     * outbox: they go first. */
+    if (c->loop == reactor_current() && !c->wake_listed) {
         buf_append(c->to_outbox ? &c->outbox : &c->reply, bytes, len);
         if (!c->to_outbox)
             client_hold_reply(c);

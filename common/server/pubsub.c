@@ -12,7 +12,6 @@
 #include "io/loop.h"
 #include "io/reactor.h"
 #include "io/resp.h"
-#include "server/config.h"
 #include "server/outbox.h"
 
 /* Subscribers of one name, in the order they came. */
@@ -208,6 +207,8 @@ static bool pubsub_over_hard_limit(const client *c, size_t pending);
  * thread checks both limits whenever it takes its outbox. */
 static void pubsub_deliver(client *c, pubsub_message *m, pubsub_victims *v)
 {
+    if (c->closing)
+        return;         /* going: counted, as by Redis, but sent nothing */
     const buf *b = pubsub_encode(m, c->resp);
     outbox_send(c, buf_data(b), buf_length(b));
     bool over;
@@ -228,7 +229,7 @@ static void pubsub_close_victims(pubsub_victims *v)
 {
     for (size_t i = 0; i < v->count; i++) {
         client *c = v->items[i];
-        if (c->killed)
+        if (c->killed || c->closing)
             continue;
         log_write(LOG_WARNING, "Client id=%llu addr=%s:%d scheduled to be closed ASAP for overcoming of output buffer limits.",
                   (unsigned long long)c->id, c->ip, c->port);
@@ -313,16 +314,22 @@ size_t pubsub_total(enum pubsub_kind kind)
 
 /* A client with any subscription is of the pubsub class, in RESP3 too,
  * as in Redis 7.0. */
-static const config_output_limit *pubsub_limit_of(const client *c)
+static pubsub_limit pubsub_limits[2];      /* normal, pubsub: set by config.c */
+
+void pubsub_set_output_limits(pubsub_limit normal, pubsub_limit subscriber)
 {
-    if (pubsub_subscribed(c))
-        return &config.output_limits[CONFIG_OUTPUT_PUBSUB];
-    return &config.output_limits[CONFIG_OUTPUT_NORMAL];
+    pubsub_limits[0] = normal;
+    pubsub_limits[1] = subscriber;
+}
+
+static const pubsub_limit *pubsub_limit_of(const client *c)
+{
+    return &pubsub_limits[pubsub_subscribed(c) ? 1 : 0];
 }
 
 static bool pubsub_over_hard_limit(const client *c, size_t pending)
 {
-    const config_output_limit *limit = pubsub_limit_of(c);
+    const pubsub_limit *limit = pubsub_limit_of(c);
     return limit->hard > 0 && (long long)pending >= limit->hard;
 }
 
@@ -331,7 +338,7 @@ static bool pubsub_over_hard_limit(const client *c, size_t pending)
  * soon as the client is back under it. */
 bool pubsub_output_over_limit(client *c, size_t pending)
 {
-    const config_output_limit *limit = pubsub_limit_of(c);
+    const pubsub_limit *limit = pubsub_limit_of(c);
     if (pubsub_over_hard_limit(c, pending))
         return true;
     if (limit->soft == 0 || (long long)pending < limit->soft) {

@@ -56,6 +56,13 @@ size_t pubsub_names(enum pubsub_kind kind, const char *pattern, size_t plen, buf
 size_t pubsub_subscribers(enum pubsub_kind kind, const char *name, size_t len);
 size_t pubsub_total(enum pubsub_kind kind);     /* INFO and PUBSUB NUMPAT */
 
+/* client-output-buffer-limit's classes this server has: normal clients,
+ * and clients with a subscription. Bytes; 0 for no limit. */
+typedef struct pubsub_limit {
+    long long hard, soft, soft_seconds;
+} pubsub_limit;
+void pubsub_set_output_limits(pubsub_limit normal, pubsub_limit subscriber);
+
 /* True if `pending` bytes put c over its class's hard limit, or over its
  * soft limit for longer than its seconds (the time it first went over is
  * kept in c, and forgotten once it is back under). */

@@ -95,7 +95,7 @@ static void serve_protocol_error(client *c)
  * served. */
 static void serve_run_requests(client *c)
 {
-    while (!(c->flags & CLIENT_CLOSE_AFTER_REPLY) && !c->killed && !blocking_is_blocked(c) &&
+    while (!(c->flags & CLIENT_CLOSE_AFTER_REPLY) && !c->killed && !c->closing && !blocking_is_blocked(c) &&
            buf_length(&c->query) > 0) {
         c->parser.unauthenticated = c->auth_required;
         resp_status status = resp_parse(&c->parser, buf_data(&c->query), buf_length(&c->query));
@@ -120,7 +120,7 @@ static void serve_run_requests(client *c)
 static int serve_run(client *c)
 {
     lock_acquire();
-    if (c->killed) {
+    if (c->killed || c->closing) {
         lock_release();
         client_free(c);
         return -1;
@@ -145,7 +145,6 @@ static int serve_run(client *c)
  * had for it is in its reply: unblocked, it runs what it pipelined. */
 void serve_on_wake(client *c)
 {
-    blocking_after_wake(c);
     if (pubsub_check_output_limit(c))
         return;
     serve_run_requests(c);

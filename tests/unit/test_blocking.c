@@ -24,11 +24,13 @@ static void setup(void)
     command_register(list_blocking_commands);
     keys = db_create();
     db_set_added_hook(blocking_key_added);
+    command_set_after_hook(blocking_serve_ready);    /* what server.c does */
 }
 
 static void teardown(void)
 {
     db_set_added_hook(NULL);
+    command_set_after_hook(NULL);
     db_destroy(keys);
     command_unregister_all();
     config_free();

@@ -6,19 +6,17 @@
 
 #include "base/mem.h"
 #include "data/dict.h"
-#include "server/config.h"
 #include "server/pubsub.h"
 
 static void setup(void)
 {
     uint8_t seed[16] = {0};
     dict_seed(seed);
-    config_init();
 }
 
 static void teardown(void)
 {
-    config_free();
+    pubsub_set_output_limits((pubsub_limit){0, 0, 0}, (pubsub_limit){0, 0, 0});
 }
 
 TestSuite(pubsub, .init = setup, .fini = teardown);
@@ -129,7 +127,7 @@ Test(pubsub, unsubscribe_every_drops_all_of_one_kind)
 
 Test(pubsub, the_hard_limit_is_at_once_the_soft_one_after_its_seconds)
 {
-    config.output_limits[CONFIG_OUTPUT_PUBSUB] = (config_output_limit){1000, 100, 0};
+    pubsub_set_output_limits((pubsub_limit){0, 0, 0}, (pubsub_limit){1000, 100, 0});
     client a = new_client(2), n = new_client(2);
     pubsub_subscribe(&a, PUBSUB_CHANNEL, "c", 1);
     cr_expect(pubsub_output_over_limit(&a, 1000), "at the hard limit");
