@@ -23,6 +23,11 @@
 bool num_parse_ll(const char *s, size_t len, long long *value);
 size_t num_format_ll(char *out, long long value);      /* no NUL written */
 
+/* A double as Redis 7.0 prints a score: "%.17g", "inf" or "-inf";
+ * NUL-terminated, at most NUM_DOUBLE_MAX bytes (Part II, sorted sets). */
+#define NUM_DOUBLE_MAX 32
+size_t num_format_double(char *out, double value);
+
 /* Long doubles, as INCRBYFLOAT and HINCRBYFLOAT read and write them (Part
  * II). Redis reads with strtold and writes with 17 digits after the point,
  * trailing zeros cut, never in exponent form: 10.5 + 0.1 is "10.6", and

@@ -1223,11 +1223,7 @@ void zset_random_distinct(zset_value *z, size_t n, zset_member *out)
 
 size_t zset_format_score(char *out, double score)
 {
-    if (isinf(score)) {
-        strcpy(out, score > 0 ? "inf" : "-inf");
-        return strlen(out);
-    }
-    return (size_t)snprintf(out, ZSET_SCORE_TEXT_MAX, "%.17g", score);
+    return num_format_double(out, score);
 }
 
 size_t zset_format_packed_score(char *out, double score)

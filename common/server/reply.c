@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/num.h"
 
 /* Where a reply goes: the client's reply buffer, or its outbox while
  * another thread's command serves it (Part II, blocking commands). */
@@ -124,12 +125,8 @@ void reply_push(client *c, long long count)
  * out whatever the C library would print. RESP3 has a type for it. */
 void reply_double(client *c, double value)
 {
-    char text[40];
-    int n;
-    if (isinf(value))
-        n = snprintf(text, sizeof(text), "%s", value > 0 ? "inf" : "-inf");
-    else
-        n = snprintf(text, sizeof(text), "%.17g", value);
+    char text[NUM_DOUBLE_MAX];
+    size_t n = num_format_double(text, value);
     if (c->resp != 3) {
         resp_add_bulk(reply_target(c), text, (size_t)n);
         return;

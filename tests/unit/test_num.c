@@ -4,7 +4,9 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/num.h"
@@ -183,5 +185,30 @@ Test(num, round_trips_a_spread_of_pseudo_random_values)
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;    /* xorshift64 */
         expect_round_trip((long long)x);
         expect_round_trip((long long)(x >> (x % 64)));  /* short ones too */
+    }
+}
+
+/* Part II, sorted sets: scores print as Redis 7.0's "%.17g", an integral
+ * one through the integer path, which must give the same bytes. */
+Test(num, doubles_print_as_redis_prints_a_score)
+{
+    char out[NUM_DOUBLE_MAX];
+    const struct {
+        double value;
+        const char *text;
+    } cases[] = {
+        {0, "0"}, {-0.0, "-0"}, {1, "1"}, {-42, "-42"}, {1.5, "1.5"}, {0.1, "0.10000000000000001"},
+        {99999999999999984.0, "99999999999999984"}, {1e17, "1e+17"}, {-1e17, "-1e+17"},
+        {9007199254740993.0, "9007199254740992"}, {1.0 / 0.0, "inf"}, {-1.0 / 0.0, "-inf"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char expect[NUM_DOUBLE_MAX];
+        size_t n = num_format_double(out, cases[i].value);
+        cr_expect_str_eq(out, cases[i].text);
+        cr_expect_eq(n, strlen(cases[i].text));
+        if (!isinf(cases[i].value)) {
+            snprintf(expect, sizeof(expect), "%.17g", cases[i].value);
+            cr_expect_str_eq(out, expect, "the same bytes as %%.17g");
+        }
     }
 }
