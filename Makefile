@@ -36,7 +36,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .SECONDARY:
 
-.PHONY: all $(STAGES) run test unit integration grade grade-starters oracle check valgrind asan tsan fuzz bench bench-ext clean help deps clients cluster-demo docs-check layers
+.PHONY: all $(STAGES) run test unit integration grade grade-starters oracle check valgrind asan tsan fuzz bench bench-ext bench-ext2 clean help deps clients cluster-demo docs-check layers
 
 all: $(STAGE_BINS) $(TOOL_BINS) $(UNIT_BINS)
 
@@ -53,6 +53,7 @@ help:
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS=$(FUZZ_SECONDS)"
 	@echo "make bench      stage $(STAGE) side by side with redis-server (redis-benchmark)"
 	@echo "make bench-ext  stage 6's Part II extensions (hashes, sets, MULTI, SCAN, eviction) side by side with redis-server"
+	@echo "make bench-ext2 sorted sets, blocking pops and pub/sub fan-out side by side with redis-server"
 	@echo "make clients    ioredis, node-redis, redis-py, redis-cli, redis-benchmark against stage $(STAGE) (SERVER=redis-server: the real one)"
 	@echo "make cluster-demo  three stage $(STAGE) servers behind twemproxy: benchmark, 1000 keys, how they spread"
 	@echo "make clean      remove build/"

@@ -193,8 +193,9 @@ static const buf *pubsub_encode(pubsub_message *m, int resp)
     return b;
 }
 
-/* Clients found over their limit while a message goes out; closed once
- * it has gone to everyone, as closing one changes the lists. */
+/* Clients found over their limit while a message goes out; marked for
+ * closing once it has gone to everyone (a victim still gets the pattern
+ * messages of this PUBLISH that come after the one that put it over). */
 typedef struct pubsub_victims {
     client **items;
     size_t count, cap;
