@@ -39,7 +39,7 @@ step oracle make --no-print-directory oracle
 step grade make --no-print-directory grade
 step grade-starters make --no-print-directory grade-starters
 # Real clients against stage 6 (the node ones from npm's cache, or its
-# registry the first time on a machine): about 10 s.
+# registry the first time on a machine): about 30 to 45 s.
 step clients make --no-print-directory clients
 step asan make --no-print-directory asan
 step tsan make --no-print-directory tsan
