@@ -169,8 +169,14 @@ bench: $(BUILD)/stage$(STAGE)
 bench-ext: $(BUILD)/stage6
 	/usr/bin/python3 tests/bench/bench_ext.py --build-dir $(BUILD)
 
-bench-ext2: $(BUILD)/stage6
+bench-ext2: $(BUILD)/stage6 $(BUILD)/bench/fanout
 	/usr/bin/python3 tests/bench/bench_ext2.py --build-dir $(BUILD)
+
+# bench-ext2's pub/sub client: C, so that the reader is not what sets the rate.
+$(BUILD)/bench/fanout: tests/bench/fanout.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS) $< -o $@
 
 # ---------------- Real clients and scale-out ----------------
 

@@ -82,23 +82,25 @@ going first and the medians are compared. Ratios are always ours / redis.
    the servers' own difference.
 
 5. Pub/sub fan-out. For --pubsub-rounds rounds (9; a round takes well
-   under a second): --subscribers (40) raw connections SUBSCRIBE to one
-   channel (each confirmation read), then one publisher connection sends
-   --messages (20,000) `PUBLISH bench:fanout PAYLOAD`, --publish-batch
-   (100) commands a write, reading each batch's replies (each must be
-   :SUBSCRIBERS) before sending the next (--publish-window N: N batches in
-   flight). PAYLOAD is the sequence number in 10 digits padded to
-   --message-size (32) bytes. The publisher is a forked process of its
-   own, so that it never waits for the GIL; one thread of this script reads
-   all subscriber sockets through a selector, straight into buffers
-   (recv_into). A subscriber is done when it has as many bytes as the exact
-   RESP2 stream of every message in order, which it must then equal (so
-   nothing lost, duplicated or reordered). Delivery rate = subscribers x
-   messages / wall time from the first PUBLISH sent to the last subscriber
-   done; server CPU per delivered message, and the server's CPU as a share
-   of that wall time (well under 1: the round trips and this script's
-   reading take their share), are given too. Target: rate ratio >= 1.0,
-   and ours delivers everything intact.
+   under a second), one run of the C client build/bench/fanout
+   (tests/bench/fanout.c, built by `make bench-ext2`; --fanout-client
+   names another): --subscribers (40) connections SUBSCRIBE to one channel
+   (each confirmation read), then, once this script has read the server's
+   CPU time, one publisher connection sends --messages (20,000) `PUBLISH
+   bench:fanout PAYLOAD`, --publish-batch (100) commands a write, with at
+   most --publish-window (1) batches unanswered, every reply checked to be
+   :SUBSCRIBERS. PAYLOAD is the sequence number in 10 digits padded to
+   --message-size (32) bytes. The same thread reads every subscriber
+   through one epoll loop and compares each read with the exact RESP2
+   stream of every message in order; a byte past its end, a closed
+   connection or a difference is a failure (so nothing lost, duplicated or
+   reordered). The client is C because a Python reader of 40 sockets is
+   slower than either server (about 3 M deliveries a second here): it
+   measured itself. Delivery rate = subscribers x messages / wall time from
+   the first PUBLISH sent to the last subscriber complete; server CPU per
+   delivered message, and the server's CPU as a share of that wall time,
+   are given too. Target: rate ratio >= 1.0, and ours delivers everything
+   intact.
 
 6. Blocked clients cost nothing. A fresh server each: 8 connections send
    `BRPOP q 0`; once INFO clients says blocked_clients:8 (or after 0.5 s
@@ -124,16 +126,13 @@ redis-server and redis-benchmark on PATH.
 """
 
 import argparse
-import collections
 import datetime
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import random
 import re
-import selectors
 import shlex
 import shutil
 import signal
@@ -142,7 +141,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -681,270 +679,83 @@ def latency(args, tmpdir):
 # ---------------------------------------------------------------- 5. pub/sub fan-out
 
 def message_payload(seq, size):
+    """What fanout.c's payload() makes: the sequence number in ten digits,
+    padded with dots (used here for the stream's length)."""
     head = b"%010d" % seq
     return head + b"." * max(0, size - len(head))
 
 
-def pubsub_expected(n, size):
-    """The exact RESP2 bytes a subscriber must receive, message by message."""
-    chan = b"$%d\r\n%s\r\n" % (len(CHANNEL), CHANNEL)
-    out = []
-    for seq in range(n):
-        p = message_payload(seq, size)
-        out.append(b"*3\r\n$7\r\nmessage\r\n" + chan + b"$%d\r\n%s\r\n" % (len(p), p))
-    return b"".join(out)
+def stream_length(n, size):
+    """Bytes of the RESP2 stream each subscriber receives."""
+    one = b"*3\r\n$7\r\nmessage\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (
+        len(CHANNEL), CHANNEL, size, message_payload(0, size))
+    return n * len(one)
 
 
-def describe_mismatch(data, size):
-    """What went wrong in a subscriber's stream, in words."""
-    seqs = [int(m) for m in re.findall(rb"\$%d\r\n(\d{10})" % size, bytes(data))]
-    missing = len(set(range(max(seqs) + 1 if seqs else 0)) - set(seqs))
-    dups = len(seqs) - len(set(seqs))
-    backwards = sum(1 for a, b in zip(seqs, seqs[1:]) if b < a)
-    return "%d messages parsed, %d missing below the highest, %d duplicated, %d out of order" % (
-        len(seqs), missing, dups, backwards)
+class Fanout:
+    """One round's client: build/bench/fanout (tests/bench/fanout.c), which
+    subscribes, says "ready", and on a line from us publishes, reads every
+    subscriber and checks every byte; see its opening comment."""
 
-
-class Subscribers:
-    """--subscribers connections SUBSCRIBEd to CHANNEL; one thread reads
-    them all through a selector until each has len(expected) bytes."""
-
-    def __init__(self, port, count, expected, stall_s):
-        self.expected = expected
-        self.stall_s = stall_s
-        self.socks = []
-        self.data = {}
-        self.done_at = {}
-        self.closed = {}
-        self.reader_cpu_s = None
-        self.stop_flag = threading.Event()
-        self.thread = threading.Thread(target=self.loop, daemon=True)
-        confirm = (b"*3\r\n$9\r\nsubscribe\r\n$%d\r\n%s\r\n:1\r\n" % (len(CHANNEL), CHANNEL))
-        try:
-            for _ in range(count):
-                s = socket.create_connection(("127.0.0.1", port), timeout=10.0)
-                self.socks.append(s)
-                s.sendall(encode(b"SUBSCRIBE", CHANNEL))
-                got = b""
-                while len(got) < len(confirm):
-                    chunk = s.recv(len(confirm) - len(got))
-                    if not chunk:
-                        raise BenchError("connection closed after SUBSCRIBE (got %r)" % got)
-                    got += chunk
-                if got != confirm:
-                    raise BenchError("SUBSCRIBE %s answered %r" % (CHANNEL.decode(), got))
-                s.setblocking(False)
-        except BaseException:
-            for s in self.socks:
-                s.close()
-            raise
-
-    def start(self):
-        self.thread.start()
-
-    def loop(self):
-        """Each socket reads straight into a buffer of its own (recv_into,
-        no copies in Python), a little larger than the expected stream so
-        that anything extra shows too."""
-        want = len(self.expected)
-        views, pos = {}, {}
-        for s in self.socks:
-            self.data[s] = bytearray(want + 65536)
-            views[s] = memoryview(self.data[s])
-            pos[s] = 0
-        sel = selectors.DefaultSelector()
-        for s in self.socks:
-            sel.register(s, selectors.EVENT_READ)
-        last = time.monotonic()
-        cpu0 = time.thread_time()
-        try:
-            while (len(self.done_at) + len(self.closed) < len(self.socks)
-                   and not self.stop_flag.is_set()):
-                events = sel.select(timeout=0.5)
-                now = time.perf_counter()
-                if not events and time.monotonic() - last > self.stall_s:
-                    break           # nothing for stall_s: the rest will not come
-                for key, _ in events:
-                    s = key.fileobj
-                    try:
-                        n = s.recv_into(views[s][pos[s]:])
-                    except BlockingIOError:
-                        continue
-                    except OSError as e:
-                        n = 0
-                        self.closed[s] = str(e)
-                    if not n:
-                        self.closed.setdefault(s, "closed by the server")
-                        sel.unregister(s)
-                        continue
-                    last = time.monotonic()
-                    pos[s] += n
-                    if pos[s] >= want:
-                        self.done_at[s] = now
-                        sel.unregister(s)
-        finally:
-            sel.close()
-            self.reader_cpu_s = time.thread_time() - cpu0
-            for s in self.socks:
-                views[s].release()
-                del self.data[s][pos[s]:]
-
-    def join(self, timeout):
-        self.thread.join(timeout)
-
-    def check(self, size):
-        """(intact, problems): every subscriber has exactly the expected bytes."""
-        problems = []
-        for i, s in enumerate(self.socks):
-            buf = self.data.get(s, b"")
-            if bytes(buf) == self.expected:
-                continue
-            why = self.closed.get(s) or ("%d of %d bytes" % (len(buf), len(self.expected)))
-            problems.append("subscriber %d: %s; %s" % (i, why, describe_mismatch(buf, size)))
-        return not problems, problems
-
-    def close(self):
-        self.stop_flag.set()
-        if self.thread.is_alive():
-            self.thread.join(5.0)
-        for s in self.socks:
-            s.close()
-
-
-def publish_batches(n, size, batch):
-    """The publisher's writes: (bytes, commands) of batch PUBLISHes each."""
-    out = []
-    for start in range(0, n, batch):
-        k = min(n, start + batch) - start
-        out.append((b"".join(encode(b"PUBLISH", CHANNEL, message_payload(seq, size))
-                             for seq in range(start, start + k)), k))
-    return out
-
-
-def read_exactly(sock, want):
-    got = b""
-    while len(got) < want:
-        chunk = sock.recv(want - len(got))
-        if not chunk:
-            raise BenchError("connection closed after %d of %d bytes" % (len(got), want))
-        got += chunk
-    return got
-
-
-def publisher_main(port, batches, subscribers, window, conn):
-    """The publisher, a process of its own (so that it never waits for the
-    subscribers' reader to release the GIL): up to `window` batches in
-    flight, every reply checked to count every subscriber. Reports (t0, t1,
-    error) through conn; perf_counter is CLOCK_MONOTONIC, the same clock in
-    every process."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)        # the parent cleans up; this one just ends
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    reply = b":%d\r\n" % subscribers
-
-    def settle(k):
-        got = read_exactly(sock, len(reply) * k)
-        if got != reply * k:
-            raise BenchError("PUBLISH replies: expected %r each, got %r" % (reply, got[:200]))
-
-    try:
-        sock = socket.create_connection(("127.0.0.1", port), timeout=30.0)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn.send("ready")
-        conn.recv()
-        inflight = collections.deque()
-        t0 = time.perf_counter()
-        for payload, k in batches:
-            sock.sendall(payload)
-            inflight.append(k)
-            if len(inflight) >= window:
-                settle(inflight.popleft())
-        while inflight:
-            settle(inflight.popleft())
-        conn.send((t0, time.perf_counter(), None))
-    except Exception as e:            # reported to the parent, which raises it
-        conn.send((None, None, "%s: %s" % (type(e).__name__, e)))
-    finally:
-        conn.close()
-
-
-class Publisher:
-    """publisher_main in a forked process, connected before the round
-    starts and told when to go."""
-
-    def __init__(self, port, batches, subscribers, window):
-        ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=publisher_main, args=(port, batches, subscribers, window, child),
-                                daemon=True)
-        self.proc.start()
-        child.close()
-        if not self.conn.poll(10.0) or self.conn.recv() != "ready":
+    def __init__(self, args, port):
+        argv = [args.fanout_client, str(port), str(args.subscribers), str(args.messages),
+                str(args.message_size), str(args.publish_batch), str(args.publish_window)]
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        line = self.proc.stdout.readline().strip()
+        if line != "ready":
             self.stop()
-            raise BenchError("the publisher process did not connect")
+            raise BenchError("fanout client: %s" % (line or "exited before subscribing"))
 
     def run(self, timeout=120.0):
-        self.conn.send("go")
-        if not self.conn.poll(timeout):
-            raise BenchError("the publisher did not finish within %.0f s" % timeout)
-        t0, t1, error = self.conn.recv()
-        if error:
-            raise BenchError("publisher: %s" % error)
-        return t0, t1
+        """(wall_s, publish_s, None), or (None, None, why) if anything was
+        lost, duplicated, reordered or refused."""
+        try:
+            out, _ = self.proc.communicate("go\n", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise BenchError("the fanout client did not finish within %.0f s" % timeout)
+        words = out.strip().split(" ", 2)
+        if self.proc.returncode == 0 and words[0] == "ok" and len(words) == 3:
+            return float(words[1]), float(words[2]), None
+        return None, None, out.strip() or "exit status %d" % self.proc.returncode
 
     def stop(self):
-        if self.proc.is_alive():
-            self.proc.terminate()
-        self.proc.join(5.0)
-        self.conn.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
 
 
-def pubsub_round(args, server, expected, batches):
-    # The publisher is forked first, so that it holds no copy of the
-    # subscribers' sockets.
-    pub = Publisher(server.port, batches, args.subscribers, args.publish_window)
-    subs = None
+def pubsub_round(args, server):
+    client = Fanout(args, server.port)
     try:
-        subs = Subscribers(server.port, args.subscribers, expected, stall_s=10.0)
-        subs.start()
         snap = cpu_snapshot(server)
-        t0, t_pub = pub.run()
-        subs.join(timeout=120)
+        wall, publish_s, problem = client.run()
         cpu = cpu_since(server, snap)
-        server.check_alive()
-        intact, problems = subs.check(args.message_size)
-        deliveries = args.subscribers * args.messages
-        if intact:
-            wall = max(subs.done_at.values()) - t0
-            rate = deliveries / wall
-        else:
-            wall = rate = None
-        return {"intact": intact, "problems": problems[:5], "wall_s": wall, "deliveries_per_s": rate,
-                "publish_s": t_pub - t0, "cpu_ns": cpu[0], "cpu_ticks": cpu[1],
-                "cpu_ns_per_delivery": cpu[0] / deliveries,
-                "server_busy": cpu[0] / 1e9 / wall if wall else None,
-                "reader_cpu_s": subs.reader_cpu_s}
     finally:
-        pub.stop()
-        if subs is not None:
-            subs.close()
+        client.stop()
+    server.check_alive()
+    deliveries = args.subscribers * args.messages
+    return {"intact": problem is None, "problems": [problem] if problem else [], "wall_s": wall,
+            "deliveries_per_s": deliveries / wall if wall else None, "publish_s": publish_s,
+            "cpu_ns": cpu[0], "cpu_ticks": cpu[1], "cpu_ns_per_delivery": cpu[0] / deliveries,
+            "server_busy": cpu[0] / 1e9 / wall if wall else None}
 
 
 def pubsub(args, tmpdir):
-    expected = pubsub_expected(args.messages, args.message_size)
-    batches = publish_batches(args.messages, args.message_size, args.publish_batch)
     got = {"ours": [], "redis": []}
     with Pair(args, tmpdir, "pubsub") as servers:
         for rnd in range(args.pubsub_rounds):
             for who in alternate(rnd, ("ours", "redis")):
                 progress("  part 5: round %d of %d, %s" % (rnd + 1, args.pubsub_rounds, who))
-                r = pubsub_round(args, servers[who], expected, batches)
+                r = pubsub_round(args, servers[who])
                 if who == "redis" and not r["intact"]:
                     raise BenchError("redis-server itself lost pub/sub messages: %s" % r["problems"])
                 got[who].append(r)
         progress()
     res = {"subscribers": args.subscribers, "messages": args.messages, "message_size": args.message_size,
            "publish_batch": args.publish_batch, "publish_window": args.publish_window,
-           "stream_bytes": len(expected)}
+           "stream_bytes": stream_length(args.messages, args.message_size)}
     for who in ("ours", "redis"):
         runs = got[who]
         res[who] = {"intact": all(r["intact"] for r in runs),
@@ -1297,6 +1108,8 @@ def parse_args(argv):
     p.add_argument("--messages", type=positive, help="part 5: messages published (20000; quick 5000)")
     p.add_argument("--pubsub-rounds", type=positive,
                    help="part 5: rounds, each well under a second (9; quick 3)")
+    p.add_argument("--fanout-client", default=None,
+                   help="part 5: the client binary (default: BUILD/bench/fanout, from `make bench-ext2`)")
     p.add_argument("--publish-window", type=positive, default=1,
                    help="part 5: batches in flight before the publisher reads replies (1)")
     p.add_argument("--message-size", type=positive, default=32, help="part 5: payload bytes, >= 10 (32)")
@@ -1340,6 +1153,11 @@ def main(argv):
         if not os.access(args.ours_cmd[0], os.X_OK):
             raise BenchError("%s is missing: run `make BUILD=%s stage6` first"
                              % (args.ours_cmd[0], args.build_dir))
+    if "pubsub" in args.parts:
+        args.fanout_client = os.path.abspath(args.fanout_client or os.path.join(build_dir, "bench", "fanout"))
+        if not os.access(args.fanout_client, os.X_OK):
+            raise BenchError("%s is missing: run `make BUILD=%s %s` first"
+                             % (args.fanout_client, args.build_dir, os.path.relpath(args.fanout_client)))
     for tool in ("redis-server", "redis-benchmark"):
         if shutil.which(tool) is None:
             raise BenchError("%s is not on PATH (make deps installs it)" % tool)
