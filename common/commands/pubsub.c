@@ -25,6 +25,8 @@ static long long pubsub_count_for(const client *c, enum pubsub_kind kind)
 
 static void pubsub_confirm(client *c, enum pubsub_kind kind, const char *what, const char *name, size_t len)
 {
+    bool was_pushing = c->pushing;
+    c->pushing = true;          /* sent even after CLIENT REPLY OFF, as by Redis */
     reply_push(c, 3);
     reply_bulk(c, what, strlen(what));
     if (name != NULL)
@@ -32,6 +34,7 @@ static void pubsub_confirm(client *c, enum pubsub_kind kind, const char *what, c
     else
         reply_null(c);
     reply_int(c, pubsub_count_for(c, kind));
+    c->pushing = was_pushing;
 }
 
 static void pubsub_subscribe_all(client *c, enum pubsub_kind kind, const char *what)

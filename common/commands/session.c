@@ -467,11 +467,30 @@ static void client_cmd_unblock(client *c)
     reply_int(c, target != NULL && blocking_unblock(target, with_error) ? 1 : 0);
 }
 
+/* CLIENT REPLY ON|OFF|SKIP (Part II, pub/sub): OFF and SKIP answer
+ * nothing, not even OK; SKIP silences the next command only, and means
+ * nothing while replies are off. */
+static void client_cmd_reply(client *c)
+{
+    if (command_arg_is(c, 2, "on")) {
+        c->reply_mode = CLIENT_REPLY_ON;
+        reply_ok(c);
+    } else if (command_arg_is(c, 2, "off")) {
+        c->reply_mode = CLIENT_REPLY_OFF;
+    } else if (command_arg_is(c, 2, "skip")) {
+        if (c->reply_mode != CLIENT_REPLY_OFF)
+            c->reply_mode = CLIENT_REPLY_SKIP_NEXT;
+    } else {
+        reply_error(c, REPLY_ERR_SYNTAX);
+    }
+}
+
 /* CLIENT LIST shows the last command as "client|list", not "client". */
 static void client_note_subcommand(client *c)
 {
     static const char *const names[] = {"client|id", "client|getname", "client|setname", "client|list",
-                                        "client|kill", "client|setinfo", "client|info", "client|unblock"};
+                                        "client|kill", "client|setinfo", "client|info", "client|unblock",
+                                        "client|reply"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (command_arg_is(c, 1, names[i] + 7))
             c->last_cmd = names[i];
@@ -502,10 +521,12 @@ static void cmd_client(client *c)
         client_cmd_setinfo(c);
     } else if (command_arg_is(c, 1, "unblock") && (c->argc == 3 || c->argc == 4)) {
         client_cmd_unblock(c);
+    } else if (command_arg_is(c, 1, "reply") && c->argc == 3) {
+        client_cmd_reply(c);
     } else if (command_arg_is(c, 1, "unblock") && c->argc > 4) {
         reply_error_format(c, REPLY_ERR_SUBCOMMAND_SYNTAX_FMT, (int)c->argvlen[1], c->argv[1], "CLIENT");
     } else if (command_arg_is(c, 1, "id") || command_arg_is(c, 1, "getname") || command_arg_is(c, 1, "setname") ||
-               command_arg_is(c, 1, "kill") || command_arg_is(c, 1, "unblock")) {
+               command_arg_is(c, 1, "kill") || command_arg_is(c, 1, "unblock") || command_arg_is(c, 1, "reply")) {
         char name[32];
         snprintf(name, sizeof(name), "client|%.*s", (int)c->argvlen[1], c->argv[1]);
         for (char *p = name; *p; p++)
@@ -538,6 +559,7 @@ static const command client_subcommands[] = {
     {"client|kill", NULL, -3, 0, 0, 0, 0, "connection", "Terminates open connections.", NULL},
     {"client|setinfo", NULL, 4, 0, 0, 0, 0, "connection", "Sets information specific to the client or connection.", NULL},
     {"client|unblock", NULL, -3, 0, 0, 0, 0, "connection", "Unblocks a client blocked by a blocking command from a different connection.", NULL},
+    {"client|reply", NULL, 3, 0, 0, 0, 0, "connection", "Instructs the server whether to reply to commands.", NULL},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };
 

@@ -147,6 +147,7 @@ static void client_release(client *c)
     buf_free(&c->query);
     buf_free(&c->reply);
     buf_free(&c->outbox);
+    buf_free(&c->muted);
     resp_parser_free(&c->parser);
     mem_free(c->name);
     mem_free(c->lib_name);

@@ -31,6 +31,11 @@
 #define CLIENT_MULTI 8                 /* between MULTI and EXEC: commands are queued (Part II) */
 #define CLIENT_DIRTY_EXEC 16           /* a command was refused while queuing: EXEC aborts */
 
+/* CLIENT REPLY (Part II, pub/sub): whether replies are sent. SKIP_NEXT
+ * becomes SKIP when the command that asked for it ends, and SKIP ends
+ * with the next one. */
+enum client_reply_mode { CLIENT_REPLY_ON, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP_NEXT, CLIENT_REPLY_SKIP };
+
 typedef struct client {
     int fd;
     uint64_t id;                /* unique, increasing: CLIENT ID in stage 6 */
@@ -56,6 +61,12 @@ typedef struct client {
     /* Bytes produced for it by other threads, under the server lock; its
      * own thread moves them to `reply` (Part II, server/outbox.c). */
     buf outbox;
+    /* CLIENT REPLY OFF or SKIP: replies are built into `muted` and
+     * dropped, except pushes (`pushing`: pub/sub's messages and
+     * confirmations), which Redis sends whatever the client asked. */
+    enum client_reply_mode reply_mode;
+    bool pushing;
+    buf muted;
     struct client *wake_prev, *wake_next;   /* on its reactor's wake list (outbox.c) */
     bool wake_listed;
     long long out_soft_since_ms;    /* over the soft output limit since, or 0 (Part II, pub/sub) */

@@ -147,7 +147,7 @@ static const char *command_full_name(const client *c, const command *cmd)
     return cmd->name;
 }
 
-void command_execute(client *c)
+static void command_dispatch(client *c)
 {
     const command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
     if (cmd == NULL) {
@@ -192,6 +192,12 @@ void command_execute(client *c)
      * to the clients waiting for them, before any other command runs. */
     if (command_after != NULL)
         command_after();
+}
+
+void command_execute(client *c)
+{
+    command_dispatch(c);
+    reply_command_done(c);      /* Part II: CLIENT REPLY SKIP lasts one command */
 }
 
 void command_set_context_check(command_context_fn *fn)

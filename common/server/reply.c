@@ -20,7 +20,19 @@
  * another thread's command serves it (Part II, blocking commands). */
 static buf *reply_target(client *c)
 {
+    if ((c->reply_mode == CLIENT_REPLY_OFF || c->reply_mode == CLIENT_REPLY_SKIP) && !c->pushing) {
+        buf_clear(&c->muted);       /* CLIENT REPLY: built, never sent */
+        return &c->muted;
+    }
     return c->to_outbox ? &c->outbox : &c->reply;
+}
+
+void reply_command_done(client *c)
+{
+    if (c->reply_mode == CLIENT_REPLY_SKIP)
+        c->reply_mode = CLIENT_REPLY_ON;
+    else if (c->reply_mode == CLIENT_REPLY_SKIP_NEXT)
+        c->reply_mode = CLIENT_REPLY_SKIP;
 }
 
 /* Bytes already in RESP, built apart (KEYS, CONFIG GET ...). */

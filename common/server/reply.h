@@ -170,6 +170,8 @@ void reply_verbatim(client *c, const char *text, size_t len);   /* INFO, CLIENT 
 void reply_array(client *c, long long count);
 void reply_set(client *c, long long count);     /* RESP3 '~', else an array: SMEMBERS SINTER ... (Part II: sets) */
 void reply_double(client *c, double value);     /* RESP3 ',', else a bulk "%.17g": ZSCORE ... (Part II: sorted sets) */
+/* Part II, pub/sub: CLIENT REPLY SKIP silences one command; this ends it. */
+void reply_command_done(client *c);
 void reply_push(client *c, long long count);    /* RESP3 '>', else an array (Part II: pub/sub) */
 void reply_error(client *c, const char *text);
 void reply_error_format(client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

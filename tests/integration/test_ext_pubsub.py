@@ -67,7 +67,9 @@ The wrong servers these tests catch, step by step:
       $-1, commands refused while subscribed, PING answered [pong, ""], a
       push cut into a reply (or a reply into a push) when messages arrive
       while the client runs commands, its own PUBLISH answered before the
-      push; a client back to RESP2 (HELLO 2) not restricted;
+      push; a client back to RESP2 (HELLO 2) not restricted; CLIENT REPLY
+      OFF or SKIP that answers, silences too many commands or too few, or
+      silences confirmations and messages too;
   16f sharded channels sharing the table of channels or patterns (SPUBLISH
       reaching SUBSCRIBE or PSUBSCRIBE, PUBLISH reaching SSUBSCRIBE);
       ssubscribe counts that include channels; SUNSUBSCRIBE's replies
@@ -865,6 +867,49 @@ def test_back_to_resp2_the_mode_applies_again(r, connect):
 # ---------------------------------------------------------------------------
 # 16f sharded channels
 # ---------------------------------------------------------------------------
+
+@pytest.mark.step("16e")
+def test_client_reply_off_and_skip_silence_replies(r, connect):
+    conn = connect()
+    conn.send(command("CLIENT", "REPLY", "OFF") + command("SET", "k", "v") +
+              command("PING") + command("CLIENT", "REPLY", "ON"))
+    expect(conn, [], OK,
+           "CLIENT REPLY OFF answers nothing, nor do the commands after it; "
+           "CLIENT REPLY ON answers +OK")
+    assert r.get("k") == b"v", "a silenced command still runs"
+    conn.send(command("CLIENT", "REPLY", "SKIP") + command("GET", "k") +
+              command("GET", "k"))
+    expect(conn, [], bulk("v"),
+           "SKIP answers nothing and silences the next command only")
+    conn.send(command("CLIENT", "REPLY", "OFF") + command("CLIENT", "REPLY", "SKIP") +
+              command("GET", "k") + command("CLIENT", "REPLY", "ON") + command("GET", "k"))
+    expect(conn, [], OK + bulk("v"),
+           "SKIP changes nothing while replies are off")
+    expect(conn, ["CLIENT", "REPLY", "maybe"], error("ERR syntax error"))
+    expect(conn, ["CLIENT", "REPLY"], arity_error("client|reply"))
+
+
+@pytest.mark.step("16e")
+@pytest.mark.parametrize("resp3", [False, True], ids=["resp2", "resp3"])
+def test_client_reply_off_still_delivers_pubsub(r, connect, resp3):
+    conn = connect()
+    if resp3:
+        hello(conn)
+    conf, msg = (push_confirm, push_message) if resp3 else (confirm, message)
+    conn.send(command("CLIENT", "REPLY", "OFF") + command("SUBSCRIBE", "ch"))
+    expect(conn, [], conf("subscribe", "ch", 1),
+           "confirmations are pushes: sent even with replies off")
+    publish(r, "ch", "hi", 1)
+    expect(conn, [], msg("ch", "hi"), "so are messages")
+    if resp3:
+        conn.send(command("GET", "k") + command("UNSUBSCRIBE", "ch"))
+        expect(conn, [], conf("unsubscribe", "ch", 0),
+               "GET's reply is dropped, the push is not")
+    else:
+        conn.send(command("PING") + command("UNSUBSCRIBE", "ch"))
+        expect(conn, [], conf("unsubscribe", "ch", 0),
+               "a subscriber's PING reply is a reply, dropped; the push is not")
+
 
 @pytest.mark.step("16f")
 def test_ssubscribe_and_spublish(r, connect):
