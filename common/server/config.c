@@ -273,7 +273,7 @@ static const config_param config_table[] = {
      .group = CONFIG_GROUP_BASE, .stage = 1,
      .help = "--client-query-buffer-limit N  bytes a client may send ahead (default 1gb)"},
     {.name = "save", .type = CONFIG_STRING, .field = &config.save, .default_value = "",
-     .group = CONFIG_GROUP_BASE, .stage = 1, .check = config_check_save,
+     .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_BASE, .stage = 1, .check = config_check_save,
      .help = "--save ''               snapshots: this server takes none, so only '' is accepted"},
     {.name = "appendonly", .type = CONFIG_BOOL, .field = &config.appendonly, .default_value = "no",
      .flags = CONFIG_MUTABLE, .group = CONFIG_GROUP_BASE, .stage = 1,

@@ -474,3 +474,15 @@ def test_config_set_of_one_parameter_twice_is_refused_under_the_second_spelling(
                      hint="a refused CONFIG SET changes nothing")
     finally:
         conn.close()
+
+
+@pytest.mark.step("6h")
+def test_config_set_save_to_nothing_is_accepted(r, connect):
+    conn = connect()
+    expect_reply(conn, command("CONFIG", "SET", "save", ""), b"+OK\r\n",
+                 chapter=6,
+                 hint="CONFIG SET save \"\" (no snapshots) is how operators and "
+                      "test suites turn RDB off at run time; a server that "
+                      "takes none already accepts it")
+    expect_reply(conn, command("CONFIG", "GET", "save"),
+                 b"*2\r\n$4\r\nsave\r\n$0\r\n\r\n", chapter=6)
