@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "data/access.h"
 #include "data/db.h"
@@ -244,6 +245,20 @@ const char *evict_refusal(void)
         if (!evict_one())
             return REPLY_ERR_OOM;
     return NULL;
+}
+
+void evict_on_new_limit(void)
+{
+    if (evict_dbs == NULL || evict_set.maxmemory == 0)
+        return;
+    size_t used = evict_used();
+    if (used > (size_t)evict_set.maxmemory)
+        log_write(LOG_WARNING,
+                  "WARNING: the new maxmemory value set via CONFIG SET (%lld) is smaller than the current memory "
+                  "usage (%zu). This will result in key eviction and/or the inability to accept new write "
+                  "commands depending on the maxmemory-policy.",
+                  evict_set.maxmemory, used);
+    (void)evict_refusal();
 }
 
 const char *evict_policy_name(void)

@@ -60,6 +60,10 @@ void evict_configure(const evict_settings *settings);
  * the dispatcher sends to commands that could use more memory. */
 const char *evict_refusal(void);
 
+/* After CONFIG SET maxmemory: evict down to the new limit at once, as
+ * Redis does, not at the next command (whose client may never come). */
+void evict_on_new_limit(void);
+
 long long evict_count(void);            /* INFO's evicted_keys */
 void evict_reset_stats(void);
 const char *evict_policy_name(void);

@@ -61,7 +61,8 @@ The wrong servers these tests catch, step by step:
       container is emptied; a STORE that publishes on an empty result;
   17e no expired event when a command finds a key dead, or only when the
       active cycle does (or the reverse); expired sent after the command's
-      own event, or as del; no evicted event, or one sent as del;
+      own event, or as del; no evicted event, or one sent as del, or
+      only at the command after CONFIG SET lowered maxmemory;
   17f new sent for an existing key, after the command's event, or in the
       wrong database; keymiss sent for writes, or not for reads, or
       included in A.
@@ -729,6 +730,33 @@ def test_eviction_publishes_evicted(server_factory):
                      "each key the memory limit removes publishes "
                      "'evicted' (class e), not 'del'")
         assert client.exists("big") == 0
+    finally:
+        client.config_set("maxmemory", 0)
+        client.close()
+        ev.sub.close()
+        ev.pub.close()
+
+
+@pytest.mark.step("17e")
+def test_a_lower_maxmemory_evicts_at_once(server_factory):
+    srv = server_factory.start()
+    client = redis.Redis(host=srv.host, port=srv.port, socket_timeout=10)
+    ev = Listener(RawConnection(srv.host, srv.port), RawConnection(srv.host,
+                                                                   srv.port),
+                  "Ee")
+    try:
+        ev.run("SET", "big", "x" * 300000)
+        used = client.info("memory")["used_memory"]
+        ev.run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+        ev.run("CONFIG", "SET", "maxmemory", str(used - 150000))
+        value, raw = read_reply(ev.sub, timeout=3)
+        assert value == [b"pmessage", PATTERN,
+                         b"__keyevent@0__:evicted", b"big"], (
+            "after CONFIG SET maxmemory 150 KB below used_memory, and no "
+            "other command, the subscriber received %s; Redis evicts as "
+            "soon as the limit is lowered (a server that waits for the next "
+            "command may wait for ever).\n  Read workshop.md chapter %d."
+            % (show_bytes(raw), CHAPTER))
     finally:
         client.config_set("maxmemory", 0)
         client.close()
