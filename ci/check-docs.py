@@ -49,7 +49,7 @@ ALLOWED_FUNCTIONS = {
     "now_ms", "before_sleep",
 }
 NOT_OUR_FILES = {"ae.c", "anet.c", "server.py", "other.conf"}  # Redis's sources, examples
-NOT_OUR_DIRS = ("appendonlydir/", "src/", "DIR/")  # Redis 7's AOF folder, Redis's tree, placeholder
+NOT_OUR_DIRS = ("appendonlydir/", "src/", "DIR/", "unit/")  # Redis 7's AOF folder, Redis's tree, placeholder, its test units
 PATH_EXTENSIONS = (".c", ".h", ".py", ".sh", ".md", ".conf", ".yml", ".json", ".mk")
 
 # Figures the documents quote from the code: what it is, the phrasings that
