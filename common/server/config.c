@@ -334,6 +334,16 @@ static const config_param config_table[] = {
      .default_value = "64", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
      .group = CONFIG_GROUP_DATABASES, .stage = 6,     /* Part II: hashes */
      .help = "--hash-max-listpack-value N  ... and no field or value longer than N bytes (default 64)"},
+    /* Their Redis 6 names, which Redis 7 still takes: rows of their own on
+     * the same fields, as the sorted sets' below. */
+    {.name = "hash-max-ziplist-entries", .type = CONFIG_INT, .field = &config.hash_max_listpack_entries,
+     .default_value = "512", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,
+     .help = "--hash-max-ziplist-entries N  the same (its Redis 6 name)"},
+    {.name = "hash-max-ziplist-value", .type = CONFIG_INT, .field = &config.hash_max_listpack_value,
+     .default_value = "64", .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
+     .group = CONFIG_GROUP_DATABASES, .stage = 6,
+     .help = "--hash-max-ziplist-value N  the same (its Redis 6 name)"},
     /* Part II, sorted sets. Redis 7 still takes the ziplist names of
      * Redis 6 as aliases, and CONFIG GET * lists both names: an alias is a
      * row of its own on the same field. */

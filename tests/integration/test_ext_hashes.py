@@ -28,7 +28,8 @@ The wrong servers these tests catch, step by step:
   11d a conversion that loses pairs (2,000 fields back, then 1,999
       deleted); one that happens at the wrong count or length, or goes back
       after HDEL; limits read once at start instead of at each write;
-      CONFIG SET of the limits refused or accepted wrongly;
+      CONFIG SET of the limits refused or accepted wrongly; the Redis 6
+      names (hash-max-ziplist-*) unknown, or set apart from the limits;
   11e an HINCRBY that accepts an increment of 1.5 or a stored " 1", or
       overflows silently; an HINCRBYFLOAT in double or printed with an
       exponent, that accepts NaN, infinity or spaces, changes the field
@@ -615,6 +616,23 @@ def test_config_get_and_set_the_two_limits(r, connect, defaults):
                  "'hash-max-listpack-value') - argument must be a memory "
                  "value"))
     expect(conn, ["CONFIG", "SET", "hash-max-listpack-value", "1kb"], OK)
+    assert r.config_get("hash-max-listpack-value") == {
+        "hash-max-listpack-value": "1024"}
+
+
+@pytest.mark.step("11d")
+def test_the_redis_6_names_of_the_limits_are_aliases(r, connect, defaults):
+    assert r.config_get("hash-max-ziplist-*") == {
+        "hash-max-ziplist-entries": "512", "hash-max-ziplist-value": "64"}, (
+        "Redis 7 still takes the ziplist names of Redis 6, which old config "
+        "files and clients use")
+    conn = connect()
+    expect(conn, ["CONFIG", "SET", "hash-max-ziplist-entries", "2"], OK)
+    assert r.config_get("hash-max-listpack-entries") == {
+        "hash-max-listpack-entries": "2"}, "an alias sets the same limit"
+    r.hset("h", mapping={"a": 1, "b": 2, "c": 3})
+    assert encoding(r, "h") == b"hashtable"
+    expect(conn, ["CONFIG", "SET", "hash-max-ziplist-value", "1kb"], OK)
     assert r.config_get("hash-max-listpack-value") == {
         "hash-max-listpack-value": "1024"}
 
