@@ -400,6 +400,7 @@ static void blocking_end(client *c, void (*reply)(client *c, const void *arg), c
     reply(c, arg);
     c->to_outbox = false;
     blocking_release(c);
+    reply_command_done(c);
     outbox_wake(c);
 }
 
@@ -491,6 +492,7 @@ static void blocking_run_again(client *c, const char *key, size_t len)
     if (b->blocked_again)
         return;
     blocking_release(c);
+    reply_command_done(c);
     c->argc = 0;
     c->argv = NULL;
     c->argvlen = NULL;

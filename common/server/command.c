@@ -197,7 +197,10 @@ static void command_dispatch(client *c)
 void command_execute(client *c)
 {
     command_dispatch(c);
-    reply_command_done(c);      /* Part II: CLIENT REPLY SKIP lasts one command */
+    /* Part II: CLIENT REPLY SKIP lasts one command; one that blocks ends
+     * when it is answered (server/blocking.c). */
+    if (c->blocked == NULL)
+        reply_command_done(c);
 }
 
 void command_set_context_check(command_context_fn *fn)

@@ -63,7 +63,9 @@ The wrong servers these tests catch, step by step:
       the key not waking it; a waiter served after the pusher's next
       command (LLEN sees 1); timeout 0 treated as "at once"; -0.0001
       refused; a served waiter that later also gets a timeout reply; a
-      push in another database waking it; (ours, --threads 4) a waiter on
+      push in another database waking it; CLIENT REPLY SKIP before a
+      blocking command that silences the next command instead of the
+      blocked one's eventual answer; (ours, --threads 4) a waiter on
       one reactor never woken by a push on another;
   15d waiters served last come first, or all woken for one element; a
       waiter on several keys served by the first key it named rather than
@@ -498,6 +500,23 @@ def test_a_move_into_the_key_wakes_the_waiter(r, connect, move):
     served(waiter, bulks("t", "moved"),
            "a list created at the key by %s makes it ready" % move[0])
     assert r.exists("t", "f") == 0
+
+
+@pytest.mark.step("15c")
+def test_client_reply_skip_silences_the_blocked_commands_answer(r, connect):
+    waiter, pusher = connect(), connect()
+    waiter.send(command("CLIENT", "REPLY", "SKIP"))
+    park(r, waiter, "BLPOP", "q", "0")
+    expect(pusher, ["RPUSH", "q", "job"], integer(1))
+    expect(waiter, ["PING"], b"+PONG\r\n",
+           "CLIENT REPLY SKIP silences the next command's reply, and a "
+           "blocking command's reply comes when it is served: the pop happens "
+           "(the job is gone), but nothing is sent for it, and PING is answered")
+    assert r.exists("q") == 0
+    waiter.send(command("CLIENT", "REPLY", "SKIP") + command("BLPOP", "q", "0.05"))
+    time.sleep(0.2)
+    expect(waiter, ["PING"], b"+PONG\r\n",
+           "a timeout's null is that command's reply too: skipped")
 
 
 @pytest.mark.step("15c")
