@@ -176,6 +176,8 @@ static const struct {
     {"set-max-intset-entries", "512", CONFIG_GROUP_DATABASES},   /* Part II: sets */
     {"hash-max-listpack-entries", "512", CONFIG_GROUP_DATABASES},    /* Part II: hashes */
     {"hash-max-listpack-value", "64", CONFIG_GROUP_DATABASES},       /* Part II: hashes */
+    {"hash-max-ziplist-entries", "512", CONFIG_GROUP_DATABASES},     /* ... and their Redis 6 names */
+    {"hash-max-ziplist-value", "64", CONFIG_GROUP_DATABASES},
     {"zset-max-listpack-entries", "128", CONFIG_GROUP_DATABASES},    /* Part II: sorted sets */
     {"zset-max-ziplist-entries", "128", CONFIG_GROUP_DATABASES},     /* ... and its Redis 6 name */
     {"zset-max-listpack-value", "64", CONFIG_GROUP_DATABASES},
@@ -950,6 +952,8 @@ static const struct {
     {"set-max-intset-entries", "16", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
     {"hash-max-listpack-entries", "128", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
     {"hash-max-listpack-value", "1kb", "64 bytes", "argument must be a memory value"},
+    {"hash-max-ziplist-entries", "0", "1kb", "argument couldn't be parsed into an integer"},
+    {"hash-max-ziplist-value", "2mb", "lots", "argument must be a memory value"},
     {"zset-max-listpack-entries", "16", "-1", "argument must be between 0 and 9223372036854775807 inclusive"},
     {"zset-max-ziplist-entries", "0", "1kb", "argument couldn't be parsed into an integer"},
     {"zset-max-listpack-value", "1kb", "64 bytes", "argument must be a memory value"},
