@@ -254,13 +254,6 @@ static const char *config_apply_memory(void)
     return NULL;
 }
 
-static const char *config_apply_maxmemory(void)
-{
-    config_apply_memory();
-    evict_on_new_limit();
-    return NULL;
-}
-
 /* One row per parameter. Adding a parameter is adding a row here and its
  * field to struct config (config.h); everything else reads the row. */
 static const config_param config_table[] = {
@@ -375,7 +368,7 @@ static const config_param config_table[] = {
      .help = "--notify-keyspace-events FLAGS  publish changes to keys (K E g $ l s h z x e t m n A; default \"\")"},
     {.name = "maxmemory", .type = CONFIG_INT, .field = &config.maxmemory, .default_value = "0",
      .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
-     .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_maxmemory,     /* Part II: memory limit */
+     .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,     /* Part II: memory limit */
      .help = "--maxmemory BYTES       evict or refuse past this much memory (0: no limit)"},
     {.name = "maxmemory-policy", .type = CONFIG_ENUM, .field = &config.maxmemory_policy,
      .default_value = "noeviction", .words = config_policy_words, .flags = CONFIG_MUTABLE,

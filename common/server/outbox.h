@@ -38,5 +38,9 @@ void outbox_wake(client *c);
 void outbox_collect(client *c);
 /* Under the lock, when c goes: off its wake list. */
 void outbox_forget(client *c);
+/* Under the lock: bytes waiting in outboxes for their threads to take
+ * them, which the memory limit leaves out, as it does the AOF's buffers
+ * (server/evict.c). */
+size_t outbox_pending_bytes(void);
 
 #endif
