@@ -110,6 +110,8 @@ static void serve_run_requests(client *c)
             c->argv = c->parser.argv;
             c->argvlen = c->parser.argvlen;
             command_execute(c);
+        } else {
+            reply_command_done(c);  /* an empty request uses up CLIENT REPLY SKIP, as in Redis */
         }
         buf_consume(&c->query, c->parser.consumed);
     }

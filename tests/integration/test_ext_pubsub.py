@@ -68,7 +68,8 @@ The wrong servers these tests catch, step by step:
       push cut into a reply (or a reply into a push) when messages arrive
       while the client runs commands, its own PUBLISH answered before the
       push; a client back to RESP2 (HELLO 2) not restricted; CLIENT REPLY
-      OFF or SKIP that answers, silences too many commands or too few, or
+      OFF or SKIP that answers, silences too many commands or too few
+      (an empty request counts), keeps what it silenced in memory, or
       silences confirmations and messages too;
   16f sharded channels sharing the table of channels or patterns (SPUBLISH
       reaching SUBSCRIBE or PSUBSCRIBE, PUBLISH reaching SSUBSCRIBE);
@@ -887,6 +888,24 @@ def test_client_reply_off_and_skip_silence_replies(r, connect):
            "SKIP changes nothing while replies are off")
     expect(conn, ["CLIENT", "REPLY", "maybe"], error("ERR syntax error"))
     expect(conn, ["CLIENT", "REPLY"], arity_error("client|reply"))
+    conn.send(command("CLIENT", "REPLY", "SKIP") + b"*0\r\n" + command("PING"))
+    expect(conn, [], PONG, "an empty request (*0) uses up the SKIP, as in Redis")
+
+
+@pytest.mark.step("16e")
+def test_silenced_replies_do_not_stay_in_memory(r, connect):
+    r.set("big", "x" * 10000000)
+    before = r.info("memory")["used_memory"]
+    conns = [connect() for _ in range(3)]
+    for conn in conns:
+        conn.send(command("CLIENT", "REPLY", "OFF") + command("GET", "big") +
+                  command("CLIENT", "REPLY", "ON"))
+        expect(conn, [], OK)
+    grown = r.info("memory")["used_memory"] - before
+    assert grown < 5000000, (
+        "three clients each read a 10 MB value with replies off, and "
+        "used_memory grew by %d bytes: a reply that is never sent must not "
+        "be kept (Redis grows by some 100 KB)" % grown)
 
 
 @pytest.mark.step("16e")
