@@ -133,6 +133,7 @@ import json
 import os
 import random
 import re
+import select
 import shlex
 import shutil
 import signal
@@ -702,6 +703,11 @@ class Fanout:
                 str(args.message_size), str(args.publish_batch), str(args.publish_window)]
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
+        # fanout gives up by itself after 10 s without a reply; this is in
+        # case it cannot even do that.
+        if not select.select([self.proc.stdout], [], [], 30.0)[0]:
+            self.stop()
+            raise BenchError("fanout client: not subscribed within 30 s")
         line = self.proc.stdout.readline().strip()
         if line != "ready":
             self.stop()
