@@ -68,6 +68,7 @@ The wrong servers these tests catch, step by step:
       included in A.
 """
 
+import contextlib
 import time
 
 import pytest
@@ -710,14 +711,26 @@ def test_the_active_cycle_publishes_expired(r, listen):
         % (show(got), CHAPTER))
 
 
-@pytest.mark.step("17e")
-def test_eviction_publishes_evicted(server_factory):
+@contextlib.contextmanager
+def fresh_listener(server_factory, flags):
+    """A server of its own (its memory limit is set back at the end), a
+    redis-py client of it and a Listener with `flags`."""
     srv = server_factory.start()
     client = redis.Redis(host=srv.host, port=srv.port, socket_timeout=10)
-    ev = Listener(RawConnection(srv.host, srv.port), RawConnection(srv.host,
-                                                                   srv.port),
-                  "KEA")
+    ev = Listener(RawConnection(srv.host, srv.port),
+                  RawConnection(srv.host, srv.port), flags)
     try:
+        yield client, ev
+    finally:
+        client.config_set("maxmemory", 0)
+        client.close()
+        ev.sub.close()
+        ev.pub.close()
+
+
+@pytest.mark.step("17e")
+def test_eviction_publishes_evicted(server_factory):
+    with fresh_listener(server_factory, "KEA") as (client, ev):
         ev.run("SET", "big", "x" * 300000)
         check_events(ev.events(), expand([("set", "big")]), "SET big", "")
         used = client.info("memory")["used_memory"]
@@ -730,21 +743,11 @@ def test_eviction_publishes_evicted(server_factory):
                      "each key the memory limit removes publishes "
                      "'evicted' (class e), not 'del'")
         assert client.exists("big") == 0
-    finally:
-        client.config_set("maxmemory", 0)
-        client.close()
-        ev.sub.close()
-        ev.pub.close()
 
 
 @pytest.mark.step("17e")
 def test_a_lower_maxmemory_evicts_at_once(server_factory):
-    srv = server_factory.start()
-    client = redis.Redis(host=srv.host, port=srv.port, socket_timeout=10)
-    ev = Listener(RawConnection(srv.host, srv.port), RawConnection(srv.host,
-                                                                   srv.port),
-                  "Ee")
-    try:
+    with fresh_listener(server_factory, "Ee") as (client, ev):
         ev.run("SET", "big", "x" * 300000)
         used = client.info("memory")["used_memory"]
         ev.run("CONFIG", "SET", "maxmemory", str(used - 150000),
@@ -759,11 +762,6 @@ def test_a_lower_maxmemory_evicts_at_once(server_factory):
             "ever), once every pair of the CONFIG SET is set (the policy "
             "after the limit still counts).\n  Read workshop.md chapter %d."
             % (show_bytes(raw), CHAPTER))
-    finally:
-        client.config_set("maxmemory", 0)
-        client.close()
-        ev.sub.close()
-        ev.pub.close()
 
 
 @pytest.mark.step("17e")
