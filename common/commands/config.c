@@ -167,16 +167,6 @@ static bool configcmd_set_apply(client *c, int pairs, const config_param **param
     return true;
 }
 
-/* Once every pair is set, as Redis does, so that the order of the pairs
- * does not matter: a lower maxmemory evicts at once, under whatever policy
- * the same CONFIG SET chose (Part II, memory limit). */
-static void configcmd_set_done(int pairs, const config_param **params)
-{
-    for (int n = 0; n < pairs; n++)
-        if (strcmp(config_name(params[n]), "maxmemory") == 0)
-            evict_on_new_limit();
-}
-
 /* CONFIG SET parameter value [parameter value ...]
  * All or nothing, as in Redis: every pair is checked before any is
  * applied, and if applying one fails (the fork of appendonly yes), those
@@ -190,7 +180,7 @@ static void configcmd_set(client *c)
     for (int n = 0; n < pairs && ok; n++)
         ok = configcmd_set_check(c, n, params);
     if (ok && configcmd_set_apply(c, pairs, params, old)) {
-        configcmd_set_done(pairs, params);
+        config_settle(params, pairs);
         reply_ok(c);
     }
     for (int n = 0; n < pairs; n++)

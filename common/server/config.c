@@ -61,6 +61,10 @@ typedef void config_derive_fn(void);
 /* What CONFIG SET does after it changed the field: NULL, or why it could
  * not (the field is then put back by the caller). */
 typedef const char *config_apply_fn(void);
+/* Once a whole CONFIG SET is in, as Redis runs its apply functions: what
+ * must see every new value at once (a lower maxmemory evicts under the
+ * policy the same CONFIG SET chose). */
+typedef void config_settle_fn(void);
 
 struct config_param {
     const char *name;
@@ -75,6 +79,7 @@ struct config_param {
     config_check_fn *check;     /* NULL if the type says it all */
     config_apply_fn *apply;     /* CONFIG SET's hook, NULL if the field is all */
     config_derive_fn *derive;   /* NULL if nothing is parsed from it */
+    config_settle_fn *settle;   /* NULL if nothing waits for the other pairs */
     const char *help;           /* --help: "--name VALUE   what it does" */
 };
 
@@ -369,6 +374,7 @@ static const config_param config_table[] = {
     {.name = "maxmemory", .type = CONFIG_INT, .field = &config.maxmemory, .default_value = "0",
      .min = 0, .max = CONFIG_LONG_MAX, .flags = CONFIG_MUTABLE | CONFIG_MEMORY,
      .group = CONFIG_GROUP_MEMORY, .stage = 6, .apply = config_apply_memory,     /* Part II: memory limit */
+     .settle = evict_on_new_limit,
      .help = "--maxmemory BYTES       evict or refuse past this much memory (0: no limit)"},
     {.name = "maxmemory-policy", .type = CONFIG_ENUM, .field = &config.maxmemory_policy,
      .default_value = "noeviction", .words = config_policy_words, .flags = CONFIG_MUTABLE,
@@ -681,6 +687,13 @@ const char *config_apply(const config_param *p, const char *value, size_t len)
         p->derive();
     config_value_free(&v);
     return why;
+}
+
+void config_settle(const config_param *const *params, int count)
+{
+    for (int n = 0; n < count; n++)
+        if (params[n]->settle != NULL)
+            params[n]->settle();
 }
 
 /* ---------------- Defaults ---------------- */

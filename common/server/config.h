@@ -128,6 +128,8 @@ void config_format(const config_param *p, buf *out);    /* its value, as CONFIG 
  * so a bad pair changes nothing. Both return NULL or Redis's reason. */
 const char *config_check(const config_param *p, const char *value, size_t len);
 const char *config_apply(const config_param *p, const char *value, size_t len);
+/* ... and once all are applied, what waits for all of them. */
+void config_settle(const config_param *const *params, int count);
 /* Every offered parameter, in the table's order. */
 void config_each(void (*fn)(const config_param *p, void *data), void *data);
 size_t config_count(void);
