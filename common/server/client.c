@@ -28,7 +28,6 @@
 #include "server/lock.h"
 
 #define CLIENT_READ_LEN (16 * 1024)          /* Redis's PROTO_IOBUF_LEN */
-#define CLIENT_BUF_KEEP (64 * 1024)          /* larger idle buffers are freed */
 
 /* Under the server lock: */
 static client *client_list;

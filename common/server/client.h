@@ -31,6 +31,8 @@
 #define CLIENT_MULTI 8                 /* between MULTI and EXEC: commands are queued (Part II) */
 #define CLIENT_DIRTY_EXEC 16           /* a command was refused while queuing: EXEC aborts */
 
+#define CLIENT_BUF_KEEP (64 * 1024)    /* an emptied buffer larger than this is freed */
+
 /* CLIENT REPLY (Part II, pub/sub): whether replies are sent. SKIP_NEXT
  * becomes SKIP when the command that asked for it ends, and SKIP ends
  * with the next one. */

@@ -11,8 +11,6 @@
 
 /* Under the server lock: per reactor, the clients to look at, and
  * whether a job to do so is already posted. */
-#define OUTBOX_KEEP (16 * 1024)    /* a larger empty outbox is freed */
-
 static client *outbox_lists[REACTOR_MAX];
 static bool outbox_posted[REACTOR_MAX];
 static outbox_wake_fn *outbox_on_wake;
@@ -44,7 +42,7 @@ void outbox_collect(client *c)
     if (buf_length(&c->outbox) > 0) {
         buf_append(&c->reply, buf_data(&c->outbox), buf_length(&c->outbox));
         buf_clear(&c->outbox);
-        buf_shrink(&c->outbox, OUTBOX_KEEP);   /* a burst's buffer is not kept for ever */
+        buf_shrink(&c->outbox, CLIENT_BUF_KEEP);   /* a burst's buffer is not kept for ever */
     }
     if (outbox_on_wake != NULL)
         outbox_on_wake(c);
@@ -104,7 +102,7 @@ void outbox_send(client *c, const char *bytes, size_t len)
 size_t outbox_pending_bytes(void)
 {
     size_t total = 0;
-    for (int r = 0; r < REACTOR_MAX; r++)
+    for (int r = 0; r < reactor_count(); r++)
         for (const client *c = outbox_lists[r]; c != NULL; c = c->wake_next)
             total += c->outbox.cap;
     return total;

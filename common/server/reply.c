@@ -16,8 +16,6 @@
 #include "base/mem.h"
 #include "base/num.h"
 
-#define REPLY_MUTED_KEEP (16 * 1024)
-
 /* Where a reply goes: the client's reply buffer, or its outbox while
  * another thread's command serves it (Part II, blocking commands). */
 static buf *reply_target(client *c)
@@ -32,7 +30,7 @@ static buf *reply_target(client *c)
 void reply_command_done(client *c)
 {
     buf_clear(&c->muted);
-    buf_shrink(&c->muted, REPLY_MUTED_KEEP);   /* a big silenced reply is not kept */
+    buf_shrink(&c->muted, CLIENT_BUF_KEEP);   /* a big silenced reply is not kept */
     if (c->reply_mode == CLIENT_REPLY_SKIP)
         c->reply_mode = CLIENT_REPLY_ON;
     else if (c->reply_mode == CLIENT_REPLY_SKIP_NEXT)
